@@ -1,0 +1,63 @@
+//! Case-file errors that name the file, line and field, with a miette source span.
+
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde_saphyr::Location;
+
+/// One problem in one case file.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("failed to load {}:{line}:{column}: field `{field}`: {message}", file.display())]
+#[diagnostic(code(pat_conformance::case_file))]
+pub struct CaseLoadError {
+    /// The case file.
+    pub file: PathBuf,
+    /// 1-based line (0 when unknown).
+    pub line: u64,
+    /// 1-based column (0 when unknown).
+    pub column: u64,
+    /// The path of the bad field, e.g. `cases[0].steps[1].expect.error`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{field}")]
+    span: Option<SourceSpan>,
+}
+
+impl CaseLoadError {
+    pub(crate) fn new(
+        file: &Path,
+        text: &str,
+        at: Option<Location>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column, span) = match at {
+            Some(loc) if loc.line() > 0 => {
+                let span = loc.span();
+                let span = span.byte_offset().map(|offset| {
+                    let len = span.byte_len().unwrap_or(1).max(1);
+                    SourceSpan::from((offset as usize, len as usize))
+                });
+                (loc.line(), loc.column(), span)
+            }
+            _ => (0, 0, None),
+        };
+        CaseLoadError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+            src: NamedSource::new(file.display().to_string(), text.to_string()),
+            span,
+        }
+    }
+}
+
+/// Every problem found while loading the cases.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("failed to load the cases: {} error(s)", .0.len())]
+pub struct CaseLoadErrors(#[related] pub Vec<CaseLoadError>);

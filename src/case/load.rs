@@ -1,0 +1,183 @@
+//! Finding and parsing case files under `cases/<service>/<Operation>/`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::{CaseLoadError, CaseLoadErrors};
+use super::model::CaseFile;
+use super::resolve::resolve_file;
+use super::runnable::Case;
+use crate::spec::Contract;
+
+const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+/// Loads and checks every case under `dir`. Collects every problem in every file
+/// before failing, so one run shows them all.
+pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
+    let mut errors = Vec::new();
+    let mut cases = Vec::new();
+    for file in case_files(dir, &mut errors) {
+        load_file(&file, dir, contract, &mut cases, &mut errors);
+    }
+    let mut seen: HashMap<String, (PathBuf, u64)> = HashMap::new();
+    for case in &cases {
+        if let Some((file, line)) = seen.get(&case.id) {
+            let text = std::fs::read_to_string(&case.file).unwrap_or_default();
+            let mut err = CaseLoadError::new(
+                &case.file,
+                &text,
+                None,
+                "id",
+                format!(
+                    "id `{}` is already used at {}:{line}",
+                    case.id,
+                    file.display()
+                ),
+            );
+            err.line = case.line;
+            errors.push(err);
+        } else {
+            seen.insert(case.id.clone(), (case.file.clone(), case.line));
+        }
+    }
+    if errors.is_empty() {
+        Ok(cases)
+    } else {
+        Err(CaseLoadErrors(errors))
+    }
+}
+
+fn case_files(dir: &Path, errors: &mut Vec<CaseLoadError>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(entries) => entries,
+            Err(e) => {
+                errors.push(CaseLoadError::new(
+                    &d,
+                    "",
+                    None,
+                    "(directory)",
+                    format!("failed to read: {e}"),
+                ));
+                continue;
+            }
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e))
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn load_file(
+    file: &Path,
+    root: &Path,
+    contract: &Contract,
+    cases: &mut Vec<Case>,
+    errors: &mut Vec<CaseLoadError>,
+) {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(CaseLoadError::new(
+                file,
+                "",
+                None,
+                "(file)",
+                format!("failed to read: {e}"),
+            ));
+            return;
+        }
+    };
+    let rel: Vec<String> = file
+        .strip_prefix(root)
+        .unwrap_or(file)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let (service_name, operation) = match rel.as_slice() {
+        [s, o, _] => (s.as_str(), o.as_str()),
+        _ => {
+            errors.push(CaseLoadError::new(
+                file,
+                &text,
+                None,
+                "(path)",
+                "case files live at cases/<service>/<Operation>/<name>.yaml",
+            ));
+            return;
+        }
+    };
+    let Some(service) = contract.service(service_name) else {
+        let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
+        errors.push(CaseLoadError::new(
+            file,
+            &text,
+            None,
+            "(path)",
+            format!(
+                "`{service_name}` is not a service in specs/ (expected one of: {})",
+                known.join(", ")
+            ),
+        ));
+        return;
+    };
+    if service.operation(operation).is_none() {
+        let known: Vec<&String> = service.spec.operations.keys().collect();
+        errors.push(CaseLoadError::new(
+            file,
+            &text,
+            None,
+            "(path)",
+            format!(
+                "`{operation}` is not an operation of {service_name} (expected one of: {})",
+                known
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+        return;
+    }
+    match parse(&text) {
+        Ok(parsed) => resolve_file(file, &text, &parsed, service, operation, cases, errors),
+        Err((field, message, at)) => {
+            errors.push(CaseLoadError::new(file, &text, at, field, message))
+        }
+    }
+}
+
+/// Parses a case file (YAML, or JSON, which is YAML too), keeping the path of the field
+/// where parsing stopped.
+fn parse(text: &str) -> Result<CaseFile, (String, String, Option<serde_saphyr::Location>)> {
+    let mut field = String::new();
+    let options = serde_saphyr::options! { with_snippet: false };
+    let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+        serde_path_to_error::deserialize::<_, CaseFile>(de).map_err(|e| {
+            field = e.path().to_string();
+            e.into_inner()
+        })
+    });
+    result.map_err(|e| {
+        let message = e.without_snippet().to_string();
+        let field = if field.is_empty() || field == "." {
+            "(document)".to_string()
+        } else {
+            field
+        };
+        (field, message, e.location())
+    })
+}

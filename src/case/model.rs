@@ -1,0 +1,298 @@
+//! The case file format, as written in `cases/<service>/<Operation>/*.yaml|json`.
+//!
+//! These types only describe the file; [`super::resolve`] checks them against the
+//! contract and turns them into runnable [`super::Case`]s. `specs/case.schema.json` is
+//! generated from them (see the `case_schema_is_current` test).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_saphyr::Spanned;
+
+/// A case file: the cases of one operation.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// The cases, each with a unique id.
+    pub cases: Vec<CaseDef>,
+}
+
+/// How strongly the documents back a case.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The documents or the service model require it.
+    Must,
+    /// The documents imply it.
+    Should,
+}
+
+impl Level {
+    /// The level's name as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "must",
+            Level::Should => "should",
+        }
+    }
+}
+
+/// What a target must offer for a case to run; a case whose requirement is missing is
+/// skipped with the reason.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// A second identity (profile identity `second`).
+    SecondIdentity,
+    /// An identity with a small token quota (profile identity `limited`).
+    LimitedIdentity,
+    /// The target honours the `X-Pat-Conformance-Fault` header.
+    FaultInjection,
+}
+
+impl Capability {
+    /// The capability's name as written in case files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::SecondIdentity => "second-identity",
+            Capability::LimitedIdentity => "limited-identity",
+            Capability::FaultInjection => "fault-injection",
+        }
+    }
+}
+
+/// Which profile identity a step calls as.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Identity {
+    /// The profile's default identity.
+    #[default]
+    Default,
+    /// A second identity (isolation cases).
+    Second,
+    /// An identity with a small quota (quota cases).
+    Limited,
+}
+
+impl Identity {
+    /// The identity's name as written in case files and profiles.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Identity::Default => "default",
+            Identity::Second => "second",
+            Identity::Limited => "limited",
+        }
+    }
+
+    /// The capability a step with this identity needs, if any.
+    pub fn capability(self) -> Option<Capability> {
+        match self {
+            Identity::Default => None,
+            Identity::Second => Some(Capability::SecondIdentity),
+            Identity::Limited => Some(Capability::LimitedIdentity),
+        }
+    }
+}
+
+/// Which document (and member) a case checks.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// A seed document (`seeds/…`) or model excerpt (`reference/…`).
+    pub document: String,
+    /// The member or section checked.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// The words of the document the case rests on.
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+/// One case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseDef {
+    /// Unique id (lowercase, digits and dashes).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// One line saying what the case shows.
+    pub title: String,
+    /// `must` (required by the documents or model) or `should` (implied).
+    pub level: Level,
+    /// The document and member the case checks.
+    pub source: Source,
+    /// Free-form tags, for filtering.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Capabilities beyond those the steps imply (identities and faults imply theirs).
+    #[serde(default)]
+    pub requires: Vec<Capability>,
+    /// Run with no other case in flight (for cases that count or page through
+    /// everything an identity has).
+    #[serde(default)]
+    pub exclusive: bool,
+    /// The calls, in order.
+    pub steps: Vec<StepDef>,
+}
+
+/// Deliberately malformed parts of a request.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDef {
+    /// Send this body instead of the serialized input.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Headers to set (replacing the runner's own).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Headers to leave out.
+    #[serde(default)]
+    pub remove_headers: Vec<String>,
+    /// Send no credentials at all.
+    #[serde(default)]
+    pub no_auth: bool,
+}
+
+/// What the step expects. Empty means the documented success.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectDef {
+    /// A modelled error of the operation; its HTTP status follows from the spec.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub error: Option<Spanned<String>>,
+    /// Any 4xx error (for malformed requests whose error type the contract leaves open).
+    #[serde(default)]
+    pub client_error: bool,
+}
+
+/// Inclusive bounds on a count.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountBounds {
+    /// At least.
+    #[serde(default)]
+    pub min: Option<u64>,
+    /// At most.
+    #[serde(default)]
+    pub max: Option<u64>,
+}
+
+/// Inclusive bounds on a number.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberBounds {
+    /// At least.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// At most.
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+/// A timestamp check: the value (RFC 3339 string or epoch seconds) must lie within
+/// `within` of `near` moved by `offset`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeDef {
+    /// `now` (the step's request time) or a timestamp, e.g. `${expires}`.
+    #[serde(default = "now")]
+    pub near: String,
+    /// Signed duration added to `near`, e.g. `+365d`.
+    #[serde(default)]
+    pub offset: Option<String>,
+    /// Tolerance either side, e.g. `1d`; default `0s`.
+    #[serde(default)]
+    pub within: Option<String>,
+}
+
+fn now() -> String {
+    "now".to_string()
+}
+
+/// One assertion on a response body. Set `path` and exactly one check.
+///
+/// `path` is a JSON pointer whose segments may also be `*` (every element) or
+/// `[member=value]` (the elements whose member equals value).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssertionDef {
+    /// Where to look.
+    #[schemars(with = "String")]
+    pub path: Spanned<String>,
+    /// Equal to this JSON value.
+    #[serde(default)]
+    pub equals: Option<Value>,
+    /// `true`: the path matches something; `false`: it matches nothing.
+    #[serde(default)]
+    pub exists: Option<bool>,
+    /// `true`: the path matches nothing (same as `exists: false`).
+    #[serde(default)]
+    pub absent: Option<bool>,
+    /// A string matching this regular expression.
+    #[serde(default)]
+    pub matches: Option<String>,
+    /// Length of a string, array or object.
+    #[serde(default)]
+    pub length: Option<CountBounds>,
+    /// An array with an element containing this value (objects: a subset), or a string
+    /// containing this substring.
+    #[serde(default)]
+    pub contains: Option<Value>,
+    /// The opposite of `contains`.
+    #[serde(default)]
+    pub not_contains: Option<Value>,
+    /// A number within these bounds.
+    #[serde(default)]
+    pub range: Option<NumberBounds>,
+    /// A timestamp near another.
+    #[serde(default)]
+    pub time: Option<TimeDef>,
+}
+
+/// One call.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    /// An operation of the case's service.
+    #[schemars(with = "String")]
+    pub operation: Spanned<String>,
+    /// The profile identity to call as.
+    #[serde(default)]
+    pub identity: Identity,
+    /// Logical input members; the runner serializes them per protocol.
+    #[serde(default)]
+    #[schemars(with = "Option<Value>")]
+    pub input: Option<Spanned<Value>>,
+    /// Malformed-request overrides.
+    #[serde(default)]
+    pub raw: Option<RawDef>,
+    /// Ask a fault-injecting target for this modelled error.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub fault: Option<Spanned<String>>,
+    /// Follow the paginator to the last page; assertions see every item.
+    #[serde(default)]
+    pub paginate: bool,
+    /// The expected outcome (default: success).
+    #[serde(default)]
+    pub expect: ExpectDef,
+    /// Assertions on the response body.
+    #[serde(default, rename = "assert")]
+    pub assertions: Vec<AssertionDef>,
+    /// Variables to take from the response body, by path.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub capture: BTreeMap<String, Spanned<String>>,
+    /// Steps that always run at the end of the case if this step ran.
+    #[serde(default)]
+    pub cleanup: Vec<StepDef>,
+}

@@ -1,0 +1,457 @@
+//! Checking parsed case files against the contract: every name, variable, path and
+//! operator is resolved here, so a run never meets a bad case.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+use serde_saphyr::Location;
+
+use super::diagnostic::CaseLoadError;
+use super::model::{AssertionDef, CaseDef, CaseFile, ExpectDef, StepDef};
+use super::runnable::{AssertOp, Assertion, Case, Expect, Step};
+use crate::check::JsonPath;
+use crate::spec::Service;
+use crate::template::{self, VarRef};
+
+struct Ctx<'a> {
+    file: &'a Path,
+    text: &'a str,
+    service: &'a Service,
+    errors: &'a mut Vec<CaseLoadError>,
+}
+
+impl Ctx<'_> {
+    fn error(&mut self, at: Option<Location>, field: &str, message: impl Into<String>) {
+        self.errors
+            .push(CaseLoadError::new(self.file, self.text, at, field, message));
+    }
+}
+
+/// Variables known at a point of a case, and the profile vars it reads.
+#[derive(Default, Clone)]
+struct Vars {
+    captured: BTreeSet<String>,
+    profile: BTreeSet<String>,
+}
+
+pub(super) fn resolve_file(
+    file: &Path,
+    text: &str,
+    parsed: &CaseFile,
+    service: &Service,
+    operation: &str,
+    cases: &mut Vec<Case>,
+    errors: &mut Vec<CaseLoadError>,
+) {
+    let mut ctx = Ctx {
+        file,
+        text,
+        service,
+        errors,
+    };
+    if parsed.cases.is_empty() {
+        ctx.error(None, "cases", "a case file needs at least one case");
+    }
+    for (i, def) in parsed.cases.iter().enumerate() {
+        let before = ctx.errors.len();
+        let case = resolve_case(&mut ctx, def, &format!("cases[{i}]"), operation);
+        if ctx.errors.len() == before {
+            cases.push(case);
+        }
+    }
+}
+
+fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> Case {
+    let id = &def.id.value;
+    let valid_id = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_id {
+        ctx.error(
+            Some(def.id.referenced),
+            &format!("{field}.id"),
+            format!("`{id}` is not a valid id (lowercase letters, digits and dashes)"),
+        );
+    }
+    if def.steps.is_empty() {
+        ctx.error(
+            Some(def.id.referenced),
+            &format!("{field}.steps"),
+            "a case needs at least one step",
+        );
+    }
+    let mut vars = Vars::default();
+    let steps: Vec<Step> = def
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| resolve_step(ctx, s, &format!("{field}.steps[{i}]"), &mut vars))
+        .collect();
+    let mut requires: BTreeSet<_> = def.requires.iter().copied().collect();
+    collect_requirements(&steps, &mut requires);
+    Case {
+        id: id.clone(),
+        title: def.title.clone(),
+        level: def.level,
+        source: def.source.clone(),
+        tags: def.tags.clone(),
+        service: ctx.service.name().to_string(),
+        operation: operation.to_string(),
+        requires,
+        profile_vars: vars.profile,
+        exclusive: def.exclusive,
+        steps,
+        file: ctx.file.to_path_buf(),
+        line: def.id.referenced.line(),
+    }
+}
+
+fn collect_requirements(steps: &[Step], into: &mut BTreeSet<super::Capability>) {
+    for step in steps {
+        into.extend(step.identity.capability());
+        if step.fault.is_some() {
+            into.insert(super::Capability::FaultInjection);
+        }
+        collect_requirements(&step.cleanup, into);
+    }
+}
+
+fn check_refs(
+    ctx: &mut Ctx,
+    at: Option<Location>,
+    field: &str,
+    refs: Result<Vec<VarRef>, String>,
+    vars: &mut Vars,
+) {
+    match refs {
+        Err(message) => ctx.error(at, field, message),
+        Ok(refs) => {
+            for r in refs {
+                match r {
+                    VarRef::Profile(name) => {
+                        vars.profile.insert(name);
+                    }
+                    VarRef::Captured(name) if !vars.captured.contains(&name) => ctx.error(
+                        at,
+                        field,
+                        format!("undefined variable `{name}` (not captured by an earlier step; profile values are `${{profile.{name}}}`)"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> Step {
+    let op_name = &def.operation.value;
+    let at = Some(def.operation.referenced);
+    let Some(op) = ctx.service.operation(op_name) else {
+        let known: Vec<&str> = ctx
+            .service
+            .spec
+            .operations
+            .keys()
+            .map(String::as_str)
+            .collect();
+        ctx.error(
+            at,
+            &format!("{field}.operation"),
+            format!(
+                "`{op_name}` is not an operation of {} (expected one of: {})",
+                ctx.service.name(),
+                known.join(", ")
+            ),
+        );
+        return empty_step(def);
+    };
+    let errors_of = |name: &str| op.errors.iter().any(|e| e == name);
+
+    let input = match &def.input {
+        None => Value::Object(Default::default()),
+        Some(spanned) => {
+            if !spanned.value.is_object() {
+                ctx.error(
+                    Some(spanned.referenced),
+                    &format!("{field}.input"),
+                    "input must be a mapping of members",
+                );
+            }
+            check_refs(
+                ctx,
+                Some(spanned.referenced),
+                &format!("{field}.input"),
+                template::refs(&spanned.value),
+                vars,
+            );
+            spanned.value.clone()
+        }
+    };
+    let raw = def.raw.clone().unwrap_or_default();
+    for (name, value) in &raw.headers {
+        check_refs(
+            ctx,
+            at,
+            &format!("{field}.raw.headers.{name}"),
+            template::refs_in_str(value),
+            vars,
+        );
+    }
+    if let Some(body) = &raw.body {
+        check_refs(
+            ctx,
+            at,
+            &format!("{field}.raw.body"),
+            template::refs_in_str(body),
+            vars,
+        );
+    }
+    let fault = def.fault.as_ref().map(|f| {
+        if !errors_of(&f.value) {
+            ctx.error(
+                Some(f.referenced),
+                &format!("{field}.fault"),
+                format!(
+                    "`{}` is not an error of {op_name} (expected one of: {})",
+                    f.value,
+                    op.errors.join(", ")
+                ),
+            );
+        }
+        f.value.clone()
+    });
+    if def.paginate && op.paginator.is_none() {
+        ctx.error(
+            at,
+            &format!("{field}.paginate"),
+            format!("{op_name} has no paginator"),
+        );
+    }
+    let expect = resolve_expect(
+        ctx,
+        &def.expect,
+        &format!("{field}.expect"),
+        op_name,
+        &op.errors,
+        at,
+    );
+
+    let assertions = def
+        .assertions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| resolve_assertion(ctx, a, &format!("{field}.assert[{i}]"), vars))
+        .collect();
+
+    let mut capture = Vec::new();
+    for (name, path) in &def.capture {
+        let f = format!("{field}.capture.{name}");
+        if let Err(message) = JsonPath::parse(&path.value) {
+            ctx.error(Some(path.referenced), &f, message);
+        }
+        check_refs(
+            ctx,
+            Some(path.referenced),
+            &f,
+            template::refs_in_str(&path.value),
+            vars,
+        );
+        capture.push((name.clone(), path.value.clone()));
+    }
+    for (name, _) in &capture {
+        vars.captured.insert(name.clone());
+    }
+    let cleanup = def
+        .cleanup
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut inner = vars.clone();
+            let step = resolve_step(ctx, s, &format!("{field}.cleanup[{i}]"), &mut inner);
+            vars.profile.extend(inner.profile);
+            step
+        })
+        .collect();
+    Step {
+        operation: op_name.clone(),
+        identity: def.identity,
+        input,
+        raw,
+        fault,
+        paginate: def.paginate,
+        expect,
+        assertions,
+        capture,
+        cleanup,
+    }
+}
+
+fn resolve_expect(
+    ctx: &mut Ctx,
+    def: &ExpectDef,
+    field: &str,
+    op_name: &str,
+    errors: &[String],
+    at: Option<Location>,
+) -> Expect {
+    match (&def.error, def.client_error) {
+        (Some(_), true) => {
+            ctx.error(at, field, "set `error` or `client_error`, not both");
+            Expect::ClientError
+        }
+        (Some(e), false) => {
+            if !errors.contains(&e.value) {
+                ctx.error(
+                    Some(e.referenced),
+                    &format!("{field}.error"),
+                    format!(
+                        "`{}` is not an error {op_name} can return (expected one of: {})",
+                        e.value,
+                        errors.join(", ")
+                    ),
+                );
+            }
+            Expect::Error(e.value.clone())
+        }
+        (None, true) => Expect::ClientError,
+        (None, false) => Expect::Success,
+    }
+}
+
+fn resolve_assertion(
+    ctx: &mut Ctx,
+    def: &AssertionDef,
+    field: &str,
+    vars: &mut Vars,
+) -> Option<Assertion> {
+    let at = Some(def.path.referenced);
+    if let Err(message) = JsonPath::parse(&def.path.value) {
+        ctx.error(at, &format!("{field}.path"), message);
+    }
+    check_refs(
+        ctx,
+        at,
+        &format!("{field}.path"),
+        template::refs_in_str(&def.path.value),
+        vars,
+    );
+    let mut ops: Vec<AssertOp> = Vec::new();
+    if let Some(v) = &def.equals {
+        check_refs(ctx, at, &format!("{field}.equals"), template::refs(v), vars);
+        ops.push(AssertOp::Equals(v.clone()));
+    }
+    match def.exists {
+        Some(true) => ops.push(AssertOp::Exists),
+        Some(false) => ops.push(AssertOp::Absent),
+        None => {}
+    }
+    match def.absent {
+        Some(true) => ops.push(AssertOp::Absent),
+        Some(false) => ops.push(AssertOp::Exists),
+        None => {}
+    }
+    if let Some(re) = &def.matches {
+        match regex::Regex::new(re) {
+            Ok(re) => ops.push(AssertOp::Matches(re)),
+            Err(e) => ctx.error(
+                at,
+                &format!("{field}.matches"),
+                format!("not a regular expression: {e}"),
+            ),
+        }
+    }
+    if let Some(b) = def.length {
+        ops.push(AssertOp::Length(b));
+    }
+    if let Some(v) = &def.contains {
+        check_refs(
+            ctx,
+            at,
+            &format!("{field}.contains"),
+            template::refs(v),
+            vars,
+        );
+        ops.push(AssertOp::Contains(v.clone()));
+    }
+    if let Some(v) = &def.not_contains {
+        check_refs(
+            ctx,
+            at,
+            &format!("{field}.not_contains"),
+            template::refs(v),
+            vars,
+        );
+        ops.push(AssertOp::NotContains(v.clone()));
+    }
+    if let Some(b) = def.range {
+        ops.push(AssertOp::Range(b));
+    }
+    if let Some(t) = &def.time {
+        let f = format!("{field}.time");
+        if t.near != "now" {
+            check_refs(ctx, at, &f, template::refs_in_str(&t.near), vars);
+        }
+        let offset_secs = match t.offset.as_deref().map(parse_signed) {
+            None => 0,
+            Some(Ok(secs)) => secs,
+            Some(Err(message)) => {
+                ctx.error(at, &format!("{f}.offset"), message);
+                0
+            }
+        };
+        let within = match t.within.as_deref().map(template::parse_duration) {
+            None => std::time::Duration::ZERO,
+            Some(Ok(d)) => d,
+            Some(Err(message)) => {
+                ctx.error(at, &format!("{f}.within"), message);
+                std::time::Duration::ZERO
+            }
+        };
+        ops.push(AssertOp::Time {
+            near: t.near.clone(),
+            offset_secs,
+            within,
+        });
+    }
+    if ops.len() != 1 {
+        ctx.error(
+            at,
+            field,
+            format!(
+                "an assertion needs exactly one check (equals, exists, absent, matches, length, contains, not_contains, range, time); found {}",
+                ops.len()
+            ),
+        );
+        return None;
+    }
+    Some(Assertion {
+        path: def.path.value.clone(),
+        op: ops.remove(0),
+    })
+}
+
+fn parse_signed(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s.strip_prefix('+').unwrap_or(s)),
+    };
+    Ok(sign * template::parse_duration(rest)?.as_secs() as i64)
+}
+
+fn empty_step(def: &StepDef) -> Step {
+    Step {
+        operation: def.operation.value.clone(),
+        identity: def.identity,
+        input: Value::Null,
+        raw: Default::default(),
+        fault: None,
+        paginate: false,
+        expect: Expect::Success,
+        assertions: vec![],
+        capture: vec![],
+        cleanup: vec![],
+    }
+}

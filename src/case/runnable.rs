@@ -1,0 +1,139 @@
+//! Runnable cases: checked against the contract, with every name resolved.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::model::{Capability, CountBounds, Identity, Level, NumberBounds, RawDef, Source};
+
+/// A case ready to run.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Unique id.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// must / should.
+    pub level: Level,
+    /// Document and member checked.
+    pub source: Source,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Service (folder under `cases/`).
+    pub service: String,
+    /// Operation (folder under the service).
+    pub operation: String,
+    /// Capabilities needed: the declared ones and those the steps imply.
+    pub requires: BTreeSet<Capability>,
+    /// Profile vars the case reads.
+    pub profile_vars: BTreeSet<String>,
+    /// Whether the case runs alone.
+    pub exclusive: bool,
+    /// Steps in order.
+    pub steps: Vec<Step>,
+    /// The case file.
+    pub file: PathBuf,
+    /// Line of the case's `id`.
+    pub line: u64,
+}
+
+impl Case {
+    /// `service::Operation::id`, the name used by reports and the test harness.
+    pub fn full_name(&self) -> String {
+        format!("{}::{}::{}", self.service, self.operation, self.id)
+    }
+}
+
+/// The expected outcome of a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// The documented success status and output shape.
+    Success,
+    /// This modelled error, with its modelled status.
+    Error(String),
+    /// Any 4xx.
+    ClientError,
+}
+
+/// One call.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Operation name.
+    pub operation: String,
+    /// Identity to call as.
+    pub identity: Identity,
+    /// Logical input (may hold `${…}` variables).
+    pub input: Value,
+    /// Malformed-request overrides.
+    pub raw: RawDef,
+    /// Fault to ask for.
+    pub fault: Option<String>,
+    /// Follow the paginator.
+    pub paginate: bool,
+    /// Expected outcome.
+    pub expect: Expect,
+    /// Body assertions.
+    pub assertions: Vec<Assertion>,
+    /// Captures: variable name and path.
+    pub capture: Vec<(String, String)>,
+    /// Cleanup steps registered when this step ran.
+    pub cleanup: Vec<Step>,
+}
+
+/// One body assertion.
+#[derive(Debug, Clone)]
+pub struct Assertion {
+    /// Path text (may hold variables inside filters).
+    pub path: String,
+    /// The check.
+    pub op: AssertOp,
+}
+
+/// What an assertion checks.
+#[derive(Debug, Clone)]
+pub enum AssertOp {
+    /// Equal to a JSON value.
+    Equals(Value),
+    /// The path matches something.
+    Exists,
+    /// The path matches nothing.
+    Absent,
+    /// A string matching a regex.
+    Matches(regex::Regex),
+    /// Length bounds.
+    Length(CountBounds),
+    /// Contains (array element subset / substring).
+    Contains(Value),
+    /// Does not contain.
+    NotContains(Value),
+    /// Numeric bounds.
+    Range(NumberBounds),
+    /// Timestamp near another.
+    Time {
+        /// `now` or a timestamp template.
+        near: String,
+        /// Signed offset in seconds.
+        offset_secs: i64,
+        /// Tolerance.
+        within: Duration,
+    },
+}
+
+impl AssertOp {
+    /// The operator's name as written in case files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AssertOp::Equals(_) => "equals",
+            AssertOp::Exists => "exists",
+            AssertOp::Absent => "absent",
+            AssertOp::Matches(_) => "matches",
+            AssertOp::Length(_) => "length",
+            AssertOp::Contains(_) => "contains",
+            AssertOp::NotContains(_) => "not_contains",
+            AssertOp::Range(_) => "range",
+            AssertOp::Time { .. } => "time",
+        }
+    }
+}

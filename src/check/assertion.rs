@@ -1,0 +1,349 @@
+//! Case assertions on a response body.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::{parse_timestamp, JsonPath, Violation};
+use crate::case::{AssertOp, Assertion};
+use crate::outcome::CheckKind;
+use crate::template::Scope;
+
+/// JSON equality that compares numbers by value (`1` equals `1.0`).
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether `actual` holds everything in `expected` (objects: a subset of members).
+fn subset(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => e
+            .iter()
+            .all(|(k, v)| a.get(k).is_some_and(|w| subset(v, w))),
+        _ => json_eq(expected, actual),
+    }
+}
+
+fn contains(haystack: &Value, needle: &Value) -> Result<bool, String> {
+    match haystack {
+        Value::Array(items) => Ok(items.iter().any(|item| subset(needle, item))),
+        Value::String(s) => match needle {
+            Value::String(n) => Ok(s.contains(n.as_str())),
+            other => Err(format!("a string cannot contain {other}")),
+        },
+        other => Err(format!("{} is neither an array nor a string", kind(other))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+}
+
+/// Evaluates `assertion` on `body`. `Err` is a harness problem (a variable that did not
+/// resolve); violations are contract failures.
+pub(crate) fn evaluate(
+    assertion: &Assertion,
+    body: &Value,
+    scope: &Scope,
+    step_time: OffsetDateTime,
+) -> Result<Vec<Violation>, String> {
+    let path_text = scope.expand_text(&assertion.path)?;
+    let path = JsonPath::parse(&path_text)?;
+    let found = path.select(body);
+    let at = if path_text.is_empty() {
+        "/"
+    } else {
+        path_text.as_str()
+    };
+    let fail = |message: String| Violation::new(CheckKind::Assertion, message);
+    match &assertion.op {
+        AssertOp::Exists => {
+            return Ok(if found.is_empty() {
+                vec![fail(format!("{at}: expected to exist, found nothing"))]
+            } else {
+                vec![]
+            })
+        }
+        AssertOp::Absent => {
+            let places: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+            return Ok(if places.is_empty() {
+                vec![]
+            } else {
+                vec![fail(format!(
+                    "{at}: expected to be absent, found at {}",
+                    places.join(", ")
+                ))]
+            });
+        }
+        _ => {}
+    }
+    if found.is_empty() {
+        return Ok(vec![fail(format!(
+            "{at}: {} check found nothing at this path",
+            assertion.op.name()
+        ))]);
+    }
+    let mut violations = Vec::new();
+    for (ptr, value) in found {
+        let ptr = if ptr.is_empty() { "/".to_string() } else { ptr };
+        let problem: Option<Violation> = match &assertion.op {
+            AssertOp::Exists | AssertOp::Absent => None,
+            AssertOp::Equals(expected) => {
+                let expected = scope.expand(expected)?;
+                (!json_eq(&expected, value)).then(|| {
+                    fail(format!("{ptr}: not equal to the expected value"))
+                        .diff(pretty(&expected), pretty(value))
+                })
+            }
+            AssertOp::Matches(re) => match value.as_str() {
+                Some(s) if re.is_match(s) => None,
+                Some(s) => Some(fail(format!("{ptr}: `{s}` does not match /{re}/"))),
+                None => Some(fail(format!(
+                    "{ptr}: expected a string matching /{re}/, got {}",
+                    kind(value)
+                ))),
+            },
+            AssertOp::Length(bounds) => {
+                let len = match value {
+                    Value::String(s) => Some(s.chars().count() as u64),
+                    Value::Array(a) => Some(a.len() as u64),
+                    Value::Object(o) => Some(o.len() as u64),
+                    _ => None,
+                };
+                match len {
+                    None => Some(fail(format!("{ptr}: {} has no length", kind(value)))),
+                    Some(n)
+                        if bounds.min.is_some_and(|m| n < m)
+                            || bounds.max.is_some_and(|m| n > m) =>
+                    {
+                        Some(fail(format!(
+                            "{ptr}: length {n} is outside {}..{}",
+                            show(bounds.min),
+                            show(bounds.max)
+                        )))
+                    }
+                    Some(_) => None,
+                }
+            }
+            AssertOp::Contains(needle) => {
+                let needle = scope.expand(needle)?;
+                match contains(value, &needle) {
+                    Ok(true) => None,
+                    Ok(false) => Some(
+                        fail(format!("{ptr}: does not contain {needle}"))
+                            .diff(pretty(&needle), pretty(value)),
+                    ),
+                    Err(e) => Some(fail(format!("{ptr}: {e}"))),
+                }
+            }
+            AssertOp::NotContains(needle) => {
+                let needle = scope.expand(needle)?;
+                match contains(value, &needle) {
+                    Ok(false) => None,
+                    Ok(true) => Some(fail(format!("{ptr}: contains {needle}, which it must not"))),
+                    Err(e) => Some(fail(format!("{ptr}: {e}"))),
+                }
+            }
+            AssertOp::Range(bounds) => match value.as_f64() {
+                None => Some(fail(format!(
+                    "{ptr}: expected a number, got {}",
+                    kind(value)
+                ))),
+                Some(n)
+                    if bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m) =>
+                {
+                    Some(fail(format!(
+                        "{ptr}: {n} is outside {}..{}",
+                        show(bounds.min),
+                        show(bounds.max)
+                    )))
+                }
+                Some(_) => None,
+            },
+            AssertOp::Time {
+                near,
+                offset_secs,
+                within,
+            } => {
+                let base = if near == "now" {
+                    step_time
+                } else {
+                    parse_timestamp(&scope.expand_str(near)?)?
+                };
+                let target = base + time::Duration::seconds(*offset_secs);
+                match parse_timestamp(value) {
+                    Err(e) => Some(fail(format!("{ptr}: {e}"))),
+                    Ok(actual) => {
+                        let off = (actual - target).abs();
+                        (off > time::Duration::try_from(*within).unwrap_or(time::Duration::MAX)).then(|| {
+                            fail(format!("{ptr}: {value} is {off} away from {target}, more than the {within:?} allowed"))
+                        })
+                    }
+                }
+            }
+        };
+        violations.extend(problem);
+    }
+    Ok(violations)
+}
+
+fn show<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{CountBounds, NumberBounds};
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn scope() -> Scope {
+        Scope {
+            run_id: "r".into(),
+            case_uid: "c".into(),
+            profile: BTreeMap::new(),
+            captured: BTreeMap::from([
+                ("id".into(), json!("b")),
+                ("t".into(), json!("2026-01-01T00:00:00Z")),
+            ]),
+        }
+    }
+
+    fn check(path: &str, op: AssertOp, body: &Value) -> usize {
+        let a = Assertion {
+            path: path.into(),
+            op,
+        };
+        evaluate(&a, body, &scope(), OffsetDateTime::now_utc())
+            .unwrap()
+            .len()
+    }
+
+    #[test]
+    fn every_operator_passes_and_fails() {
+        let body = json!({"items": [{"id": "a", "n": 1}, {"id": "b", "n": 2, "t": "2026-01-01T01:00:00+01:00"}], "s": "hello"});
+        assert_eq!(check("/items/0/n", AssertOp::Equals(json!(1.0)), &body), 0);
+        assert_eq!(check("/items/0/n", AssertOp::Equals(json!(2)), &body), 1);
+        assert_eq!(check("/items/*/id", AssertOp::Exists, &body), 0);
+        assert_eq!(check("/items/*/secret", AssertOp::Exists, &body), 1);
+        assert_eq!(check("/items/*/secret", AssertOp::Absent, &body), 0);
+        assert_eq!(check("/items/*/n", AssertOp::Absent, &body), 1);
+        assert_eq!(
+            check(
+                "/s",
+                AssertOp::Matches(regex::Regex::new("^h").unwrap()),
+                &body
+            ),
+            0
+        );
+        assert_eq!(
+            check(
+                "/s",
+                AssertOp::Matches(regex::Regex::new("^x").unwrap()),
+                &body
+            ),
+            1
+        );
+        assert_eq!(
+            check(
+                "/items",
+                AssertOp::Length(CountBounds {
+                    min: Some(2),
+                    max: Some(2)
+                }),
+                &body
+            ),
+            0
+        );
+        assert_eq!(
+            check(
+                "/items",
+                AssertOp::Length(CountBounds {
+                    min: Some(3),
+                    max: None
+                }),
+                &body
+            ),
+            1
+        );
+        assert_eq!(
+            check("/items", AssertOp::Contains(json!({"id": "${id}"})), &body),
+            0
+        );
+        assert_eq!(
+            check("/items", AssertOp::Contains(json!({"id": "z"})), &body),
+            1
+        );
+        assert_eq!(
+            check("/items", AssertOp::NotContains(json!({"id": "z"})), &body),
+            0
+        );
+        assert_eq!(
+            check("/items", AssertOp::NotContains(json!({"id": "a"})), &body),
+            1
+        );
+        assert_eq!(
+            check(
+                "/items/*/n",
+                AssertOp::Range(NumberBounds {
+                    min: Some(1.0),
+                    max: Some(2.0)
+                }),
+                &body
+            ),
+            0
+        );
+        assert_eq!(
+            check(
+                "/items/*/n",
+                AssertOp::Range(NumberBounds {
+                    min: Some(2.0),
+                    max: None
+                }),
+                &body
+            ),
+            1
+        );
+        let near = |within: u64| AssertOp::Time {
+            near: "${t}".into(),
+            offset_secs: 0,
+            within: std::time::Duration::from_secs(within),
+        };
+        assert_eq!(check("/items/[id=${id}]/t", near(0), &body), 0);
+        assert_eq!(
+            check(
+                "/items/[id=${id}]/t",
+                AssertOp::Time {
+                    near: "${t}".into(),
+                    offset_secs: 7200,
+                    within: std::time::Duration::from_secs(60)
+                },
+                &body
+            ),
+            1
+        );
+        assert_eq!(check("/nothing", AssertOp::Equals(json!(1)), &body), 1);
+    }
+}

@@ -1,0 +1,42 @@
+//! Checks on responses: protocol-level (status, content type, error type, schema) and
+//! case assertions.
+
+mod assertion;
+mod error_type;
+mod path;
+mod response;
+mod time;
+
+pub(crate) use assertion::evaluate;
+pub(crate) use error_type::error_type;
+pub(crate) use path::JsonPath;
+pub(crate) use response::check_response;
+pub(crate) use time::parse_timestamp;
+
+use crate::outcome::CheckKind;
+
+/// One violated check, before the runner adds the step.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Violation {
+    pub(crate) check: CheckKind,
+    pub(crate) message: String,
+    pub(crate) expected: Option<String>,
+    pub(crate) actual: Option<String>,
+}
+
+impl Violation {
+    pub(crate) fn new(check: CheckKind, message: impl Into<String>) -> Self {
+        Violation {
+            check,
+            message: message.into(),
+            expected: None,
+            actual: None,
+        }
+    }
+
+    pub(crate) fn diff(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self.actual = Some(actual.into());
+        self
+    }
+}

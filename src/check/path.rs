@@ -1,0 +1,124 @@
+//! Paths into a JSON body: a JSON pointer whose segments may also be `*` (every element
+//! of an array or object) or `[member=value]` (the array elements whose `member` equals
+//! `value`, compared as text).
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Any,
+    Filter { member: String, value: String },
+}
+
+/// A parsed path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonPath {
+    segments: Vec<Segment>,
+}
+
+impl JsonPath {
+    /// Parses `""` (the whole body) or `/a/*/[id=x]/b`.
+    pub(crate) fn parse(text: &str) -> Result<JsonPath, String> {
+        if text.is_empty() {
+            return Ok(JsonPath { segments: vec![] });
+        }
+        let Some(rest) = text.strip_prefix('/') else {
+            return Err(format!("path `{text}` must be empty or start with `/`"));
+        };
+        let segments = rest
+            .split('/')
+            .map(|seg| {
+                if seg == "*" {
+                    Ok(Segment::Any)
+                } else if let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']'))
+                {
+                    let (member, value) = inner
+                        .split_once('=')
+                        .ok_or_else(|| format!("filter `{seg}` must be `[member=value]`"))?;
+                    Ok(Segment::Filter {
+                        member: member.to_string(),
+                        value: value.to_string(),
+                    })
+                } else {
+                    Ok(Segment::Key(seg.replace("~1", "/").replace("~0", "~")))
+                }
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(JsonPath { segments })
+    }
+
+    /// Every value the path reaches, with its concrete JSON pointer.
+    pub(crate) fn select<'v>(&self, root: &'v Value) -> Vec<(String, &'v Value)> {
+        let mut current = vec![(String::new(), root)];
+        for seg in &self.segments {
+            let mut next = Vec::new();
+            for (ptr, value) in current {
+                match (seg, value) {
+                    (Segment::Key(k), Value::Object(map)) => {
+                        if let Some(v) = map.get(k) {
+                            next.push((format!("{ptr}/{}", escape(k)), v));
+                        }
+                    }
+                    (Segment::Key(k), Value::Array(items)) => {
+                        if let Some(v) = k.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                            next.push((format!("{ptr}/{k}"), v));
+                        }
+                    }
+                    (Segment::Any, Value::Array(items)) => next.extend(
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (format!("{ptr}/{i}"), v)),
+                    ),
+                    (Segment::Any, Value::Object(map)) => {
+                        next.extend(map.iter().map(|(k, v)| (format!("{ptr}/{}", escape(k)), v)))
+                    }
+                    (
+                        Segment::Filter {
+                            member,
+                            value: want,
+                        },
+                        Value::Array(items),
+                    ) => next.extend(items.iter().enumerate().filter_map(|(i, v)| {
+                        let got = v.get(member)?;
+                        let got = got.as_str().map(str::to_string).unwrap_or(got.to_string());
+                        (got == *want).then(|| (format!("{ptr}/{i}"), v))
+                    })),
+                    _ => {}
+                }
+            }
+            current = next;
+        }
+        current
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selects_keys_wildcards_and_filters() {
+        let body = json!({"items": [{"id": "a", "n": 1}, {"id": "b", "n": 2}], "x/y": 3});
+        let p = |s: &str| JsonPath::parse(s).unwrap();
+        assert_eq!(p("/items/1/id").select(&body)[0].1, &json!("b"));
+        assert_eq!(p("/items/*/n").select(&body).len(), 2);
+        let hit = p("/items/[id=b]/n").select(&body);
+        assert_eq!(hit, vec![("/items/1/n".to_string(), &json!(2))]);
+        assert!(p("/items/[id=c]").select(&body).is_empty());
+        assert_eq!(p("/x~1y").select(&body)[0].1, &json!(3));
+        assert_eq!(p("").select(&body).len(), 1);
+    }
+
+    #[test]
+    fn rejects_malformed_paths() {
+        assert!(JsonPath::parse("items").is_err());
+        assert!(JsonPath::parse("/items/[id]").is_err());
+    }
+}

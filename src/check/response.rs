@@ -1,0 +1,189 @@
+//! Protocol-level checks every response gets: outcome, status, Content-Type, error type
+//! and schema.
+
+use serde_json::Value;
+
+use super::{error_type, Violation};
+use crate::case::Expect;
+use crate::outcome::CheckKind;
+use crate::spec::{OperationSpec, Service};
+use crate::transport::HttpResponse;
+
+/// What the protocol checks found.
+#[derive(Debug)]
+pub(crate) struct Verdict {
+    pub(crate) violations: Vec<Violation>,
+    /// The parsed body (`{}` for an empty body, `null` if it is not JSON).
+    pub(crate) body: Value,
+    /// Whether the target answered 2xx.
+    pub(crate) succeeded: bool,
+    /// The outcome was wrong (success for error or the reverse): later steps cannot run.
+    pub(crate) fatal: bool,
+}
+
+fn media_type(header: &str) -> String {
+    header
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Checks `response` to a call of `op_name` against the contract and `expect`.
+pub(crate) fn check_response(
+    service: &Service,
+    op: &OperationSpec,
+    expect: &Expect,
+    response: &HttpResponse,
+) -> Verdict {
+    let mut violations = Vec::new();
+    let empty = response.body.iter().all(u8::is_ascii_whitespace);
+    let body = if empty {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(&response.body).unwrap_or_else(|e| {
+            violations.push(Violation::new(
+                CheckKind::Body,
+                format!("the response body is not JSON: {e}"),
+            ));
+            Value::Null
+        })
+    };
+    if !empty {
+        let want = service.spec.protocol.content_type();
+        match response.header("content-type") {
+            Some(got) if media_type(got) == want => {}
+            got => violations.push(
+                Violation::new(
+                    CheckKind::ContentType,
+                    format!("a JSON body must be sent as {want}"),
+                )
+                .diff(want, got.unwrap_or("(no Content-Type)")),
+            ),
+        }
+    }
+    let status = response.status;
+    let succeeded = (200..300).contains(&status);
+    let actual_type = (!succeeded)
+        .then(|| error_type(response.header("x-amzn-errortype"), &body))
+        .flatten();
+    let message = body
+        .get(&service.spec.message_member)
+        .or_else(|| body.get("message"))
+        .or_else(|| body.get("Message"))
+        .and_then(Value::as_str)
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    let actual = if succeeded {
+        format!("success (HTTP {status})")
+    } else {
+        format!(
+            "{} (HTTP {status}){message}",
+            actual_type.as_deref().unwrap_or("an error with no type")
+        )
+    };
+    let mut fatal = false;
+    let mut schema_shape: Option<&str> = None;
+    match expect {
+        Expect::Success if !succeeded => {
+            let expected = format!("success (HTTP {})", op.http.status);
+            violations.push(
+                Violation::new(
+                    CheckKind::Outcome,
+                    format!("expected {expected}, got {actual}"),
+                )
+                .diff(expected, actual),
+            );
+            fatal = true;
+        }
+        Expect::Success => {
+            if status != op.http.status {
+                violations.push(
+                    Violation::new(
+                        CheckKind::Status,
+                        format!("success must be HTTP {}, got {status}", op.http.status),
+                    )
+                    .diff(op.http.status.to_string(), status.to_string()),
+                );
+            }
+            schema_shape = Some(&op.output);
+        }
+        Expect::Error(name) => {
+            let want_status = service
+                .spec
+                .errors
+                .get(name)
+                .map(|e| e.status)
+                .unwrap_or(400);
+            let expected = format!("{name} (HTTP {want_status})");
+            if succeeded {
+                violations.push(
+                    Violation::new(
+                        CheckKind::Outcome,
+                        format!("expected {expected}, got {actual}"),
+                    )
+                    .diff(expected, actual),
+                );
+                fatal = true;
+            } else {
+                match &actual_type {
+                    None => violations.push(
+                        Violation::new(
+                            CheckKind::ErrorType,
+                            "no error type in X-Amzn-Errortype, __type or code",
+                        )
+                        .diff(name.as_str(), "(none)"),
+                    ),
+                    Some(t) if t != name => violations.push(
+                        Violation::new(
+                            CheckKind::ErrorType,
+                            format!("expected error type {name}, got {t}"),
+                        )
+                        .diff(name.as_str(), t.as_str()),
+                    ),
+                    Some(_) => {}
+                }
+                if status != want_status {
+                    violations.push(
+                        Violation::new(
+                            CheckKind::Status,
+                            format!("{name} must be HTTP {want_status}, got {status}"),
+                        )
+                        .diff(want_status.to_string(), status.to_string()),
+                    );
+                }
+            }
+        }
+        Expect::ClientError => {
+            if !(400..500).contains(&status) {
+                let expected = "a client error (HTTP 4xx)".to_string();
+                violations.push(
+                    Violation::new(
+                        CheckKind::Outcome,
+                        format!("expected {expected}, got {actual}"),
+                    )
+                    .diff(expected, actual),
+                );
+                fatal = succeeded;
+            }
+        }
+    }
+    if !succeeded {
+        // Whatever error came, a modelled one must have its modelled shape.
+        schema_shape = actual_type
+            .as_deref()
+            .filter(|t| service.spec.errors.contains_key(*t));
+    }
+    if let (Some(shape), false) = (schema_shape, body.is_null()) {
+        for v in service.schemas.validate(shape, &body) {
+            violations.push(Violation::new(CheckKind::Schema, format!("{shape}: {v}")));
+        }
+    }
+    Verdict {
+        violations,
+        body,
+        succeeded,
+        fatal,
+    }
+}

@@ -1,0 +1,123 @@
+//! Command-line arguments as typed (the "low-level" view; see `config` for the
+//! validated run configuration).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Contract conformance suite for the AWS personal-access-token APIs.
+#[derive(Debug, Parser)]
+#[command(name = "pat-conformance", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the cases against a target (the embedded emulator when none is given).
+    Run(RunArgs),
+    /// Run the embedded emulator until Ctrl-C.
+    Serve(ServeArgs),
+    /// List the cases the filters select.
+    List(ListArgs),
+    /// Check specs and case files without running anything.
+    Validate(SuiteArgs),
+}
+
+/// Where the suite's data lives.
+#[derive(Debug, Clone, Args)]
+pub struct SuiteArgs {
+    /// The specs folder (default: ./specs, else the one this binary was built with).
+    #[arg(long, value_name = "DIR")]
+    pub specs: Option<PathBuf>,
+    /// The cases folder (default: ./cases, else the one this binary was built with).
+    #[arg(long, value_name = "DIR")]
+    pub cases: Option<PathBuf>,
+}
+
+/// Case level, for filtering.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    /// Required by the documents or the model.
+    Must,
+    /// Implied by the documents.
+    Should,
+}
+
+/// Which cases run.
+#[derive(Debug, Clone, Args)]
+pub struct FilterArgs {
+    /// Only this service (repeatable).
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// Only this operation (repeatable).
+    #[arg(long = "operation", value_name = "NAME")]
+    pub operations: Vec<String>,
+    /// Only cases with this tag (repeatable; any matches).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Leave out cases with this tag (repeatable).
+    #[arg(long = "exclude-tag", value_name = "TAG")]
+    pub exclude_tags: Vec<String>,
+    /// Only this case id (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Only this level (repeatable).
+    #[arg(long = "level", value_enum)]
+    pub levels: Vec<LevelArg>,
+}
+
+/// `run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Endpoint for every service (overrides the profile and AWS_ENDPOINT_URL*).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Use the public AWS endpoints.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub aws: bool,
+    /// Target profile (YAML/JSON): identities, capabilities, vars, endpoints.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Cases in flight at once (default: number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Per-request timeout, e.g. `30s`.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub timeout: String,
+    /// Folder for reports/<run-id>/report.json and junit.xml.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub reports: PathBuf,
+}
+
+/// `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Port to listen on (0 picks one).
+    #[arg(long, default_value_t = 4566)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Write a target profile for this emulator (for `run --profile`).
+    #[arg(long, value_name = "FILE")]
+    pub write_profile: Option<PathBuf>,
+}
+
+/// `list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}

@@ -1,0 +1,162 @@
+//! The command line: parse into a validated configuration, then hand over to the
+//! library. `main.rs` only renders what comes back.
+
+pub mod args;
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{remote_target, suite_dirs, RunConfig, TargetChoice};
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::error::HarnessError;
+use crate::exit::Exit;
+use crate::report::{JsonReporter, JunitReporter, TerminalReporter};
+use crate::runner::{self, Filter, Reporters, RunOptions};
+use crate::suite::Suite;
+use args::{Cli, Command, ListArgs, RunArgs, ServeArgs, SuiteArgs};
+
+/// Runs a parsed command line.
+pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
+    match cli.command {
+        Command::Run(args) => run(&args).await,
+        Command::Serve(args) => serve(&args).await,
+        Command::List(args) => list(&args),
+        Command::Validate(args) => validate(&args),
+    }
+}
+
+fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
+    let (specs, cases) = suite_dirs(args);
+    Suite::load(&specs, &cases)
+}
+
+async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
+    let config = RunConfig::from_args(args)?;
+    let suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
+    let cases: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| config.filter.matches(c))
+        .cloned()
+        .collect();
+    if cases.is_empty() {
+        return Err(HarnessError::Config("no case matches the filters".into()));
+    }
+    let (target, _emulator) = match &config.target {
+        TargetChoice::Embedded => {
+            let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
+            let profile = emulator.profile();
+            (
+                remote_target(&suite.contract, Some(&emulator.uri()), profile)?,
+                Some(emulator),
+            )
+        }
+        TargetChoice::Remote { endpoint, profile } => (
+            remote_target(&suite.contract, endpoint.as_deref(), profile.clone())?,
+            None,
+        ),
+    };
+    let mut options = RunOptions::new();
+    options.jobs = config.jobs;
+    options.timeout = config.timeout;
+    let cancel: CancellationToken = options.cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("interrupt: stopping cases and running their cleanups…");
+            cancel.cancel();
+        }
+    });
+    let dir = config.reports_dir.join(&options.run_id);
+    let mut reporters = Reporters(vec![
+        Box::new(TerminalReporter::new(Box::new(std::io::stdout()))),
+        Box::new(JsonReporter::new(dir.join("report.json"))),
+        Box::new(JunitReporter::new(dir.join("junit.xml"))),
+    ]);
+    let outcome = runner::run(
+        suite.contract.clone(),
+        cases,
+        target,
+        options,
+        &mut reporters,
+    )
+    .await?;
+    println!("reports: {}", dir.display());
+    Ok(outcome.exit())
+}
+
+async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
+    let suite = load(&args.suite)?;
+    let listener = std::net::TcpListener::bind((args.host.as_str(), args.port)).map_err(|e| {
+        HarnessError::Config(format!(
+            "failed to listen on {}:{}: {e}",
+            args.host, args.port
+        ))
+    })?;
+    let emulator = Emulator::start_on(
+        Arc::clone(&suite.contract),
+        EmulatorConfig::default(),
+        listener,
+    )
+    .await;
+    if let Some(path) = &args.write_profile {
+        let text = serde_json::to_string_pretty(&emulator.profile())
+            .map_err(|e| HarnessError::Config(e.to_string()))?;
+        crate::report::write_file(path, text.as_bytes())?;
+        println!(
+            "profile written to {} (use: run --profile {})",
+            path.display(),
+            path.display()
+        );
+    }
+    println!("emulator listening on {}", emulator.uri());
+    println!("CodeCatalyst: any bearer token is accepted; each token is its own identity");
+    println!("WorkMail: any SigV4 credentials are accepted (signing name `workmail`)");
+    println!(
+        "fault injection: header `{}: <ErrorName>`",
+        crate::spec::FAULT_HEADER
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(Exit::Conforms)
+}
+
+fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
+    let suite = load(&args.suite)?;
+    let filter = Filter::from_args(&args.filter);
+    let mut count = 0;
+    for case in suite.cases.iter().filter(|c| filter.matches(c)) {
+        count += 1;
+        let requires: Vec<&str> = case.requires.iter().map(|c| c.as_str()).collect();
+        let mut line = format!(
+            "{} [{}] {}",
+            case.full_name(),
+            case.level.as_str(),
+            case.title
+        );
+        if !case.tags.is_empty() {
+            line.push_str(&format!(" tags={}", case.tags.join(",")));
+        }
+        if !requires.is_empty() {
+            line.push_str(&format!(" requires={}", requires.join(",")));
+        }
+        println!("{line}");
+    }
+    println!("{count} cases");
+    Ok(Exit::Conforms)
+}
+
+fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
+    let suite = load(args)?;
+    let operations: usize = suite
+        .contract
+        .services
+        .iter()
+        .map(|s| s.spec.operations.len())
+        .sum();
+    println!(
+        "ok: {} services, {operations} operations, {} cases",
+        suite.contract.services.len(),
+        suite.cases.len()
+    );
+    Ok(Exit::Conforms)
+}

@@ -1,0 +1,177 @@
+//! The validated run configuration, built from command-line arguments and the
+//! environment (the "high-level" view; `cli::args` is the raw one).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::case::Level;
+use crate::cli::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
+use crate::error::HarnessError;
+use crate::profile::Profile;
+use crate::runner::{Filter, Target};
+use crate::spec::Contract;
+use crate::suite::bundled_dir;
+
+/// Where the cases run.
+#[derive(Debug, Clone)]
+pub enum TargetChoice {
+    /// The embedded emulator, started for the run.
+    Embedded,
+    /// A real or emulated endpoint.
+    Remote {
+        /// `--endpoint`: one URL for every service.
+        endpoint: Option<String>,
+        /// The profile (empty when none was given).
+        profile: Profile,
+    },
+}
+
+/// Everything a run needs, checked.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Specs folder.
+    pub specs_dir: PathBuf,
+    /// Cases folder.
+    pub cases_dir: PathBuf,
+    /// Which cases.
+    pub filter: Filter,
+    /// Where.
+    pub target: TargetChoice,
+    /// Cases in flight.
+    pub jobs: usize,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Reports root.
+    pub reports_dir: PathBuf,
+}
+
+/// Reads an environment variable, treating empty as unset.
+pub(crate) fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Resolves `--specs` / `--cases`: the given folder, else `./specs`, else the bundled one.
+pub fn suite_dirs(args: &SuiteArgs) -> (PathBuf, PathBuf) {
+    let pick = |given: &Option<PathBuf>, name: &str| {
+        given.clone().unwrap_or_else(|| {
+            let local = Path::new(name);
+            if local.is_dir() {
+                local.to_path_buf()
+            } else {
+                bundled_dir(name)
+            }
+        })
+    };
+    (pick(&args.specs, "specs"), pick(&args.cases, "cases"))
+}
+
+impl Filter {
+    /// The filter the arguments describe.
+    pub fn from_args(args: &FilterArgs) -> Filter {
+        Filter {
+            services: args.services.clone(),
+            operations: args.operations.clone(),
+            tags: args.tags.clone(),
+            exclude_tags: args.exclude_tags.clone(),
+            ids: args.ids.clone(),
+            levels: args
+                .levels
+                .iter()
+                .map(|l| match l {
+                    LevelArg::Must => Level::Must,
+                    LevelArg::Should => Level::Should,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Whether any `AWS_ENDPOINT_URL*` variable is set.
+fn endpoint_env_set() -> bool {
+    std::env::vars().any(|(k, v)| k.starts_with("AWS_ENDPOINT_URL") && !v.trim().is_empty())
+}
+
+impl RunConfig {
+    /// Validates `run` arguments.
+    pub fn from_args(args: &RunArgs) -> Result<RunConfig, HarnessError> {
+        let (specs_dir, cases_dir) = suite_dirs(&args.suite);
+        let timeout = humantime::parse_duration(&args.timeout)
+            .map_err(|e| HarnessError::Config(format!("--timeout `{}`: {e}", args.timeout)))?;
+        if timeout.is_zero() {
+            return Err(HarnessError::Config(
+                "--timeout must be more than 0s".into(),
+            ));
+        }
+        let jobs = args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        });
+        if jobs == 0 {
+            return Err(HarnessError::Config("--jobs must be at least 1".into()));
+        }
+        if let Some(e) = &args.endpoint {
+            check_url(e)?;
+        }
+        let profile = args.profile.as_deref().map(Profile::load).transpose()?;
+        let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
+        let target = if remote {
+            TargetChoice::Remote {
+                endpoint: args.endpoint.clone(),
+                profile: profile.unwrap_or_default(),
+            }
+        } else {
+            TargetChoice::Embedded
+        };
+        Ok(RunConfig {
+            specs_dir,
+            cases_dir,
+            filter: Filter::from_args(&args.filter),
+            target,
+            jobs,
+            timeout,
+            reports_dir: args.reports.clone(),
+        })
+    }
+}
+
+fn check_url(url: &str) -> Result<(), HarnessError> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(HarnessError::Config(format!(
+            "endpoint `{url}` must start with http:// or https://"
+        )))
+    }
+}
+
+/// The endpoints and region of a remote target. Per service, first of: `--endpoint`,
+/// the profile, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the public endpoint.
+pub fn remote_target(
+    contract: &Contract,
+    endpoint: Option<&str>,
+    profile: Profile,
+) -> Result<Target, HarnessError> {
+    let region = profile
+        .region
+        .clone()
+        .or_else(|| env("AWS_REGION"))
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut endpoints = Vec::new();
+    for service in &contract.services {
+        let url = endpoint
+            .map(str::to_string)
+            .or_else(|| profile.endpoints.get(service.name()).cloned())
+            .or_else(|| env(&service.spec.endpoint.env))
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| service.spec.endpoint.default.replace("{region}", &region));
+        check_url(&url)?;
+        endpoints.push((service.name().to_string(), url));
+    }
+    Ok(Target {
+        endpoints,
+        profile,
+        region,
+    })
+}

@@ -1,0 +1,157 @@
+//! CodeCatalyst personal access tokens: per-identity create, list and delete.
+
+use std::collections::BTreeMap;
+
+use rand::distr::{Alphanumeric, SampleString};
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::pages;
+use super::router::Call;
+use super::wire::ApiError;
+use super::State;
+
+const VALIDATION: &str = "ValidationException";
+/// Page size when the caller gives no `maxResults` (the model's maximum).
+const DEFAULT_PAGE: usize = 10;
+
+#[derive(Debug, Clone)]
+struct Token {
+    id: String,
+    name: String,
+    expires: OffsetDateTime,
+}
+
+/// Every identity's tokens, in creation order.
+#[derive(Debug, Default)]
+pub(crate) struct Tokens {
+    by_identity: BTreeMap<String, Vec<Token>>,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+pub(super) fn handle(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+    match call.operation {
+        "CreateAccessToken" => create(state, call),
+        "ListAccessTokens" => list(state, call),
+        "DeleteAccessToken" => delete(state, call),
+        other => Err(ApiError::protocol(
+            "UnknownOperationException",
+            404,
+            format!("{other} is not emulated"),
+        )),
+    }
+}
+
+fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+    let now = OffsetDateTime::now_utc();
+    let name = call.input["name"].as_str().unwrap_or_default().to_string();
+    let expires = match call.input.get("expiresTime").and_then(Value::as_str) {
+        None => now + time::Duration::days(365),
+        Some(text) => {
+            let t = OffsetDateTime::parse(text, &Rfc3339).map_err(|e| {
+                ApiError::new(
+                    VALIDATION,
+                    format!("expiresTime is not an RFC 3339 timestamp: {e}"),
+                )
+            })?;
+            if t <= now {
+                return Err(ApiError::new(
+                    VALIDATION,
+                    "expiresTime must be in the future",
+                ));
+            }
+            t
+        }
+    };
+    let quota = state
+        .config
+        .quotas
+        .get(&call.identity)
+        .copied()
+        .unwrap_or(state.config.default_quota);
+    let tokens = state
+        .codecatalyst
+        .by_identity
+        .entry(call.identity.clone())
+        .or_default();
+    if tokens.len() >= quota {
+        return Err(ApiError::new(
+            "ServiceQuotaExceededException",
+            format!("you have reached the limit of {quota} personal access tokens"),
+        ));
+    }
+    let token = Token {
+        id: uuid::Uuid::new_v4().to_string(),
+        name,
+        expires,
+    };
+    let secret = Alphanumeric.sample_string(&mut rand::rng(), 64);
+    let body = json!({
+        "secret": secret,
+        "name": token.name,
+        "expiresTime": rfc3339(token.expires),
+        "accessTokenId": token.id,
+    });
+    tokens.push(token);
+    Ok(body)
+}
+
+fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+    let size = match call.input.get("maxResults").and_then(Value::as_i64) {
+        None => DEFAULT_PAGE,
+        Some(n) if n >= 1 => n as usize,
+        Some(n) => {
+            return Err(ApiError::new(
+                VALIDATION,
+                format!("maxResults must be at least 1, got {n}"),
+            ))
+        }
+    };
+    let scope = format!("codecatalyst:{}", call.identity);
+    let offset = match call.input.get("nextToken").and_then(Value::as_str) {
+        None => 0,
+        Some(t) => pages::decode(&scope, t)
+            .ok_or_else(|| ApiError::new(VALIDATION, "nextToken is not valid"))?,
+    };
+    let tokens = state
+        .codecatalyst
+        .by_identity
+        .get(&call.identity)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let (page, next) = pages::page(&scope, tokens, offset, size);
+    let items: Vec<Value> = page
+        .iter()
+        .map(|t| json!({"id": t.id, "name": t.name, "expiresTime": rfc3339(t.expires)}))
+        .collect();
+    let mut body = json!({ "items": items });
+    if let Some(next) = next {
+        body["nextToken"] = json!(next);
+    }
+    Ok(body)
+}
+
+fn delete(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+    let id = call.input["id"].as_str().unwrap_or_default();
+    let tokens = state
+        .codecatalyst
+        .by_identity
+        .entry(call.identity.clone())
+        .or_default();
+    match tokens.iter().position(|t| t.id == id) {
+        Some(i) => {
+            tokens.remove(i);
+            Ok(json!({}))
+        }
+        // Another identity's token is "not found" too: its existence is not revealed.
+        None => Err(ApiError::new(
+            "ResourceNotFoundException",
+            format!("no access token with id {id}"),
+        )),
+    }
+}

@@ -1,0 +1,130 @@
+//! The embedded emulator: a reference implementation of all four operations on a
+//! wiremock server, routed and validated by the same specs the runner uses (and none of
+//! the runner's code).
+//!
+//! Fault injection: a request with `X-Pat-Conformance-Fault: <ErrorName>` is answered
+//! with that modelled error of the operation instead of being carried out.
+
+mod codecatalyst;
+mod pages;
+mod router;
+mod wire;
+mod workmail;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer};
+
+use crate::case::{Capability, Identity};
+use crate::profile::{IdentityDef, Profile, SigV4Credentials};
+use crate::spec::Contract;
+
+/// Emulator settings.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Tokens an identity may hold at once (CodeCatalyst).
+    pub default_quota: usize,
+    /// Per-identity quotas, by bearer token.
+    pub quotas: BTreeMap<String, usize>,
+}
+
+/// Bearer tokens of the identities the emulator's profile offers.
+const DEFAULT_TOKEN: &str = "emulator-bearer-default-7f3a9c";
+const SECOND_TOKEN: &str = "emulator-bearer-second-51be02";
+const LIMITED_TOKEN: &str = "emulator-bearer-limited-c0ffee";
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            default_quota: 100,
+            quotas: BTreeMap::from([(LIMITED_TOKEN.to_string(), 1)]),
+        }
+    }
+}
+
+/// Mutable state behind the emulator.
+pub(crate) struct State {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) codecatalyst: codecatalyst::Tokens,
+    pub(crate) workmail: workmail::Directory,
+}
+
+/// A running emulator.
+pub struct Emulator {
+    server: MockServer,
+}
+
+impl Emulator {
+    /// Starts an emulator on a random local port.
+    pub async fn start(contract: Arc<Contract>, config: EmulatorConfig) -> Emulator {
+        Self::serve(contract, config, MockServer::builder()).await
+    }
+
+    /// Starts an emulator on `listener` (for `pat-conformance serve`).
+    pub async fn start_on(
+        contract: Arc<Contract>,
+        config: EmulatorConfig,
+        listener: std::net::TcpListener,
+    ) -> Emulator {
+        Self::serve(contract, config, MockServer::builder().listener(listener)).await
+    }
+
+    async fn serve(
+        contract: Arc<Contract>,
+        config: EmulatorConfig,
+        builder: wiremock::MockServerBuilder,
+    ) -> Emulator {
+        let server = builder.start().await;
+        let state = Arc::new(Mutex::new(State {
+            config,
+            codecatalyst: codecatalyst::Tokens::default(),
+            workmail: workmail::Directory::seeded(),
+        }));
+        Mock::given(any())
+            .respond_with(router::Router::new(contract, state))
+            .mount(&server)
+            .await;
+        Emulator { server }
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:43117`.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// A profile that lets every case run against this emulator.
+    pub fn profile(&self) -> Profile {
+        let uri = self.uri();
+        let identity = |t: &str| IdentityDef {
+            bearer_token: Some(t.to_string()),
+            bearer_token_env: None,
+        };
+        let seeds = workmail::Directory::seeded();
+        Profile {
+            endpoints: BTreeMap::from([
+                ("codecatalyst".to_string(), uri.clone()),
+                ("workmail".to_string(), uri),
+            ]),
+            region: Some("us-east-1".into()),
+            identities: BTreeMap::from([
+                (Identity::Default, identity(DEFAULT_TOKEN)),
+                (Identity::Second, identity(SECOND_TOKEN)),
+                (Identity::Limited, identity(LIMITED_TOKEN)),
+            ]),
+            sigv4: Some(SigV4Credentials {
+                access_key_id: "AKIAEMULATOR7EXAMPLE".into(),
+                secret_access_key: "emulator/secret/access/key/not-real".into(),
+                session_token: Some("emulator-session-token-not-real".into()),
+            }),
+            capabilities: vec![Capability::FaultInjection],
+            vars: seeds
+                .profile_vars()
+                .into_iter()
+                .map(|(k, v)| (k, json!(v)))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Routing a request to an operation by the specs, then the protocol-level work every
+//! operation shares: fault injection, auth, content type, JSON parsing, input
+//! validation against the input schema.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
+use wiremock::{Request, Respond, ResponseTemplate};
+
+use super::wire::{self, ApiError};
+use super::{codecatalyst, workmail, State};
+use crate::spec::{AuthScheme, Contract, Protocol, Service, FAULT_HEADER};
+
+/// The wiremock responder behind every route.
+pub(crate) struct Router {
+    contract: Arc<Contract>,
+    state: Arc<Mutex<State>>,
+}
+
+/// A routed call.
+pub(crate) struct Call<'a> {
+    pub(crate) operation: &'a str,
+    /// Who calls: the bearer token, or the SigV4 access key id.
+    pub(crate) identity: String,
+    pub(crate) input: Value,
+}
+
+impl Router {
+    pub(crate) fn new(contract: Arc<Contract>, state: Arc<Mutex<State>>) -> Router {
+        Router { contract, state }
+    }
+
+    fn route<'c>(
+        &'c self,
+        req: &Request,
+    ) -> Option<(&'c Service, &'c str, BTreeMap<String, String>)> {
+        let path = req.url.path();
+        for service in &self.contract.services {
+            for (name, op) in &service.spec.operations {
+                match service.spec.protocol {
+                    Protocol::AwsJson1_1 => {
+                        let target = header(req, "x-amz-target");
+                        if req.method.as_str() == "POST"
+                            && path == "/"
+                            && target == service.spec.target(name, op).as_deref()
+                        {
+                            return Some((service, name, BTreeMap::new()));
+                        }
+                    }
+                    Protocol::RestJson1 => {
+                        if req.method.as_str() == op.http.method {
+                            if let Some(labels) = match_path(&op.http.path, path) {
+                                return Some((service, name, labels));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    req.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Matches `/v1/accessTokens/{id}` against a path, returning the decoded labels.
+fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
+    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut labels = BTreeMap::new();
+    for (ts, ps) in t.iter().zip(&p) {
+        match ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(label) if !ps.is_empty() => {
+                labels.insert(
+                    label.to_string(),
+                    percent_decode_str(ps).decode_utf8_lossy().into_owned(),
+                );
+            }
+            Some(_) => return None,
+            None if ts != ps => return None,
+            None => {}
+        }
+    }
+    Some(labels)
+}
+
+impl Respond for Router {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let Some((service, op_name, labels)) = self.route(req) else {
+            return ResponseTemplate::new(404)
+                .insert_header("x-amzn-errortype", "UnknownOperationException")
+                .set_body_raw(
+                    r#"{"message":"no operation matches this request"}"#,
+                    "application/json",
+                );
+        };
+        match self.handle(service, op_name, labels, req) {
+            Ok(body) => {
+                let status = service
+                    .operation(op_name)
+                    .map(|op| op.http.status)
+                    .unwrap_or(200);
+                wire::success(service, status, &body)
+            }
+            Err(e) => wire::error(service, &e),
+        }
+    }
+}
+
+impl Router {
+    fn handle(
+        &self,
+        service: &Service,
+        op_name: &str,
+        labels: BTreeMap<String, String>,
+        req: &Request,
+    ) -> Result<Value, ApiError> {
+        let op = service.operation(op_name).ok_or_else(|| {
+            ApiError::protocol("UnknownOperationException", 404, "unknown operation")
+        })?;
+        if let Some(fault) = header(req, FAULT_HEADER) {
+            return Err(if op.errors.iter().any(|e| e == fault) {
+                ApiError::new(fault, format!("injected fault {fault}"))
+            } else {
+                ApiError::new(
+                    &service.spec.validation_error,
+                    format!("{fault} is not an error of {op_name}"),
+                )
+            });
+        }
+        let identity = authenticate(service, req)?;
+        let input = parse_input(service, req, labels)?;
+        let violations = service.schemas.validate(&op.input, &input);
+        if let Some(v) = violations.first() {
+            return Err(ApiError::new(
+                &service.spec.validation_error,
+                format!("1 validation error detected: {v}"),
+            ));
+        }
+        let call = Call {
+            operation: op_name,
+            identity,
+            input,
+        };
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match service.name() {
+            "codecatalyst" => codecatalyst::handle(&mut state, &call),
+            "workmail" => workmail::handle(&mut state, &call),
+            other => Err(ApiError::protocol(
+                "UnknownOperationException",
+                404,
+                format!("the emulator does not implement {other}"),
+            )),
+        }
+    }
+}
+
+fn authenticate(service: &Service, req: &Request) -> Result<String, ApiError> {
+    let auth = header(req, "authorization").unwrap_or("").trim();
+    match service.spec.auth.scheme {
+        AuthScheme::Bearer => match auth.strip_prefix("Bearer ").map(str::trim) {
+            Some(token) if !token.is_empty() && !token.contains(char::is_whitespace) => {
+                Ok(token.to_string())
+            }
+            _ => Err(ApiError::new(
+                "AccessDeniedException",
+                "missing or malformed bearer token",
+            )),
+        },
+        AuthScheme::Sigv4 => {
+            let scope = format!("/{}/aws4_request", service.spec.signing_name);
+            let key = auth
+                .strip_prefix("AWS4-HMAC-SHA256 Credential=")
+                .and_then(|rest| rest.split_once(','))
+                .filter(|(cred, rest)| cred.ends_with(&scope) && rest.contains("Signature="))
+                .and_then(|(cred, _)| cred.split('/').next());
+            match (key, header(req, "x-amz-date")) {
+                (Some(key), Some(_)) => Ok(key.to_string()),
+                _ => Err(ApiError::protocol(
+                    "com.amazon.coral.service#MissingAuthenticationTokenException",
+                    400,
+                    "Missing or malformed AWS Signature Version 4 authentication",
+                )),
+            }
+        }
+    }
+}
+
+fn parse_input(
+    service: &Service,
+    req: &Request,
+    labels: BTreeMap<String, String>,
+) -> Result<Value, ApiError> {
+    let protocol = service.spec.protocol;
+    let bad_body = |msg: String| match protocol {
+        Protocol::RestJson1 => ApiError::new(&service.spec.validation_error, msg),
+        Protocol::AwsJson1_1 => ApiError::protocol("SerializationException", 400, msg),
+    };
+    let mut input = Map::new();
+    if !req.body.iter().all(u8::is_ascii_whitespace) {
+        let content_type = header(req, "content-type").unwrap_or("");
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if media != protocol.content_type() {
+            return Err(match protocol {
+                Protocol::RestJson1 => ApiError::protocol(
+                    "UnsupportedMediaTypeException",
+                    415,
+                    format!("unsupported Content-Type `{content_type}`"),
+                ),
+                Protocol::AwsJson1_1 => {
+                    bad_body(format!("unsupported Content-Type `{content_type}`"))
+                }
+            });
+        }
+        match serde_json::from_slice::<Value>(&req.body) {
+            Ok(Value::Object(map)) => input = map,
+            Ok(_) => return Err(bad_body("the request body must be a JSON object".into())),
+            Err(e) => return Err(bad_body(format!("the request body is not valid JSON: {e}"))),
+        }
+    }
+    for (label, value) in labels {
+        input.insert(label, Value::String(value));
+    }
+    Ok(Value::Object(input))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_templates_and_decode_labels() {
+        let l = match_path("/v1/accessTokens/{id}", "/v1/accessTokens/a%20b").unwrap();
+        assert_eq!(l["id"], "a b");
+        assert!(match_path("/v1/accessTokens/{id}", "/v1/accessTokens/").is_none());
+        assert!(match_path("/v1/accessTokens", "/v1/accessTokens")
+            .unwrap()
+            .is_empty());
+        assert!(match_path("/v1/accessTokens", "/v2/accessTokens").is_none());
+    }
+}

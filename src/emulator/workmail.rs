@@ -1,0 +1,217 @@
+//! WorkMail personal access tokens: a seeded directory of organizations, users and
+//! tokens (WorkMail has no API that creates one).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::pages;
+use super::router::Call;
+use super::wire::ApiError;
+use super::State;
+
+/// Page size when the caller gives no `MaxResults`.
+const DEFAULT_PAGE: usize = 100;
+
+#[derive(Debug, Clone)]
+struct User {
+    id: String,
+    email: String,
+    enabled: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Pat {
+    id: String,
+    user: String,
+    name: String,
+    created: f64,
+    last_used: Option<f64>,
+    expires: f64,
+    scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Organization {
+    state: &'static str,
+    users: Vec<User>,
+    tokens: Vec<Pat>,
+}
+
+/// The seeded organizations.
+#[derive(Debug)]
+pub(crate) struct Directory {
+    orgs: BTreeMap<String, Organization>,
+}
+
+const ACTIVE_ORG: &str = "m-0123456789abcdef0123456789abcdef";
+const EMPTY_ORG: &str = "m-fedcba9876543210fedcba9876543210";
+const INACTIVE_ORG: &str = "m-00000000000000000000000000000bad";
+const ALICE: &str = "a1b2c3d4-0000-4000-8000-00000000a11c";
+const BOB: &str = "b0b0b0b0-0000-4000-8000-000000000b0b";
+const CAROL: &str = "ca401ca4-0000-4000-8000-0000000ca401";
+
+impl Directory {
+    /// An active organization with tokens of two users (and a disabled third user), an
+    /// active organization with none, and an organization that is not active.
+    pub(crate) fn seeded() -> Directory {
+        let user = |id: &str, name: &str, enabled| User {
+            id: id.into(),
+            email: format!("{name}@example.com"),
+            enabled,
+        };
+        let base = 1_767_225_600.0; // 2026-01-01T00:00:00Z
+        let pat = |n: usize, user: &str| Pat {
+            id: format!("pat-{n:02}-{}", &user[..8]),
+            user: user.into(),
+            name: format!("mail client {n}"),
+            created: base + n as f64 * 86_400.5,
+            last_used: (n % 2 == 0).then(|| base + n as f64 * 90_000.25),
+            expires: base + 365.0 * 86_400.0 + n as f64,
+            scopes: vec![
+                "https://outlook.office.com/EWS.AccessAsUser.All".into(),
+                "IMAP".into(),
+            ],
+        };
+        let mut orgs = BTreeMap::new();
+        orgs.insert(
+            ACTIVE_ORG.into(),
+            Organization {
+                state: "Active",
+                users: vec![
+                    user(ALICE, "alice", true),
+                    user(BOB, "bob", true),
+                    user(CAROL, "carol", false),
+                ],
+                tokens: vec![
+                    pat(1, ALICE),
+                    pat(2, BOB),
+                    pat(3, ALICE),
+                    pat(4, BOB),
+                    pat(5, ALICE),
+                ],
+            },
+        );
+        orgs.insert(
+            EMPTY_ORG.into(),
+            Organization {
+                state: "Active",
+                users: vec![user(ALICE, "alice", true)],
+                tokens: vec![],
+            },
+        );
+        orgs.insert(
+            INACTIVE_ORG.into(),
+            Organization {
+                state: "Deleted",
+                users: vec![],
+                tokens: vec![],
+            },
+        );
+        Directory { orgs }
+    }
+
+    /// The profile vars that describe the seeds to cases.
+    pub(crate) fn profile_vars(&self) -> BTreeMap<String, String> {
+        [
+            ("workmail_organization_id", ACTIVE_ORG),
+            ("workmail_empty_organization_id", EMPTY_ORG),
+            ("workmail_inactive_organization_id", INACTIVE_ORG),
+            ("workmail_user_id", ALICE),
+            ("workmail_other_user_id", BOB),
+            ("workmail_disabled_user_id", CAROL),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+}
+
+pub(super) fn handle(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+    match call.operation {
+        "ListPersonalAccessTokens" => list(&state.workmail, call),
+        other => Err(ApiError::protocol(
+            "UnknownOperationException",
+            400,
+            format!("{other} is not emulated"),
+        )),
+    }
+}
+
+fn list(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
+    let org_id = call.input["OrganizationId"].as_str().unwrap_or_default();
+    let org = dir.orgs.get(org_id).ok_or_else(|| {
+        ApiError::new(
+            "OrganizationNotFoundException",
+            format!("organization {org_id} not found"),
+        )
+    })?;
+    if org.state != "Active" {
+        return Err(ApiError::new(
+            "OrganizationStateException",
+            format!("organization {org_id} is {}", org.state),
+        ));
+    }
+    let user = match call.input.get("UserId").and_then(Value::as_str) {
+        None => None,
+        Some(wanted) => {
+            let user = org
+                .users
+                .iter()
+                .find(|u| u.id == wanted || u.email == wanted)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "EntityNotFoundException",
+                        format!("user {wanted} not found"),
+                    )
+                })?;
+            if !user.enabled {
+                return Err(ApiError::new(
+                    "EntityStateException",
+                    format!("user {wanted} is disabled"),
+                ));
+            }
+            Some(user.id.clone())
+        }
+    };
+    let size = call
+        .input
+        .get("MaxResults")
+        .and_then(Value::as_u64)
+        .map(|n| n as usize)
+        .unwrap_or(DEFAULT_PAGE);
+    let scope = format!("workmail:{org_id}:{}", user.as_deref().unwrap_or("*"));
+    let offset = match call.input.get("NextToken").and_then(Value::as_str) {
+        None => 0,
+        Some(t) => pages::decode(&scope, t)
+            .ok_or_else(|| ApiError::new("InvalidParameterException", "NextToken is not valid"))?,
+    };
+    let tokens: Vec<&Pat> = org
+        .tokens
+        .iter()
+        .filter(|t| user.as_ref().is_none_or(|u| &t.user == u))
+        .collect();
+    let (page, next) = pages::page(&scope, &tokens, offset, size);
+    let summaries: Vec<Value> = page
+        .iter()
+        .map(|t| {
+            let mut v = json!({
+                "PersonalAccessTokenId": t.id,
+                "UserId": t.user,
+                "Name": t.name,
+                "DateCreated": t.created,
+                "ExpiresTime": t.expires,
+                "Scopes": t.scopes,
+            });
+            if let Some(last) = t.last_used {
+                v["DateLastUsed"] = json!(last);
+            }
+            v
+        })
+        .collect();
+    let mut body = json!({ "PersonalAccessTokenSummaries": summaries });
+    if let Some(next) = next {
+        body["NextToken"] = json!(next);
+    }
+    Ok(body)
+}

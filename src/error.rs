@@ -1,0 +1,36 @@
+//! Harness errors: problems with the suite's own inputs or environment, never a verdict
+//! on the target. Contract failures are data (see [`crate::outcome`]), not errors.
+
+use std::path::PathBuf;
+
+use crate::case::CaseLoadErrors;
+
+/// A problem that stops the harness before or outside of a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// A spec file could not be read, parsed or compiled.
+    #[error("failed to load spec {path}: {message}")]
+    Spec { path: PathBuf, message: String },
+    /// One or more case files are invalid; each error carries its file, line and field.
+    #[error(transparent)]
+    Cases(#[from] CaseLoadErrors),
+    /// The profile or command line does not make a usable run configuration.
+    #[error("failed to configure the run: {0}")]
+    Config(String),
+    /// Writing a report or another output failed.
+    #[error("failed to write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl HarnessError {
+    pub(crate) fn spec(path: impl Into<PathBuf>, message: impl std::fmt::Display) -> Self {
+        HarnessError::Spec {
+            path: path.into(),
+            message: message.to_string(),
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! `pat-conformance`: parse the command line, run it, render errors, exit.
+
+use clap::Parser;
+use pat_conformance::cli::{self, args::Cli};
+use pat_conformance::error::HarnessError;
+use pat_conformance::exit::Exit;
+
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Conforms.into()
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: failed to start the async runtime: {e}");
+            return Exit::Usage.into();
+        }
+    };
+    match runtime.block_on(cli::execute(cli)) {
+        Ok(exit) => exit.into(),
+        Err(HarnessError::Cases(errors)) => {
+            let count = errors.0.len();
+            for error in errors.0 {
+                eprintln!("{:?}", miette::Report::new(error));
+            }
+            eprintln!("error: failed to load the cases: {count} error(s)");
+            Exit::Usage.into()
+        }
+        Err(e) => {
+            eprintln!("error: {:#}", anyhow::Error::new(e));
+            Exit::Usage.into()
+        }
+    }
+}

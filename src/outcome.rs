@@ -1,0 +1,223 @@
+//! What a case run produced: its status, every violated check, and the exchanges.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Level;
+
+/// The verdict on one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every check held.
+    Pass,
+    /// The target broke the contract.
+    Fail,
+    /// A harness problem: bad case, refused connection, timeout.
+    Error,
+    /// A capability or profile value is missing.
+    Skip,
+}
+
+impl Status {
+    /// Upper-case label for terminals.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Error => "ERROR",
+            Status::Skip => "SKIP",
+        }
+    }
+}
+
+/// The kind of check that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckKind {
+    /// Success where an error was expected, or the reverse.
+    Outcome,
+    /// HTTP status.
+    Status,
+    /// Response Content-Type.
+    ContentType,
+    /// Error type on the wire.
+    ErrorType,
+    /// The body is not JSON.
+    Body,
+    /// The body against the output or error schema.
+    Schema,
+    /// A case assertion.
+    Assertion,
+    /// A capture found nothing.
+    Capture,
+    /// The paginator did not end or repeated itself.
+    Pagination,
+}
+
+impl CheckKind {
+    /// The kind's name, as in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Outcome => "outcome",
+            CheckKind::Status => "status",
+            CheckKind::ContentType => "content-type",
+            CheckKind::ErrorType => "error-type",
+            CheckKind::Body => "body",
+            CheckKind::Schema => "schema",
+            CheckKind::Assertion => "assertion",
+            CheckKind::Capture => "capture",
+            CheckKind::Pagination => "pagination",
+        }
+    }
+}
+
+/// One violated check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// 1-based step number.
+    pub step: usize,
+    /// The step's operation.
+    pub operation: String,
+    /// What kind of check.
+    pub check: CheckKind,
+    /// What went wrong.
+    pub message: String,
+    /// Expected value (rendered), for diffs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// Actual value (rendered), for diffs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+}
+
+/// A request as sent (secrets redacted).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    /// Method.
+    pub method: String,
+    /// URL.
+    pub url: String,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body as text.
+    pub body: String,
+}
+
+/// A response as received (secrets redacted).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordedResponse {
+    /// Status.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body as text.
+    pub body: String,
+}
+
+/// One request/response pair.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exchange {
+    /// 1-based step number (cleanup calls use 0).
+    pub step: usize,
+    /// Operation.
+    pub operation: String,
+    /// The request.
+    pub request: RecordedRequest,
+    /// The response, if one came.
+    pub response: Option<RecordedResponse>,
+    /// Round-trip time in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseResult {
+    /// Case id.
+    pub id: String,
+    /// Service.
+    pub service: String,
+    /// Operation.
+    pub operation: String,
+    /// Title.
+    pub title: String,
+    /// must / should.
+    pub level: Level,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Case file and line.
+    pub file: String,
+    /// Line of the case in its file.
+    pub line: u64,
+    /// Verdict.
+    pub status: Status,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// Violated checks (status `fail`).
+    #[serde(default)]
+    pub failures: Vec<Failure>,
+    /// The harness problem (status `error`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Why the case was skipped (status `skip`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+    /// Cleanup calls that did not succeed (resources possibly left on the target).
+    #[serde(default)]
+    pub cleanup_warnings: Vec<String>,
+    /// Every exchange, in order.
+    #[serde(default)]
+    pub exchanges: Vec<Exchange>,
+}
+
+impl CaseResult {
+    /// `service::Operation::id`.
+    pub fn full_name(&self) -> String {
+        format!("{}::{}::{}", self.service, self.operation, self.id)
+    }
+}
+
+/// Counts over a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Passed.
+    pub passed: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Errored.
+    pub errors: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// Adds one result.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Pass => self.passed += 1,
+            Status::Fail => self.failed += 1,
+            Status::Error => self.errors += 1,
+            Status::Skip => self.skipped += 1,
+        }
+    }
+
+    /// The process exit of a finished run.
+    pub fn exit(&self) -> crate::exit::Exit {
+        if self.errors > 0 {
+            crate::exit::Exit::HarnessError
+        } else if self.failed > 0 {
+            crate::exit::Exit::ContractFailure
+        } else {
+            crate::exit::Exit::Conforms
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}

@@ -1,0 +1,143 @@
+//! Target profiles: what a target offers and the values cases need from it (ids of a
+//! WorkMail organization, a second identity's token, fault injection…). Cases never
+//! hard-code a target's data; they read `${profile.NAME}`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::case::{Capability, Identity};
+use crate::error::HarnessError;
+
+/// Where an identity's bearer token comes from.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityDef {
+    /// The token itself (prefer `bearer_token_env` outside of emulators).
+    #[serde(default)]
+    pub bearer_token: Option<String>,
+    /// An environment variable holding the token.
+    #[serde(default)]
+    pub bearer_token_env: Option<String>,
+}
+
+/// Literal SigV4 credentials, for emulators; real credentials come from the standard
+/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` variables.
+#[derive(Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SigV4Credentials {
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+    /// Session token.
+    #[serde(default)]
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for SigV4Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigV4Credentials(<redacted>)")
+    }
+}
+
+/// A target profile (`--profile FILE`, YAML or JSON).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Endpoint per service (overrides the environment).
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, String>,
+    /// Region for SigV4 and regional endpoints.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Identities by name (`default`, `second`, `limited`).
+    #[serde(default)]
+    pub identities: BTreeMap<Identity, IdentityDef>,
+    /// SigV4 credentials (emulators only).
+    #[serde(default)]
+    pub sigv4: Option<SigV4Credentials>,
+    /// Capabilities beyond the identities, e.g. `fault-injection`.
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
+    /// Values cases read as `${profile.NAME}`.
+    #[serde(default)]
+    pub vars: BTreeMap<String, Value>,
+}
+
+impl Profile {
+    /// Reads a profile file.
+    pub fn load(path: &Path) -> Result<Profile, HarnessError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            HarnessError::Config(format!("failed to read profile {}: {e}", path.display()))
+        })?;
+        serde_saphyr::from_str(&text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(":{}:{}", l.line(), l.column()))
+                .unwrap_or_default();
+            HarnessError::Config(format!(
+                "failed to parse profile {}{at}: {}",
+                path.display(),
+                e.without_snippet()
+            ))
+        })
+    }
+
+    /// Every capability the target offers: declared ones and those its identities give.
+    pub fn capabilities(&self) -> BTreeSet<Capability> {
+        let mut caps: BTreeSet<Capability> = self.capabilities.iter().copied().collect();
+        for identity in self.identities.keys() {
+            caps.extend(identity.capability());
+        }
+        caps
+    }
+
+    /// The bearer token of an identity: the profile's value or variable, then (for the
+    /// default identity) the service's own variable.
+    pub fn bearer_token(&self, identity: Identity, service_env: Option<&str>) -> Option<String> {
+        let def = self.identities.get(&identity);
+        if let Some(token) = def.and_then(|d| d.bearer_token.clone()) {
+            return Some(token);
+        }
+        if let Some(var) = def.and_then(|d| d.bearer_token_env.as_deref()) {
+            return std::env::var(var).ok().filter(|v| !v.is_empty());
+        }
+        match (identity, service_env) {
+            (Identity::Default, Some(var)) => std::env::var(var).ok().filter(|v| !v.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// SigV4 credentials: the profile's, else the standard environment variables.
+    pub fn sigv4_credentials(&self) -> Option<SigV4Credentials> {
+        if let Some(c) = &self.sigv4 {
+            return Some(c.clone());
+        }
+        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Some(SigV4Credentials {
+            access_key_id: get("AWS_ACCESS_KEY_ID")?,
+            secret_access_key: get("AWS_SECRET_ACCESS_KEY")?,
+            session_token: get("AWS_SESSION_TOKEN"),
+        })
+    }
+
+    /// Every secret the profile can produce, for redaction.
+    pub fn secrets(&self, bearer_envs: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for identity in [Identity::Default, Identity::Second, Identity::Limited] {
+            for env in bearer_envs {
+                out.extend(self.bearer_token(identity, Some(env)));
+            }
+        }
+        if let Some(c) = self.sigv4_credentials() {
+            out.push(c.access_key_id);
+            out.push(c.secret_access_key);
+            out.extend(c.session_token);
+        }
+        out
+    }
+}

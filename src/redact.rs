@@ -1,0 +1,116 @@
+//! Redaction: secrets never reach output, logs or reports. Known secret values (bearer
+//! tokens, AWS keys, every PAT secret a run sees) are replaced wherever they appear;
+//! credentials headers and sensitive members are masked by name.
+
+use std::sync::{Arc, RwLock};
+
+use serde_json::Value;
+
+/// What replaces a secret.
+pub(crate) const MASK: &str = "<redacted>";
+
+/// Shorter values are too likely to occur by chance to be replaced everywhere.
+const MIN_SECRET_LEN: usize = 6;
+
+/// Headers whose whole value is a credential.
+const SECRET_HEADERS: [&str; 3] = ["x-amz-security-token", "cookie", "set-cookie"];
+
+/// A set of secrets that grows during a run, shared by every case.
+#[derive(Clone, Default)]
+pub(crate) struct Redactor {
+    secrets: Arc<RwLock<Vec<String>>>,
+}
+
+impl Redactor {
+    /// Remembers a secret value.
+    pub(crate) fn add(&self, secret: &str) {
+        if secret.len() < MIN_SECRET_LEN {
+            return;
+        }
+        let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
+        if !secrets.iter().any(|s| s == secret) {
+            secrets.push(secret.to_string());
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    /// Replaces every known secret in `text`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
+        let mut out = text.to_string();
+        for s in secrets.iter() {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), MASK);
+            }
+        }
+        out
+    }
+
+    /// Masks credential headers (keeping the auth scheme) and scrubs the rest.
+    pub(crate) fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let lower = name.to_ascii_lowercase();
+                let value = if lower == "authorization" {
+                    let scheme = value.split_whitespace().next().unwrap_or("");
+                    format!("{scheme} {MASK}")
+                } else if SECRET_HEADERS.contains(&lower.as_str()) {
+                    MASK.to_string()
+                } else {
+                    self.scrub(value)
+                };
+                (name.clone(), value)
+            })
+            .collect()
+    }
+
+    /// Masks the members at `pointers` (remembering their values) and scrubs the text.
+    pub(crate) fn body(&self, body: &[u8], pointers: &[String]) -> String {
+        let text = String::from_utf8_lossy(body);
+        if pointers.is_empty() {
+            return self.scrub(&text);
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(mut json) => {
+                for pointer in pointers {
+                    if let Some(v) = json.pointer_mut(pointer) {
+                        if let Some(s) = v.as_str() {
+                            self.add(s);
+                        }
+                        *v = Value::String(MASK.into());
+                    }
+                }
+                self.scrub(&json.to_string())
+            }
+            Err(_) => self.scrub(&text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_headers_members_and_known_values() {
+        let r = Redactor::default();
+        r.add("tok-123456");
+        r.add("abc");
+        let h = r.headers(&[
+            ("Authorization".into(), "Bearer tok-123456".into()),
+            ("X-Amz-Security-Token".into(), "sess".into()),
+            ("x-echo".into(), "saw tok-123456".into()),
+        ]);
+        assert_eq!(h[0].1, "Bearer <redacted>");
+        assert_eq!(h[1].1, "<redacted>");
+        assert_eq!(h[2].1, "saw <redacted>");
+        let b = r.body(
+            br#"{"secret":"pat-secret-value","name":"n"}"#,
+            &["/secret".into()],
+        );
+        assert!(!b.contains("pat-secret-value"), "{b}");
+        assert_eq!(r.scrub("later pat-secret-value"), "later <redacted>");
+        assert_eq!(r.scrub("abc"), "abc", "short values are not secrets");
+    }
+}

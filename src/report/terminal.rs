@@ -1,0 +1,106 @@
+//! The console: a line per case, failures with diffs, and a closing count line.
+
+use std::io::Write;
+
+use crate::error::HarnessError;
+use crate::outcome::{Status, Summary};
+use crate::runner::{Reporter, RunEvent};
+
+/// Prints to a writer (stdout in the CLI).
+pub struct TerminalReporter {
+    out: Box<dyn Write + Send>,
+    summary: Summary,
+}
+
+impl TerminalReporter {
+    /// A reporter printing to `out`.
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        TerminalReporter {
+            out,
+            summary: Summary::default(),
+        }
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), HarnessError> {
+        writeln!(self.out, "{text}").map_err(|source| HarnessError::Io {
+            path: "(stdout)".into(),
+            source,
+        })
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
+        match event {
+            RunEvent::RunStarted {
+                run_id,
+                total,
+                endpoints,
+            } => {
+                let targets: Vec<String> =
+                    endpoints.iter().map(|(s, e)| format!("{s}={e}")).collect();
+                self.write(&format!(
+                    "run {run_id}: {total} cases against {}",
+                    targets.join(", ")
+                ))
+            }
+            RunEvent::CaseFinished { result } => {
+                self.summary.add(result.status);
+                let mut text = format!(
+                    "{:<5} {} ({} ms)",
+                    result.status.label(),
+                    result.full_name(),
+                    result.duration_ms
+                );
+                match result.status {
+                    Status::Skip => text.push_str(&format!(
+                        ": {}",
+                        result.skip_reason.as_deref().unwrap_or("")
+                    )),
+                    Status::Error => {
+                        text.push_str(&format!(": {}", result.error.as_deref().unwrap_or("")))
+                    }
+                    Status::Fail => {
+                        text.push_str(&format!(
+                            "\n    {} [{}] {}:{}",
+                            result.title,
+                            result.level.as_str(),
+                            result.file,
+                            result.line
+                        ));
+                        for f in &result.failures {
+                            text.push_str("\n  ");
+                            text.push_str(&super::render_failure(f).replace('\n', "\n  "));
+                        }
+                    }
+                    Status::Pass => {}
+                }
+                for w in &result.cleanup_warnings {
+                    text.push_str(&format!("\n  warning: {w}"));
+                }
+                self.write(&text)
+            }
+            RunEvent::RunFinished {
+                summary,
+                interrupted,
+                duration,
+            } => {
+                if *interrupted {
+                    self.write("interrupted: cleanups ran; reports hold what finished")?;
+                }
+                if summary.errors > 0 {
+                    self.write(&format!(
+                        "{} errors (harness problems, not verdicts on the target)",
+                        summary.errors
+                    ))?;
+                }
+                self.write(&format!("finished in {:.2}s", duration.as_secs_f64()))?;
+                self.write(&summary.to_string())?;
+                self.out.flush().map_err(|source| HarnessError::Io {
+                    path: "(stdout)".into(),
+                    source,
+                })
+            }
+        }
+    }
+}

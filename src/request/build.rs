@@ -1,0 +1,155 @@
+//! Serializing logical input into restJson1 or awsJson1_1 requests.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::{Map, Value};
+
+use super::HttpRequest;
+use crate::spec::{OperationSpec, Protocol, ServiceSpec};
+
+/// RFC 3986 unreserved characters stay; everything else in a label is encoded.
+const LABEL: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Builds the unauthenticated request for `input` (already expanded).
+pub(crate) fn build(
+    service: &ServiceSpec,
+    op_name: &str,
+    op: &OperationSpec,
+    endpoint: &str,
+    input: &Value,
+) -> Result<HttpRequest, String> {
+    let mut members: Map<String, Value> = match input {
+        Value::Object(map) => map.clone(),
+        Value::Null => Map::new(),
+        _ => return Err("input must be an object".into()),
+    };
+    let base = endpoint.trim_end_matches('/');
+    let content_type = service.protocol.content_type();
+    let mut headers = vec![(
+        "user-agent".to_string(),
+        format!("pat-conformance/{}", env!("CARGO_PKG_VERSION")),
+    )];
+    let (method, url, body) = match service.protocol {
+        Protocol::RestJson1 => {
+            let mut path = op.http.path.clone();
+            for label in op.http.labels() {
+                let value = match members.remove(label) {
+                    Some(Value::String(s)) => s,
+                    Some(Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                };
+                let encoded = utf8_percent_encode(&value, LABEL).to_string();
+                path = path.replace(&format!("{{{label}}}"), &encoded);
+            }
+            let has_body = !members.is_empty()
+                || !matches!(op.http.method.as_str(), "GET" | "DELETE" | "HEAD");
+            let body = if has_body {
+                headers.push(("content-type".into(), content_type.into()));
+                serde_json::to_vec(&Value::Object(members)).map_err(|e| e.to_string())?
+            } else {
+                Vec::new()
+            };
+            (op.http.method.clone(), format!("{base}{path}"), body)
+        }
+        Protocol::AwsJson1_1 => {
+            let target = service
+                .target(op_name, op)
+                .ok_or_else(|| format!("awsJson1_1 operation {op_name} has no target"))?;
+            headers.push(("x-amz-target".into(), target));
+            headers.push(("content-type".into(), content_type.into()));
+            let body = serde_json::to_vec(&Value::Object(members)).map_err(|e| e.to_string())?;
+            ("POST".to_string(), format!("{base}/"), body)
+        }
+    };
+    Ok(HttpRequest {
+        method,
+        url,
+        headers,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::HttpBinding;
+    use serde_json::json;
+
+    fn op(method: &str, path: &str) -> OperationSpec {
+        OperationSpec {
+            document: String::new(),
+            http: HttpBinding {
+                method: method.into(),
+                path: path.into(),
+                status: 200,
+            },
+            target: None,
+            input: "I".into(),
+            output: "O".into(),
+            sensitive: vec![],
+            creates: None,
+            paginator: None,
+            idempotent: false,
+            errors: vec![],
+        }
+    }
+
+    fn service(protocol: &str) -> ServiceSpec {
+        serde_saphyr::from_str(&format!(
+            "service: s\ntitle: t\napi_version: v\nprotocol: {protocol}\ntarget_prefix: Svc\nauth: {{scheme: bearer}}\nsigning_name: s\nendpoint: {{env: E, default: d}}\nschemas: x\nmessage_member: message\nvalidation_error: V\nerrors: {{}}\noperations: {{}}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn rest_json_labels_are_encoded_and_left_out_of_the_body() {
+        let req = build(
+            &service("restJson1"),
+            "Del",
+            &op("DELETE", "/v1/t/{id}"),
+            "http://h/",
+            &json!({"id": "a b/ü"}),
+        )
+        .unwrap();
+        assert_eq!(req.url, "http://h/v1/t/a%20b%2F%C3%BC");
+        assert!(req.body.is_empty());
+        let req = build(
+            &service("restJson1"),
+            "Put",
+            &op("PUT", "/v1/t"),
+            "http://h",
+            &json!({"name": "n"}),
+        )
+        .unwrap();
+        assert_eq!(req.body, br#"{"name":"n"}"#);
+        assert!(req
+            .headers
+            .contains(&("content-type".into(), "application/json".into())));
+    }
+
+    #[test]
+    fn aws_json_posts_to_root_with_target() {
+        let req = build(
+            &service("awsJson1_1"),
+            "List",
+            &op("POST", "/"),
+            "http://h",
+            &json!({}),
+        )
+        .unwrap();
+        assert_eq!(
+            (req.method.as_str(), req.url.as_str()),
+            ("POST", "http://h/")
+        );
+        assert!(req
+            .headers
+            .contains(&("x-amz-target".into(), "Svc.List".into())));
+        assert!(req
+            .headers
+            .contains(&("content-type".into(), "application/x-amz-json-1.1".into())));
+        assert_eq!(req.body, b"{}");
+    }
+}

@@ -1,0 +1,66 @@
+//! Outcome events: the runner emits them; reporters consume them.
+
+use std::time::Duration;
+
+use crate::error::HarnessError;
+use crate::outcome::{CaseResult, Summary};
+
+/// Something that happened during a run.
+#[derive(Debug)]
+pub enum RunEvent<'a> {
+    /// The run starts with this many selected cases.
+    RunStarted {
+        /// The run id (also the report folder).
+        run_id: &'a str,
+        /// Selected cases.
+        total: usize,
+        /// Endpoint per service.
+        endpoints: &'a [(String, String)],
+    },
+    /// A case finished (in completion order).
+    CaseFinished {
+        /// Its result.
+        result: &'a CaseResult,
+    },
+    /// The run ended.
+    RunFinished {
+        /// Counts.
+        summary: Summary,
+        /// Whether Ctrl-C stopped the run.
+        interrupted: bool,
+        /// Wall time.
+        duration: Duration,
+    },
+}
+
+/// Consumes run events (terminal, JSON, JUnit…).
+pub trait Reporter: Send {
+    /// Handles one event.
+    fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError>;
+}
+
+/// Fans events out to several reporters.
+#[derive(Default)]
+pub struct Reporters(pub Vec<Box<dyn Reporter>>);
+
+impl Reporter for Reporters {
+    fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
+        self.0.iter_mut().try_for_each(|r| r.on_event(event))
+    }
+}
+
+/// Collects every result (for tests and for callers that render later).
+#[derive(Default)]
+pub struct Collect {
+    /// Results in completion order.
+    pub results: Vec<CaseResult>,
+}
+
+impl Reporter for Collect {
+    fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
+        if let RunEvent::CaseFinished { result } = event {
+            self.results.push((*result).clone());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,513 @@
+//! Executing one case: steps, checks, captures, and cleanups that always run.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use super::Target;
+use crate::case::{Case, Expect, Identity, Step};
+use crate::check::{self, check_response, JsonPath, Violation};
+use crate::outcome::{
+    CaseResult, CheckKind, Exchange, Failure, RecordedRequest, RecordedResponse, Status,
+};
+use crate::redact::Redactor;
+use crate::request::{self, authenticate, Credentials, HttpRequest};
+use crate::spec::{AuthScheme, Contract, OperationSpec, Service, FAULT_HEADER};
+use crate::template::Scope;
+use crate::transport::{HttpResponse, Transport};
+
+/// Most pages a paginated step follows before calling the paginator broken.
+const MAX_PAGES: usize = 200;
+
+/// Shared by every case of a run.
+pub(super) struct Ctx {
+    pub(super) contract: Arc<Contract>,
+    pub(super) target: Target,
+    pub(super) transport: Transport,
+    pub(super) redactor: Redactor,
+    pub(super) run_id: String,
+    pub(super) cancel: CancellationToken,
+}
+
+/// A call that undoes something a case created.
+#[derive(Debug, Clone, PartialEq)]
+struct Cleanup {
+    operation: String,
+    identity: Identity,
+    input: Value,
+}
+
+/// The state of one case execution.
+struct Execution<'a> {
+    ctx: &'a Ctx,
+    service: &'a Service,
+    scope: Scope,
+    failures: Vec<Failure>,
+    exchanges: Vec<Exchange>,
+    cleanups: Vec<Cleanup>,
+    warnings: Vec<String>,
+    error: Option<String>,
+}
+
+/// Why a case cannot run on this target, if it cannot.
+fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
+    let caps = ctx.target.profile.capabilities();
+    if let Some(missing) = case.requires.iter().find(|c| !caps.contains(c)) {
+        return Some(format!(
+            "the target profile lacks capability `{}`",
+            missing.as_str()
+        ));
+    }
+    if let Some(var) = case
+        .profile_vars
+        .iter()
+        .find(|v| !ctx.target.profile.vars.contains_key(*v))
+    {
+        return Some(format!("the target profile has no var `{var}`"));
+    }
+    if ctx.target.endpoint(&case.service).is_none() {
+        return Some(format!("no endpoint for {}", case.service));
+    }
+    let mut identities = Vec::new();
+    collect_identities(&case.steps, &mut identities);
+    for identity in identities {
+        if let Err(reason) = credentials(ctx, service, identity) {
+            return Some(reason);
+        }
+    }
+    None
+}
+
+fn collect_identities(steps: &[Step], into: &mut Vec<Identity>) {
+    for step in steps {
+        if !into.contains(&step.identity) && !step.raw.no_auth {
+            into.push(step.identity);
+        }
+        collect_identities(&step.cleanup, into);
+    }
+}
+
+fn credentials(ctx: &Ctx, service: &Service, identity: Identity) -> Result<Credentials, String> {
+    let profile = &ctx.target.profile;
+    match service.spec.auth.scheme {
+        AuthScheme::Bearer => {
+            let env = service.spec.auth.token_env.as_deref();
+            profile
+                .bearer_token(identity, env)
+                .map(Credentials::Bearer)
+                .ok_or_else(|| {
+                    format!(
+                        "no bearer token for identity `{}` (set it in the profile{})",
+                        identity.as_str(),
+                        env.map(|e| format!(" or {e}")).unwrap_or_default()
+                    )
+                })
+        }
+        AuthScheme::Sigv4 => profile
+            .sigv4_credentials()
+            .map(|credentials| Credentials::SigV4 {
+                credentials,
+                region: ctx.target.region.clone(),
+                signing_name: service.spec.signing_name.clone(),
+            })
+            .ok_or_else(|| {
+                "no SigV4 credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)".to_string()
+            }),
+    }
+}
+
+/// Runs one case to its result. Never panics on target behaviour.
+pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
+    let start = Instant::now();
+    let mut result = CaseResult {
+        id: case.id.clone(),
+        service: case.service.clone(),
+        operation: case.operation.clone(),
+        title: case.title.clone(),
+        level: case.level,
+        tags: case.tags.clone(),
+        file: case.file.display().to_string(),
+        line: case.line,
+        status: Status::Pass,
+        duration_ms: 0,
+        failures: vec![],
+        error: None,
+        skip_reason: None,
+        cleanup_warnings: vec![],
+        exchanges: vec![],
+    };
+    let Some(service) = ctx.contract.service(&case.service) else {
+        result.status = Status::Error;
+        result.error = Some(format!("service {} is not in the contract", case.service));
+        return result;
+    };
+    if ctx.cancel.is_cancelled() {
+        result.status = Status::Skip;
+        result.skip_reason = Some("the run was interrupted".into());
+        return result;
+    }
+    if let Some(reason) = skip_reason(ctx, case, service) {
+        result.status = Status::Skip;
+        result.skip_reason = Some(reason);
+        return result;
+    }
+    let mut exec = Execution {
+        ctx,
+        service,
+        scope: Scope {
+            run_id: ctx.run_id.clone(),
+            case_uid: format!("{}-{:08x}", ctx.run_id, rand::random::<u32>()),
+            profile: ctx.target.profile.vars.clone(),
+            captured: BTreeMap::new(),
+        },
+        failures: vec![],
+        exchanges: vec![],
+        cleanups: vec![],
+        warnings: vec![],
+        error: None,
+    };
+    let interrupted = tokio::select! {
+        _ = exec.run_steps(&case.steps) => false,
+        _ = ctx.cancel.cancelled() => true,
+    };
+    exec.run_cleanups().await;
+    result.duration_ms = start.elapsed().as_millis() as u64;
+    result.status = if let Some(error) = exec.error.take() {
+        result.error = Some(ctx.redactor.scrub(&error));
+        Status::Error
+    } else if !exec.failures.is_empty() {
+        Status::Fail
+    } else if interrupted {
+        result.skip_reason = Some("the run was interrupted".into());
+        Status::Skip
+    } else {
+        Status::Pass
+    };
+    let redactor = &ctx.redactor;
+    result.failures = exec
+        .failures
+        .into_iter()
+        .map(|mut f| {
+            f.message = redactor.scrub(&f.message);
+            f.expected = f.expected.map(|e| redactor.scrub(&e));
+            f.actual = f.actual.map(|a| redactor.scrub(&a));
+            f
+        })
+        .collect();
+    result.cleanup_warnings = exec.warnings.iter().map(|w| redactor.scrub(w)).collect();
+    result.exchanges = exec.exchanges;
+    result
+}
+
+impl Execution<'_> {
+    async fn run_steps(&mut self, steps: &[Step]) {
+        for (i, step) in steps.iter().enumerate() {
+            if !self.run_step(i + 1, step).await {
+                break;
+            }
+        }
+    }
+
+    fn operation(&self, name: &str) -> Result<&OperationSpec, String> {
+        self.service
+            .operation(name)
+            .ok_or_else(|| format!("{name} is not an operation of {}", self.service.name()))
+    }
+
+    fn fail(&mut self, step: usize, operation: &str, v: Violation) {
+        self.failures.push(Failure {
+            step,
+            operation: operation.to_string(),
+            check: v.check,
+            message: v.message,
+            expected: v.expected,
+            actual: v.actual,
+        });
+    }
+
+    /// Runs one step; `false` stops the case.
+    async fn run_step(&mut self, n: usize, step: &Step) -> bool {
+        match self.try_step(n, step).await {
+            Ok(go_on) => go_on,
+            Err(error) => {
+                self.error = Some(format!("step {n} ({}): {error}", step.operation));
+                false
+            }
+        }
+    }
+
+    async fn try_step(&mut self, n: usize, step: &Step) -> Result<bool, String> {
+        let op = self.operation(&step.operation)?.clone();
+        let input = self.scope.expand(&step.input)?;
+        let step_time = OffsetDateTime::now_utc();
+        let (body, go_on) = if step.paginate {
+            self.paginate(n, step, &op, input).await?
+        } else {
+            let response = self.call(n, step, &op, &input).await?;
+            let verdict = check_response(self.service, &op, &step.expect, &response);
+            if verdict.succeeded {
+                self.register_undo(&op, step.identity, &verdict.body);
+            }
+            for v in verdict.violations {
+                self.fail(n, &step.operation, v);
+            }
+            (verdict.body, !verdict.fatal)
+        };
+        if !go_on {
+            return Ok(false);
+        }
+        for assertion in &step.assertions {
+            for v in check::evaluate(assertion, &body, &self.scope, step_time)? {
+                self.fail(n, &step.operation, v);
+            }
+        }
+        for (name, path) in &step.capture {
+            let path_text = self.scope.expand_text(path)?;
+            let found = JsonPath::parse(&path_text)?.select(&body);
+            match found.as_slice() {
+                [(pointer, value)] => {
+                    if op.sensitive.contains(pointer) {
+                        if let Some(s) = value.as_str() {
+                            self.ctx.redactor.add(s);
+                        }
+                    }
+                    self.scope.captured.insert(name.clone(), (*value).clone());
+                }
+                other => {
+                    let v = Violation::new(
+                        CheckKind::Capture,
+                        format!(
+                            "capture `{name}`: {path_text} matched {} values, expected one",
+                            other.len()
+                        ),
+                    );
+                    self.fail(n, &step.operation, v);
+                    return Ok(false);
+                }
+            }
+        }
+        for cleanup in &step.cleanup {
+            match self.scope.expand(&cleanup.input) {
+                Ok(input) => self.push_cleanup(Cleanup {
+                    operation: cleanup.operation.clone(),
+                    identity: cleanup.identity,
+                    input,
+                }),
+                Err(e) => self
+                    .warnings
+                    .push(format!("cleanup {} not registered: {e}", cleanup.operation)),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Follows the paginator; returns the last page with every page's items.
+    async fn paginate(
+        &mut self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        mut input: Value,
+    ) -> Result<(Value, bool), String> {
+        let paginator = op
+            .paginator
+            .clone()
+            .ok_or("the operation has no paginator")?;
+        let mut items = Vec::new();
+        let mut seen = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let response = self.call(n, step, op, &input).await?;
+            let verdict = check_response(self.service, op, &Expect::Success, &response);
+            let fatal = verdict.fatal;
+            for v in verdict.violations {
+                self.fail(n, &step.operation, v);
+            }
+            if fatal {
+                return Ok((verdict.body, false));
+            }
+            let mut body = verdict.body;
+            if let Some(Value::Array(page)) = body.get(&paginator.items) {
+                items.extend(page.iter().cloned());
+            }
+            let token = body
+                .get(&paginator.output_token)
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            let Some(token) = token else {
+                if let Some(obj) = body.as_object_mut() {
+                    obj.insert(paginator.items.clone(), Value::Array(items));
+                }
+                return Ok((body, true));
+            };
+            if seen.contains(&token) {
+                let v = Violation::new(
+                    CheckKind::Pagination,
+                    format!(
+                        "{} repeated a token already returned; the paginator would loop",
+                        paginator.output_token
+                    ),
+                );
+                self.fail(n, &step.operation, v);
+                return Ok((body, false));
+            }
+            seen.push(token.clone());
+            let obj = input.as_object_mut().ok_or("input must be an object")?;
+            obj.insert(paginator.input_token.clone(), Value::String(token));
+        }
+        let v = Violation::new(
+            CheckKind::Pagination,
+            format!(
+                "still returning {} after {MAX_PAGES} pages",
+                paginator.output_token
+            ),
+        );
+        self.fail(n, &step.operation, v);
+        Ok((Value::Object(Map::new()), false))
+    }
+
+    fn register_undo(&mut self, op: &OperationSpec, identity: Identity, body: &Value) {
+        let Some(creates) = &op.creates else { return };
+        let mut input = Map::new();
+        for (member, pointer) in &creates.input {
+            match body.pointer(pointer) {
+                Some(v) => {
+                    input.insert(member.clone(), v.clone());
+                }
+                None => {
+                    self.warnings.push(format!("created something but the response has no {pointer}; cannot undo it with {}", creates.undo));
+                    return;
+                }
+            }
+        }
+        self.push_cleanup(Cleanup {
+            operation: creates.undo.clone(),
+            identity,
+            input: Value::Object(input),
+        });
+    }
+
+    fn push_cleanup(&mut self, cleanup: Cleanup) {
+        if !self.cleanups.contains(&cleanup) {
+            self.cleanups.push(cleanup);
+        }
+    }
+
+    /// Runs every registered cleanup, newest first. A "not found" answer means the case
+    /// already removed the thing and is fine.
+    async fn run_cleanups(&mut self) {
+        while let Some(cleanup) = self.cleanups.pop() {
+            let step = Step {
+                operation: cleanup.operation.clone(),
+                identity: cleanup.identity,
+                input: Value::Null,
+                raw: Default::default(),
+                fault: None,
+                paginate: false,
+                expect: Expect::Success,
+                assertions: vec![],
+                capture: vec![],
+                cleanup: vec![],
+            };
+            let op = match self.operation(&cleanup.operation) {
+                Ok(op) => op.clone(),
+                Err(e) => {
+                    self.warnings.push(e);
+                    continue;
+                }
+            };
+            match self.call(0, &step, &op, &cleanup.input).await {
+                Ok(r) if (200..300).contains(&r.status) || r.status == 404 => {}
+                Ok(r) => self.warnings.push(format!(
+                    "cleanup {} {} answered HTTP {}; it may be left on the target",
+                    cleanup.operation, cleanup.input, r.status
+                )),
+                Err(e) => self.warnings.push(format!(
+                    "cleanup {} {} failed ({e}); it may be left on the target",
+                    cleanup.operation, cleanup.input
+                )),
+            }
+        }
+    }
+
+    /// Builds, authenticates, sends and records one call.
+    async fn call(
+        &mut self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+    ) -> Result<HttpResponse, String> {
+        let endpoint = self
+            .ctx
+            .target
+            .endpoint(self.service.name())
+            .ok_or("no endpoint for the service")?
+            .to_string();
+        let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
+        self.apply_raw(step, &mut req)?;
+        let response = self.ctx.transport.send(&req).await;
+        self.record(n, &step.operation, op, &req, response.as_ref().ok());
+        response
+    }
+
+    fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), String> {
+        let raw = &step.raw;
+        if let Some(body) = &raw.body {
+            req.body = self.scope.expand_text(body)?.into_bytes();
+        }
+        if let Some(fault) = &step.fault {
+            req.set_header(FAULT_HEADER, fault.clone());
+        }
+        let is_auth = |name: &str| name.eq_ignore_ascii_case("authorization");
+        for (name, value) in raw.headers.iter().filter(|(n, _)| !is_auth(n)) {
+            req.set_header(name, self.scope.expand_text(value)?);
+        }
+        for name in raw.remove_headers.iter().filter(|n| !is_auth(n)) {
+            req.remove_header(name);
+        }
+        if !raw.no_auth {
+            let creds = credentials(self.ctx, self.service, step.identity)?;
+            authenticate(req, &creds)?;
+        }
+        for (name, value) in raw.headers.iter().filter(|(n, _)| is_auth(n)) {
+            req.set_header(name, self.scope.expand_text(value)?);
+        }
+        if raw.remove_headers.iter().any(|n| is_auth(n)) {
+            req.remove_header("authorization");
+        }
+        Ok(())
+    }
+
+    fn record(
+        &mut self,
+        n: usize,
+        operation: &str,
+        op: &OperationSpec,
+        req: &HttpRequest,
+        resp: Option<&HttpResponse>,
+    ) {
+        let redactor = &self.ctx.redactor;
+        let response = resp.map(|r| RecordedResponse {
+            status: r.status,
+            headers: redactor.headers(&r.headers),
+            body: redactor.body(&r.body, &op.sensitive),
+        });
+        self.exchanges.push(Exchange {
+            step: n,
+            operation: operation.to_string(),
+            request: RecordedRequest {
+                method: req.method.clone(),
+                url: redactor.scrub(&req.url),
+                headers: redactor.headers(&req.headers),
+                body: redactor.body(&req.body, &[]),
+            },
+            response,
+            elapsed_ms: resp.map(|r| r.elapsed.as_millis() as u64).unwrap_or(0),
+        });
+    }
+}

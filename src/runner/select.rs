@@ -1,0 +1,33 @@
+//! Choosing which cases run.
+
+use crate::case::{Case, Level};
+
+/// Case filters; an empty list matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Services.
+    pub services: Vec<String>,
+    /// Operations.
+    pub operations: Vec<String>,
+    /// Tags (a case matches if it has any).
+    pub tags: Vec<String>,
+    /// Tags to leave out.
+    pub exclude_tags: Vec<String>,
+    /// Case ids (exact).
+    pub ids: Vec<String>,
+    /// Levels.
+    pub levels: Vec<Level>,
+}
+
+impl Filter {
+    /// Whether `case` is selected.
+    pub fn matches(&self, case: &Case) -> bool {
+        let any = |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
+        any(&self.services, &case.service)
+            && any(&self.operations, &case.operation)
+            && any(&self.ids, &case.id)
+            && (self.tags.is_empty() || case.tags.iter().any(|t| self.tags.contains(t)))
+            && !case.tags.iter().any(|t| self.exclude_tags.contains(t))
+            && (self.levels.is_empty() || self.levels.contains(&case.level))
+    }
+}

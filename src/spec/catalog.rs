@@ -1,0 +1,187 @@
+//! The operation catalog format (`specs/<service>/service.yaml`).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The wire protocol a service speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum Protocol {
+    /// REST with JSON bodies; errors in `X-Amzn-Errortype` / `__type` / `code`.
+    #[serde(rename = "restJson1")]
+    RestJson1,
+    /// `POST /` with `X-Amz-Target`; bodies `application/x-amz-json-1.1`.
+    #[serde(rename = "awsJson1_1")]
+    AwsJson1_1,
+}
+
+impl Protocol {
+    /// The media type of JSON bodies in this protocol.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "application/json",
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// AWS Signature Version 4.
+    Sigv4,
+}
+
+/// Authentication of a service.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSpec {
+    /// The scheme.
+    pub scheme: AuthScheme,
+    /// For bearer auth: the environment variable the AWS tooling reads the token from.
+    #[serde(default)]
+    pub token_env: Option<String>,
+}
+
+/// Where the service lives.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// The per-service endpoint variable of the AWS tooling (`AWS_ENDPOINT_URL_<SERVICE>`).
+    pub env: String,
+    /// The public endpoint; `{region}` is replaced.
+    pub default: String,
+}
+
+/// A modelled error of a service.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// The HTTP status the error travels with.
+    pub status: u16,
+}
+
+/// HTTP binding of an operation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HttpBinding {
+    /// HTTP method.
+    pub method: String,
+    /// Path template; `{member}` labels take input members.
+    pub path: String,
+    /// Success status.
+    pub status: u16,
+}
+
+impl HttpBinding {
+    /// The names of the path labels, in order.
+    pub fn labels(&self) -> Vec<&str> {
+        self.path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect()
+    }
+}
+
+/// What a successful call creates, and how to undo it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Creates {
+    /// The operation that deletes what was created.
+    pub undo: String,
+    /// Input members of the undo call, each taken from the created output by JSON pointer.
+    pub input: BTreeMap<String, String>,
+}
+
+/// Paginator keys of a list operation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Paginator {
+    /// Input member that carries the continuation token.
+    pub input_token: String,
+    /// Output member that carries the continuation token.
+    pub output_token: String,
+    /// Input member that limits the page size.
+    pub limit_key: String,
+    /// Output member holding the page's items.
+    pub items: String,
+}
+
+/// One operation of the catalog.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    /// The seed document the operation comes from.
+    pub document: String,
+    /// HTTP binding (restJson1), or the fixed `POST /` (awsJson1_1).
+    pub http: HttpBinding,
+    /// `X-Amz-Target` for awsJson1_1; defaults to `<target_prefix>.<Operation>`.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Input shape in the service's schema file.
+    pub input: String,
+    /// Output shape in the service's schema file.
+    pub output: String,
+    /// JSON pointers of sensitive output members (redacted everywhere).
+    #[serde(default)]
+    pub sensitive: Vec<String>,
+    /// What a successful call creates, for automatic cleanup.
+    #[serde(default)]
+    pub creates: Option<Creates>,
+    /// Paginator keys, for list operations.
+    #[serde(default)]
+    pub paginator: Option<Paginator>,
+    /// Whether the model marks the operation idempotent.
+    #[serde(default)]
+    pub idempotent: bool,
+    /// The errors the operation can return.
+    pub errors: Vec<String>,
+}
+
+/// A service's operation catalog.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Short name; also the folder under `specs/` and `cases/`.
+    pub service: String,
+    /// Human name.
+    pub title: String,
+    /// Model API version.
+    pub api_version: String,
+    /// Wire protocol.
+    pub protocol: Protocol,
+    /// awsJson1_1 target prefix.
+    #[serde(default)]
+    pub target_prefix: Option<String>,
+    /// Authentication.
+    pub auth: AuthSpec,
+    /// SigV4 signing name (also used for the bearer-token variable).
+    pub signing_name: String,
+    /// Endpoint conventions.
+    pub endpoint: EndpointSpec,
+    /// Schema file (relative to the service folder) whose `$defs` hold every shape.
+    pub schemas: String,
+    /// The error member that carries the message.
+    pub message_member: String,
+    /// The error a service returns for invalid input.
+    pub validation_error: String,
+    /// Modelled errors with their HTTP status.
+    pub errors: BTreeMap<String, ErrorSpec>,
+    /// Operations by name.
+    pub operations: BTreeMap<String, OperationSpec>,
+}
+
+impl ServiceSpec {
+    /// The `X-Amz-Target` of an operation (awsJson1_1).
+    pub fn target(&self, name: &str, op: &OperationSpec) -> Option<String> {
+        op.target.clone().or_else(|| {
+            self.target_prefix
+                .as_ref()
+                .map(|prefix| format!("{prefix}.{name}"))
+        })
+    }
+}

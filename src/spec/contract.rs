@@ -1,0 +1,129 @@
+//! Loading `specs/`: every service catalog with its compiled schemas, cross-checked.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{OperationSpec, SchemaSet, ServiceSpec};
+use crate::error::HarnessError;
+
+/// One service: its catalog and compiled schemas.
+#[derive(Debug)]
+pub struct Service {
+    /// The catalog.
+    pub spec: ServiceSpec,
+    /// The compiled shapes.
+    pub schemas: SchemaSet,
+    /// The catalog file, for messages.
+    pub path: PathBuf,
+}
+
+impl Service {
+    /// The service's short name.
+    pub fn name(&self) -> &str {
+        &self.spec.service
+    }
+
+    /// An operation by name.
+    pub fn operation(&self, name: &str) -> Option<&OperationSpec> {
+        self.spec.operations.get(name)
+    }
+}
+
+/// The whole contract: every service under `specs/`.
+#[derive(Debug)]
+pub struct Contract {
+    /// Services, sorted by name.
+    pub services: Vec<Service>,
+}
+
+impl Contract {
+    /// Loads every `specs/<service>/service.yaml` and its schema file.
+    pub fn load(dir: &Path) -> Result<Contract, HarnessError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| HarnessError::spec(dir, e))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("service.yaml"))
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        if paths.is_empty() {
+            return Err(HarnessError::spec(
+                dir,
+                "failed to find any <service>/service.yaml",
+            ));
+        }
+        let services = paths
+            .iter()
+            .map(|p| load_service(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Contract { services })
+    }
+
+    /// A service by name.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name() == name)
+    }
+}
+
+fn load_service(path: &Path) -> Result<Service, HarnessError> {
+    let text = std::fs::read_to_string(path).map_err(|e| HarnessError::spec(path, e))?;
+    let spec: ServiceSpec = serde_saphyr::from_str(&text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        HarnessError::spec(format!("{}{at}", path.display()), e.without_snippet())
+    })?;
+    let schema_path = path.with_file_name(&spec.schemas);
+    let schema_text =
+        std::fs::read_to_string(&schema_path).map_err(|e| HarnessError::spec(&schema_path, e))?;
+    let document: Value =
+        serde_json::from_str(&schema_text).map_err(|e| HarnessError::spec(&schema_path, e))?;
+    let schemas = SchemaSet::compile(&document).map_err(|e| HarnessError::spec(&schema_path, e))?;
+    check_consistency(&spec, &schemas).map_err(|e| HarnessError::spec(path, e))?;
+    Ok(Service {
+        spec,
+        schemas,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Every name the catalog uses must exist: shapes, errors, undo operations.
+fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), String> {
+    for name in spec.errors.keys() {
+        if !schemas.has(name) {
+            return Err(format!("error `{name}` has no shape in {}", spec.schemas));
+        }
+    }
+    if !spec.errors.contains_key(&spec.validation_error) {
+        return Err(format!(
+            "validation_error `{}` is not a modelled error",
+            spec.validation_error
+        ));
+    }
+    for (name, op) in &spec.operations {
+        for shape in [&op.input, &op.output] {
+            if !schemas.has(shape) {
+                return Err(format!(
+                    "operations.{name}: shape `{shape}` is not in {}",
+                    spec.schemas
+                ));
+            }
+        }
+        if let Some(error) = op.errors.iter().find(|e| !spec.errors.contains_key(*e)) {
+            return Err(format!(
+                "operations.{name}.errors: `{error}` is not in `errors`"
+            ));
+        }
+        if let Some(creates) = &op.creates {
+            if !spec.operations.contains_key(&creates.undo) {
+                return Err(format!(
+                    "operations.{name}.creates.undo: `{}` is not an operation",
+                    creates.undo
+                ));
+            }
+        }
+    }
+    Ok(())
+}

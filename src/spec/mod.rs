@@ -1,0 +1,16 @@
+//! The contract as data: per-service operation catalogs and JSON Schemas under `specs/`.
+
+mod catalog;
+mod contract;
+mod schemas;
+
+pub use catalog::{
+    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, HttpBinding, OperationSpec, Paginator,
+    Protocol, ServiceSpec,
+};
+pub use contract::{Contract, Service};
+pub use schemas::{SchemaSet, SchemaViolation};
+
+/// The header a fault-injecting target reads: the value names a modelled error of the
+/// operation, which the target answers with instead of carrying out the call.
+pub const FAULT_HEADER: &str = "x-pat-conformance-fault";

@@ -1,0 +1,120 @@
+//! Compiled JSON Schemas for every shape of a service.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+/// One way an instance departs from its schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SchemaViolation {
+    /// JSON pointer into the instance.
+    pub pointer: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl std::fmt::Display for SchemaViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{at}: {}", self.message)
+    }
+}
+
+/// Validators for every `$defs` entry of a service's schema document (draft 2020-12,
+/// format checking on).
+pub struct SchemaSet {
+    validators: BTreeMap<String, jsonschema::Validator>,
+}
+
+impl std::fmt::Debug for SchemaSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaSet")
+            .field("shapes", &self.validators.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl SchemaSet {
+    /// Compiles one validator per shape of `document`.
+    pub fn compile(document: &Value) -> Result<Self, String> {
+        let defs = document
+            .get("$defs")
+            .and_then(Value::as_object)
+            .ok_or_else(|| "failed to find `$defs` in the schema document".to_string())?;
+        let mut validators = BTreeMap::new();
+        for name in defs.keys() {
+            let wrapper = json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$defs": defs,
+                "$ref": format!("#/$defs/{name}"),
+            });
+            let validator = jsonschema::draft202012::options()
+                .should_validate_formats(true)
+                .build(&wrapper)
+                .map_err(|e| format!("failed to compile shape `{name}`: {e}"))?;
+            validators.insert(name.clone(), validator);
+        }
+        Ok(SchemaSet { validators })
+    }
+
+    /// Whether the set has a shape of this name.
+    pub fn has(&self, shape: &str) -> bool {
+        self.validators.contains_key(shape)
+    }
+
+    /// Validates `instance` against `shape`; an empty list means it conforms.
+    ///
+    /// # Panics
+    /// Never for shapes checked with [`SchemaSet::has`]; the contract loader checks every
+    /// shape the catalog names.
+    pub fn validate(&self, shape: &str, instance: &Value) -> Vec<SchemaViolation> {
+        let Some(validator) = self.validators.get(shape) else {
+            return vec![SchemaViolation {
+                pointer: String::new(),
+                message: format!("no schema for shape `{shape}`"),
+            }];
+        };
+        validator
+            .iter_errors(instance)
+            .map(|error| SchemaViolation {
+                pointer: error.instance_path().to_string(),
+                message: error.to_string(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> SchemaSet {
+        SchemaSet::compile(&json!({"$defs": {
+            "T": {"type": "string", "format": "date-time"},
+            "O": {"type": "object", "required": ["t"], "properties": {"t": {"$ref": "#/$defs/T"}}}
+        }}))
+        .unwrap()
+    }
+
+    #[test]
+    fn format_checking_is_on() {
+        let s = set();
+        assert!(s.validate("T", &json!("2026-01-01T00:00:00Z")).is_empty());
+        assert!(s
+            .validate("T", &json!("2026-01-01T00:00:00.123+00:00"))
+            .is_empty());
+        assert_eq!(s.validate("T", &json!("yesterday")).len(), 1);
+    }
+
+    #[test]
+    fn violations_carry_pointers() {
+        let v = set().validate("O", &json!({"t": "nope"}));
+        assert_eq!(v[0].pointer, "/t");
+        let v = set().validate("O", &json!({}));
+        assert!(v[0].message.contains("\"t\""), "{v:?}");
+    }
+}

@@ -1,0 +1,36 @@
+//! The suite: the contract under `specs/` and the cases under `cases/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::case::{load_cases, Case};
+use crate::error::HarnessError;
+use crate::spec::Contract;
+
+/// Specs and cases, loaded and cross-checked.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    /// The contract.
+    pub contract: Arc<Contract>,
+    /// Every case, in file order.
+    pub cases: Vec<Case>,
+}
+
+impl Suite {
+    /// Loads `specs_dir` and `cases_dir`; every case-file problem is reported at once.
+    pub fn load(specs_dir: &Path, cases_dir: &Path) -> Result<Suite, HarnessError> {
+        let contract = Arc::new(Contract::load(specs_dir)?);
+        let cases = load_cases(cases_dir, &contract)?;
+        Ok(Suite { contract, cases })
+    }
+
+    /// The suite shipped in this repository (`specs/` and `cases/` beside Cargo.toml).
+    pub fn bundled() -> Result<Suite, HarnessError> {
+        Suite::load(&bundled_dir("specs"), &bundled_dir("cases"))
+    }
+}
+
+/// A folder of the repository this binary was built from.
+pub fn bundled_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}

@@ -1,0 +1,260 @@
+//! `${…}` variables in case values: run-unique values, profile values and captures.
+//!
+//! | syntax | value |
+//! |---|---|
+//! | `${run_id}` | the run's id |
+//! | `${case_uid}` | unique per case execution (use it in names) |
+//! | `${uuid}` | a fresh UUID at every use |
+//! | `${now}`, `${now+365d}`, `${now-1h}` | an RFC 3339 UTC time relative to now |
+//! | `${profile.NAME}` | a value from the target profile's `vars` |
+//! | `${NAME}` | a value captured by an earlier step |
+//!
+//! `$${` writes a literal `${`. A string that is exactly one variable takes the
+//! variable's JSON type (a captured number stays a number).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// A variable reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VarRef {
+    RunId,
+    CaseUid,
+    Uuid,
+    Now { offset_secs: i64 },
+    Profile(String),
+    Captured(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Lit(String),
+    Var(VarRef),
+}
+
+fn parse_var(name: &str) -> Result<VarRef, String> {
+    let name = name.trim();
+    Ok(match name {
+        "run_id" => VarRef::RunId,
+        "case_uid" => VarRef::CaseUid,
+        "uuid" => VarRef::Uuid,
+        "now" => VarRef::Now { offset_secs: 0 },
+        _ if name.starts_with("now+") || name.starts_with("now-") => {
+            let sign = if name.as_bytes()[3] == b'-' { -1 } else { 1 };
+            let d = parse_duration(&name[4..])?;
+            VarRef::Now {
+                offset_secs: sign * d.as_secs() as i64,
+            }
+        }
+        _ => match name.strip_prefix("profile.") {
+            Some(p) if is_ident(p) => VarRef::Profile(p.to_string()),
+            _ if is_ident(name) => VarRef::Captured(name.to_string()),
+            _ => return Err(format!("`{name}` is not a variable name")),
+        },
+    })
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Parses a human duration such as `365d`, `1h`, `90s` or `1day 2h`.
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s.trim()).map_err(|e| format!("`{s}` is not a duration ({e})"))
+}
+
+fn parse(s: &str) -> Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        lit.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(after) = rest.strip_prefix("$${") {
+            lit.push_str("${");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("${") {
+            let end = after
+                .find('}')
+                .ok_or_else(|| format!("unclosed `${{` in `{s}`"))?;
+            if !lit.is_empty() {
+                parts.push(Part::Lit(std::mem::take(&mut lit)));
+            }
+            parts.push(Part::Var(parse_var(&after[..end])?));
+            rest = &after[end + 1..];
+        } else {
+            lit.push('$');
+            rest = &rest[1..];
+        }
+    }
+    lit.push_str(rest);
+    if !lit.is_empty() {
+        parts.push(Part::Lit(lit));
+    }
+    Ok(parts)
+}
+
+/// Every variable referenced anywhere in `value`.
+pub(crate) fn refs(value: &Value) -> Result<Vec<VarRef>, String> {
+    let mut out = Vec::new();
+    collect(value, &mut out)?;
+    Ok(out)
+}
+
+/// Every variable referenced in a string.
+pub(crate) fn refs_in_str(s: &str) -> Result<Vec<VarRef>, String> {
+    Ok(parse(s)?
+        .into_iter()
+        .filter_map(|p| match p {
+            Part::Var(v) => Some(v),
+            Part::Lit(_) => None,
+        })
+        .collect())
+}
+
+fn collect(value: &Value, out: &mut Vec<VarRef>) -> Result<(), String> {
+    match value {
+        Value::String(s) => out.extend(refs_in_str(s)?),
+        Value::Array(items) => items.iter().try_for_each(|v| collect(v, out))?,
+        Value::Object(map) => map.values().try_for_each(|v| collect(v, out))?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// What variables resolve to during one case execution.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub(crate) run_id: String,
+    pub(crate) case_uid: String,
+    pub(crate) profile: BTreeMap<String, Value>,
+    pub(crate) captured: BTreeMap<String, Value>,
+}
+
+impl Scope {
+    fn resolve(&self, var: &VarRef) -> Result<Value, String> {
+        Ok(match var {
+            VarRef::RunId => Value::String(self.run_id.clone()),
+            VarRef::CaseUid => Value::String(self.case_uid.clone()),
+            VarRef::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),
+            VarRef::Now { offset_secs } => {
+                let t = OffsetDateTime::now_utc() + time::Duration::seconds(*offset_secs);
+                let t = t.replace_nanosecond(0).unwrap_or(t);
+                Value::String(t.format(&Rfc3339).map_err(|e| e.to_string())?)
+            }
+            VarRef::Profile(name) => self
+                .profile
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("the profile has no var `{name}`"))?,
+            VarRef::Captured(name) => self
+                .captured
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("variable `{name}` was not captured"))?,
+        })
+    }
+
+    /// Expands every string in `value`.
+    pub(crate) fn expand(&self, value: &Value) -> Result<Value, String> {
+        Ok(match value {
+            Value::String(s) => self.expand_str(s)?,
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| self.expand(v))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), self.expand(v)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// Expands one string; a lone variable keeps its JSON type.
+    pub(crate) fn expand_str(&self, s: &str) -> Result<Value, String> {
+        let parts = parse(s)?;
+        if let [Part::Var(var)] = parts.as_slice() {
+            return self.resolve(var);
+        }
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Lit(l) => out.push_str(&l),
+                Part::Var(var) => match self.resolve(&var)? {
+                    Value::String(s) => out.push_str(&s),
+                    other => out.push_str(&other.to_string()),
+                },
+            }
+        }
+        Ok(Value::String(out))
+    }
+
+    /// Expands a string and renders it as text.
+    pub(crate) fn expand_text(&self, s: &str) -> Result<String, String> {
+        Ok(match self.expand_str(s)? {
+            Value::String(s) => s,
+            other => other.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scope() -> Scope {
+        Scope {
+            run_id: "r1".into(),
+            case_uid: "c1".into(),
+            profile: BTreeMap::from([("org".into(), json!("m-1")), ("n".into(), json!(3))]),
+            captured: BTreeMap::from([("id".into(), json!("tok"))]),
+        }
+    }
+
+    #[test]
+    fn expands_and_keeps_types() {
+        let s = scope();
+        assert_eq!(s.expand_str("${profile.n}").unwrap(), json!(3));
+        assert_eq!(
+            s.expand_str("a-${run_id}-${case_uid}").unwrap(),
+            json!("a-r1-c1")
+        );
+        assert_eq!(s.expand_str("$${id}").unwrap(), json!("${id}"));
+        assert_eq!(s.expand_str("cost $5").unwrap(), json!("cost $5"));
+        assert_eq!(
+            s.expand(&json!({"x": ["${id}"]})).unwrap(),
+            json!({"x": ["tok"]})
+        );
+    }
+
+    #[test]
+    fn now_with_offset_is_rfc3339() {
+        let v = scope().expand_str("${now+1d}").unwrap();
+        let t = OffsetDateTime::parse(v.as_str().unwrap(), &Rfc3339).unwrap();
+        let delta = t - OffsetDateTime::now_utc();
+        assert!((delta.whole_hours() - 24).abs() <= 1, "{delta}");
+    }
+
+    #[test]
+    fn rejects_bad_references() {
+        assert!(refs_in_str("${a b}").is_err());
+        assert!(refs_in_str("${oops").is_err());
+        assert!(refs_in_str("${now+soon}").is_err());
+        assert!(scope().expand_str("${missing}").is_err());
+        assert_eq!(
+            refs_in_str("${profile.x}${y}").unwrap(),
+            vec![VarRef::Profile("x".into()), VarRef::Captured("y".into())]
+        );
+    }
+}

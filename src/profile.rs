@@ -141,3 +141,8 @@ impl Profile {
         out
     }
 }
+
+/// The JSON Schema of the profile format (what `specs/profile.schema.json` holds).
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Profile)).unwrap_or_default()
+}

@@ -7,7 +7,7 @@ use serde_saphyr::Location;
 
 /// One problem in one case file.
 #[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("failed to load {}:{line}:{column}: field `{field}`: {message}", file.display())]
+#[error("failed to load {}{}: field `{field}`: {message}", file.display(), position(*line, *column))]
 #[diagnostic(code(pat_conformance::case_file))]
 pub struct CaseLoadError {
     /// The case file.
@@ -54,6 +54,14 @@ impl CaseLoadError {
             src: NamedSource::new(file.display().to_string(), text.to_string()),
             span,
         }
+    }
+}
+
+fn position(line: u64, column: u64) -> String {
+    match (line, column) {
+        (0, _) => String::new(),
+        (l, 0) => format!(":{l}"),
+        (l, c) => format!(":{l}:{c}"),
     }
 }
 

@@ -23,19 +23,18 @@ pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoad
     for case in &cases {
         if let Some((file, line)) = seen.get(&case.id) {
             let text = std::fs::read_to_string(&case.file).unwrap_or_default();
-            let mut err = CaseLoadError::new(
+            let (at, field) = &case.id_at;
+            errors.push(CaseLoadError::new(
                 &case.file,
                 &text,
-                None,
-                "id",
+                Some(*at),
+                field.as_str(),
                 format!(
                     "id `{}` is already used at {}:{line}",
                     case.id,
                     file.display()
                 ),
-            );
-            err.line = case.line;
-            errors.push(err);
+            ));
         } else {
             seen.insert(case.id.clone(), (case.file.clone(), case.line));
         }
@@ -172,7 +171,11 @@ fn parse(text: &str) -> Result<CaseFile, (String, String, Option<serde_saphyr::L
         })
     });
     result.map_err(|e| {
-        let message = e.without_snippet().to_string();
+        let mut message = e.without_snippet().to_string();
+        // The location is reported separately; drop the parser's own copy of it.
+        if let Some(i) = message.rfind(" at line ") {
+            message.truncate(i);
+        }
         let field = if field.is_empty() || field == "." {
             "(document)".to_string()
         } else {

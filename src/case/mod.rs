@@ -13,3 +13,9 @@ pub use model::{
     NumberBounds, RawDef, Source, StepDef, TimeDef,
 };
 pub use runnable::{AssertOp, Assertion, Case, Expect, Step};
+
+/// The JSON Schema of the case-file format (what `specs/case.schema.json` holds).
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(CaseFile);
+    serde_json::to_value(schema).unwrap_or_default()
+}

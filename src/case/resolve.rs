@@ -105,6 +105,7 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
         steps,
         file: ctx.file.to_path_buf(),
         line: def.id.referenced.line(),
+        id_at: (def.id.referenced, format!("{field}.id")),
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Case {
     pub file: PathBuf,
     /// Line of the case's `id`.
     pub line: u64,
+    /// Where the `id` stands, and its field path, for diagnostics.
+    pub(crate) id_at: (serde_saphyr::Location, String),
 }
 
 impl Case {

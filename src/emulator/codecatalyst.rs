@@ -18,6 +18,8 @@ const DEFAULT_PAGE: usize = 10;
 
 #[derive(Debug, Clone)]
 struct Token {
+    /// Creation order: the pagination cursor.
+    seq: u64,
     id: String,
     name: String,
     expires: OffsetDateTime,
@@ -27,6 +29,7 @@ struct Token {
 #[derive(Debug, Default)]
 pub(crate) struct Tokens {
     by_identity: BTreeMap<String, Vec<Token>>,
+    created: u64,
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -74,6 +77,8 @@ fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
         .get(&call.identity)
         .copied()
         .unwrap_or(state.config.default_quota);
+    state.codecatalyst.created += 1;
+    let seq = state.codecatalyst.created;
     let tokens = state
         .codecatalyst
         .by_identity
@@ -86,6 +91,7 @@ fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
         ));
     }
     let token = Token {
+        seq,
         id: uuid::Uuid::new_v4().to_string(),
         name,
         expires,
@@ -113,10 +119,12 @@ fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
         }
     };
     let scope = format!("codecatalyst:{}", call.identity);
-    let offset = match call.input.get("nextToken").and_then(Value::as_str) {
-        None => 0,
-        Some(t) => pages::decode(&scope, t)
-            .ok_or_else(|| ApiError::new(VALIDATION, "nextToken is not valid"))?,
+    let after = match call.input.get("nextToken").and_then(Value::as_str) {
+        None => None,
+        Some(t) => Some(
+            pages::decode(&scope, t)
+                .ok_or_else(|| ApiError::new(VALIDATION, "nextToken is not valid"))?,
+        ),
     };
     let tokens = state
         .codecatalyst
@@ -124,7 +132,7 @@ fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
         .get(&call.identity)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let (page, next) = pages::page(&scope, tokens, offset, size);
+    let (page, next) = pages::page(&scope, tokens, |t| t.seq, after, size);
     let items: Vec<Value> = page
         .iter()
         .map(|t| json!({"id": t.id, "name": t.name, "expiresTime": rfc3339(t.expires)}))

@@ -1,4 +1,6 @@
-//! Opaque pagination tokens: an offset bound to the listing it came from.
+//! Opaque pagination tokens: a cursor (the sort key of the last item returned) bound to
+//! the listing it came from. Unlike offsets, cursors do not skip items when earlier
+//! ones are deleted between pages.
 
 fn fingerprint(scope: &str) -> u32 {
     // FNV-1a: stable across runs, so a token only fits the listing that issued it.
@@ -7,33 +9,37 @@ fn fingerprint(scope: &str) -> u32 {
     })
 }
 
-/// The token for the page starting at `offset` of the listing `scope`.
-pub(crate) fn encode(scope: &str, offset: usize) -> String {
-    format!("pg1{:08x}{:08x}", fingerprint(scope), offset)
+/// The token meaning "after the item with key `after`" in the listing `scope`.
+pub(crate) fn encode(scope: &str, after: u64) -> String {
+    format!("pg1{:08x}{:016x}", fingerprint(scope), after)
 }
 
-/// The offset a token stands for, if it was issued for `scope`.
-pub(crate) fn decode(scope: &str, token: &str) -> Option<usize> {
+/// The cursor a token stands for, if it was issued for `scope`.
+pub(crate) fn decode(scope: &str, token: &str) -> Option<u64> {
     let rest = token.strip_prefix("pg1")?;
-    if rest.len() != 16 || u32::from_str_radix(&rest[..8], 16).ok()? != fingerprint(scope) {
+    if rest.len() != 24 || u32::from_str_radix(rest.get(..8)?, 16).ok()? != fingerprint(scope) {
         return None;
     }
-    usize::from_str_radix(&rest[8..], 16).ok()
+    u64::from_str_radix(rest.get(8..)?, 16).ok()
 }
 
-/// One page of `items` starting at `offset`, and the next token if more remain.
+/// One page of `items` (sorted by `key`) after the cursor, and the next token if more
+/// remain.
 pub(crate) fn page<T: Clone>(
     scope: &str,
     items: &[T],
-    offset: usize,
+    key: impl Fn(&T) -> u64,
+    after: Option<u64>,
     size: usize,
 ) -> (Vec<T>, Option<String>) {
-    let end = offset.saturating_add(size).min(items.len());
-    let page = items
-        .get(offset..end)
-        .map(<[T]>::to_vec)
-        .unwrap_or_default();
-    let next = (end < items.len()).then(|| encode(scope, end));
+    let rest: Vec<&T> = items
+        .iter()
+        .filter(|i| after.is_none_or(|a| key(i) > a))
+        .collect();
+    let page: Vec<T> = rest.iter().take(size).map(|t| (*t).clone()).collect();
+    let next = (rest.len() > page.len())
+        .then(|| page.last().map(|last| encode(scope, key(last))))
+        .flatten();
     (page, next)
 }
 
@@ -47,11 +53,15 @@ mod tests {
         assert_eq!(decode("alice", &t), Some(10));
         assert_eq!(decode("bob", &t), None);
         assert_eq!(decode("alice", "garbage"), None);
-        let (p, next) = page("s", &[1, 2, 3], 0, 2);
+    }
+
+    #[test]
+    fn cursors_survive_deletes_between_pages() {
+        let key = |v: &u64| *v;
+        let (p, next) = page("s", &[1, 2, 3], key, None, 2);
         assert_eq!(p, vec![1, 2]);
-        assert_eq!(
-            page("s", &[1, 2, 3], decode("s", &next.unwrap()).unwrap(), 2),
-            (vec![3], None)
-        );
+        let after = decode("s", &next.unwrap());
+        // Item 1 is deleted before the next page: 3 is still reached.
+        assert_eq!(page("s", &[2, 3], key, after, 2), (vec![3], None));
     }
 }

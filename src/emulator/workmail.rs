@@ -181,20 +181,22 @@ fn list(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
         .map(|n| n as usize)
         .unwrap_or(DEFAULT_PAGE);
     let scope = format!("workmail:{org_id}:{}", user.as_deref().unwrap_or("*"));
-    let offset = match call.input.get("NextToken").and_then(Value::as_str) {
-        None => 0,
-        Some(t) => pages::decode(&scope, t)
-            .ok_or_else(|| ApiError::new("InvalidParameterException", "NextToken is not valid"))?,
-    };
-    let tokens: Vec<&Pat> = org
-        .tokens
-        .iter()
-        .filter(|t| user.as_ref().is_none_or(|u| &t.user == u))
+    let after =
+        match call.input.get("NextToken").and_then(Value::as_str) {
+            None => None,
+            Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
+                ApiError::new("InvalidParameterException", "NextToken is not valid")
+            })?),
+        };
+    // The seed order is the cursor: 1-based position in the organization.
+    let tokens: Vec<(u64, &Pat)> = (1..)
+        .zip(&org.tokens)
+        .filter(|(_, t)| user.as_ref().is_none_or(|u| &t.user == u))
         .collect();
-    let (page, next) = pages::page(&scope, &tokens, offset, size);
+    let (page, next) = pages::page(&scope, &tokens, |(seq, _)| *seq, after, size);
     let summaries: Vec<Value> = page
         .iter()
-        .map(|t| {
+        .map(|(_, t)| {
             let mut v = json!({
                 "PersonalAccessTokenId": t.id,
                 "UserId": t.user,

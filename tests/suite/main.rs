@@ -1,1 +1,24 @@
-fn main() {}
+//! The integration test binary (libtest-mimic, `harness = false`): one trial per case
+//! against the embedded emulator, plus the trials that prove the suite itself (official
+//! SDK clients, teeth, golden diagnostics, CLI exit codes, spec examples). Works under
+//! `cargo test` and `cargo nextest run` (including `--partition`).
+
+mod cases;
+mod cli;
+mod golden;
+mod sdk;
+mod specs;
+mod support;
+mod teeth;
+
+fn main() {
+    let args = libtest_mimic::Arguments::from_args();
+    let mut trials = Vec::new();
+    trials.extend(cases::trials());
+    trials.extend(sdk::trials());
+    trials.extend(teeth::trials());
+    trials.extend(golden::trials());
+    trials.extend(cli::trials());
+    trials.extend(specs::trials());
+    libtest_mimic::run(&args, trials).exit();
+}

@@ -1,0 +1,232 @@
+//! The binary's exit codes and outputs: 0 conforms, 1 contract failure, 2 bad case
+//! files, 3 unreachable target; reports written; secrets never printed or stored.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use libtest_mimic::{Failed, Trial};
+use pat_conformance::emulator::{Emulator, EmulatorConfig};
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{block_on, suite};
+
+pub fn trials() -> Vec<Trial> {
+    vec![
+        Trial::test(
+            "cli::run_against_emulator_exits_0_and_writes_reports",
+            conforming_run,
+        ),
+        Trial::test(
+            "cli::broken_endpoint_exits_1_naming_case_and_check",
+            broken_endpoint,
+        ),
+        Trial::test(
+            "cli::bad_case_files_exit_2_with_file_line_field",
+            bad_case_files,
+        ),
+        Trial::test("cli::unreachable_target_exits_3", unreachable),
+    ]
+}
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pat-conformance"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pat-conformance-{name}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn expect_code(out: &Output, code: i32) -> Result<(), Failed> {
+    if out.status.code() != Some(code) {
+        return Err(format!(
+            "expected exit {code}, got {:?}\n{}",
+            out.status.code(),
+            text(out)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn conforming_run() -> Result<(), Failed> {
+    let reports = temp_dir("reports");
+    let out = bin()
+        .args(["run", "--reports"])
+        .arg(&reports)
+        .args(["--service", "codecatalyst"])
+        .output()?;
+    expect_code(&out, 0)?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary = stdout
+        .lines()
+        .rev()
+        .find(|l| l.contains(" passed, "))
+        .ok_or("no summary line")?;
+    if !summary.ends_with(" 0 failed, 0 skipped") {
+        return Err(format!("unexpected summary `{summary}`").into());
+    }
+    let run_dir = std::fs::read_dir(&reports)?
+        .next()
+        .ok_or("no report folder")??
+        .path();
+    let report = std::fs::read_to_string(run_dir.join("report.json"))?;
+    let junit = std::fs::read_to_string(run_dir.join("junit.xml"))?;
+    if !junit.contains("<testsuites") || !junit.contains("create-returns-documented-members") {
+        return Err("junit.xml lacks the cases".into());
+    }
+    let parsed: serde_json::Value = serde_json::from_str(&report)?;
+    if parsed["summary"]["failed"] != json!(0)
+        || parsed["cases"].as_array().map_or(0, |c| c.len()) < 20
+    {
+        return Err("report.json does not hold the run".into());
+    }
+    // Redaction: the emulator's bearer tokens and every CreateAccessToken secret stay out.
+    let emulator_profile = block_on(async {
+        Emulator::start(suite().contract.clone(), EmulatorConfig::default())
+            .await
+            .profile()
+    });
+    for def in emulator_profile.identities.values() {
+        let token = def.bearer_token.as_deref().ok_or("emulator token")?;
+        for (name, body) in [
+            ("stdout", stdout.as_ref()),
+            ("report.json", report.as_str()),
+            ("junit.xml", junit.as_str()),
+        ] {
+            if body.contains(token) {
+                return Err(format!("{name} leaks a bearer token").into());
+            }
+        }
+    }
+    let secrets_seen = report.matches(r#"\"secret\":\"<redacted>\""#).count();
+    if secrets_seen == 0 || report.contains(r#"\"secret\":\"\w"#) {
+        return Err("CreateAccessToken secrets are not redacted in report.json".into());
+    }
+    Ok(())
+}
+
+fn write_profile(dir: &Path, endpoint: &str) -> Result<PathBuf, Failed> {
+    let mut profile = block_on(async {
+        Emulator::start(suite().contract.clone(), EmulatorConfig::default())
+            .await
+            .profile()
+    });
+    for url in profile.endpoints.values_mut() {
+        *url = endpoint.to_string();
+    }
+    let path = dir.join("profile.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&profile)?)?;
+    Ok(path)
+}
+
+fn broken_endpoint() -> Result<(), Failed> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let server = rt.block_on(async {
+        let server = MockServer::start().await;
+        let body = json!({"secret": "s3cr3t-fixture", "name": "n", "expiresTime": "2027-01-01T00:00:00Z", "accessTokenId": "id"});
+        Mock::given(method("PUT"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_string().into_bytes(), "application/json"))
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json")).mount(&server).await;
+        server
+    });
+    let dir = temp_dir("broken");
+    let profile = write_profile(&dir, &server.uri())?;
+    let out = bin()
+        .args([
+            "run",
+            "--id",
+            "create-returns-documented-members",
+            "--profile",
+        ])
+        .arg(&profile)
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .output()?;
+    expect_code(&out, 1)?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "FAIL  codecatalyst::CreateAccessToken::create-returns-documented-members",
+        "[status] success must be HTTP 201, got 200",
+        "-201",
+        "+200",
+        "0 passed, 1 failed, 0 skipped",
+    ] {
+        if !stdout.contains(needle) {
+            return Err(format!("output lacks `{needle}`\n{}", text(&out)).into());
+        }
+    }
+    if stdout.contains("s3cr3t-fixture") {
+        return Err("the PAT secret leaked to the console".into());
+    }
+    drop(server);
+    Ok(())
+}
+
+fn bad_case_files() -> Result<(), Failed> {
+    let out = bin()
+        .args(["validate", "--cases", "tests/golden/bad-cases/cases"])
+        .output()?;
+    expect_code(&out, 2)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "01-unknown-field.yaml:9:9",
+        "field `cases[0].steps[0].expekt`",
+        "unknown field `expekt`",
+        "03-wrong-error.yaml",
+        "field `cases[0].steps[0].expect.error`",
+    ] {
+        if !stderr.contains(needle) {
+            return Err(format!("stderr lacks `{needle}`\n{}", text(&out)).into());
+        }
+    }
+    Ok(())
+}
+
+fn unreachable() -> Result<(), Failed> {
+    let dir = temp_dir("unreachable");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let endpoint = format!("http://{}", listener.local_addr()?);
+    drop(listener);
+    let profile = write_profile(&dir, &endpoint)?;
+    let out = bin()
+        .args([
+            "run",
+            "--id",
+            "delete-unknown-id",
+            "--timeout",
+            "5s",
+            "--profile",
+        ])
+        .arg(&profile)
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .output()?;
+    expect_code(&out, 3)?;
+    if !String::from_utf8_lossy(&out.stdout)
+        .contains("ERROR codecatalyst::DeleteAccessToken::delete-unknown-id")
+    {
+        return Err(format!("no ERROR line\n{}", text(&out)).into());
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! The official AWS SDK for Rust clients against the emulator: proof that it speaks the
+//! real wire protocols (restJson1 + bearer, awsJson1_1 + SigV4).
+
+use aws_sdk_codecatalyst::config::{BehaviorVersion, Region, Token};
+use libtest_mimic::Trial;
+use pat_conformance::emulator::{Emulator, EmulatorConfig};
+
+use crate::support::{block_on, suite};
+
+pub fn trials() -> Vec<Trial> {
+    vec![
+        Trial::test("sdk::codecatalyst_create_list_delete", || {
+            block_on(codecatalyst())
+        }),
+        Trial::test(
+            "sdk::workmail_paginator_and_errors",
+            || block_on(workmail()),
+        ),
+    ]
+}
+
+type R = Result<(), libtest_mimic::Failed>;
+
+async fn codecatalyst() -> R {
+    let emulator = Emulator::start(suite().contract.clone(), EmulatorConfig::default()).await;
+    let conf = aws_sdk_codecatalyst::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(emulator.uri())
+        .region(Region::new("us-west-2"))
+        .bearer_token(Token::new("sdk-test-identity", None))
+        .build();
+    let client = aws_sdk_codecatalyst::Client::from_conf(conf);
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let created = client
+            .create_access_token()
+            .name(format!("sdk-{i}"))
+            .send()
+            .await?;
+        assert_eq!(created.name(), format!("sdk-{i}"));
+        assert!(!created.secret().is_empty());
+        let year = created.expires_time().secs()
+            - std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_secs() as i64;
+        assert!(
+            (year - 365 * 86_400).abs() < 86_400,
+            "default expiry one year away, got {year}s"
+        );
+        ids.push(created.access_token_id().to_string());
+    }
+    let listed: Vec<_> = client
+        .list_access_tokens()
+        .max_results(5)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await?;
+    let listed_ids: Vec<&str> = listed.iter().map(|t| t.id()).collect();
+    assert_eq!(
+        listed_ids,
+        ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        "the SDK paginator sees every token once"
+    );
+    client.delete_access_token().id(&ids[0]).send().await?;
+    let err = client
+        .delete_access_token()
+        .id(&ids[0])
+        .send()
+        .await
+        .expect_err("second delete fails");
+    let service_error = err.into_service_error();
+    assert!(
+        service_error.is_resource_not_found_exception(),
+        "typed error, got {service_error:?}"
+    );
+    let other = aws_sdk_codecatalyst::Client::from_conf(
+        aws_sdk_codecatalyst::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(emulator.uri())
+            .region(Region::new("us-west-2"))
+            .bearer_token(Token::new("sdk-other-identity", None))
+            .build(),
+    );
+    let theirs = other.list_access_tokens().send().await?;
+    assert!(
+        theirs.items().is_empty(),
+        "another identity sees none of the tokens"
+    );
+    Ok(())
+}
+
+async fn workmail() -> R {
+    let emulator = Emulator::start(suite().contract.clone(), EmulatorConfig::default()).await;
+    let vars = emulator.profile().vars;
+    let org = vars["workmail_organization_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let conf = aws_sdk_workmail::Config::builder()
+        .behavior_version(aws_sdk_workmail::config::BehaviorVersion::latest())
+        .endpoint_url(emulator.uri())
+        .region(aws_sdk_workmail::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_workmail::config::Credentials::new(
+            "AKIDSDKTEST",
+            "sdk-secret",
+            None,
+            None,
+            "test",
+        ))
+        .build();
+    let client = aws_sdk_workmail::Client::from_conf(conf);
+    let all: Vec<_> = client
+        .list_personal_access_tokens()
+        .organization_id(&org)
+        .max_results(2)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await?;
+    assert_eq!(all.len(), 5, "the paginator walks every page");
+    let created = all[0].date_created().expect("DateCreated");
+    assert!(
+        (1_000_000_000..5_000_000_000).contains(&created.secs()),
+        "epoch seconds, got {}",
+        created.secs()
+    );
+    assert!(!all[0].scopes().is_empty());
+    let err = client
+        .list_personal_access_tokens()
+        .organization_id("m-00000000000000000000000000000000")
+        .send()
+        .await
+        .expect_err("unknown organization");
+    let service_error = err.into_service_error();
+    assert!(
+        service_error.is_organization_not_found_exception(),
+        "typed error, got {service_error:?}"
+    );
+    let err = client
+        .list_personal_access_tokens()
+        .organization_id("not-an-org")
+        .send()
+        .await
+        .expect_err("bad id");
+    assert!(err.into_service_error().is_invalid_parameter_exception());
+    Ok(())
+}

@@ -22,7 +22,7 @@ pub enum TargetChoice {
         /// `--endpoint`: one URL for every service.
         endpoint: Option<String>,
         /// The profile (empty when none was given).
-        profile: Profile,
+        profile: Box<Profile>,
     },
 }
 
@@ -118,7 +118,7 @@ impl RunConfig {
         let target = if remote {
             TargetChoice::Remote {
                 endpoint: args.endpoint.clone(),
-                profile: profile.unwrap_or_default(),
+                profile: Box::new(profile.unwrap_or_default()),
             }
         } else {
             TargetChoice::Embedded

@@ -38,8 +38,12 @@ fn main() -> std::process::ExitCode {
             Exit::Usage.into()
         }
         Err(e) => {
+            let exit = match e {
+                HarnessError::Io { .. } => Exit::HarnessError,
+                _ => Exit::Usage,
+            };
             eprintln!("error: {:#}", anyhow::Error::new(e));
-            Exit::Usage.into()
+            exit.into()
         }
     }
 }

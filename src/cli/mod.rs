@@ -53,7 +53,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
             )
         }
         TargetChoice::Remote { endpoint, profile } => (
-            remote_target(&suite.contract, endpoint.as_deref(), profile.clone())?,
+            remote_target(&suite.contract, endpoint.as_deref(), (**profile).clone())?,
             None,
         ),
     };

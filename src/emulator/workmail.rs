@@ -66,7 +66,7 @@ impl Directory {
             user: user.into(),
             name: format!("mail client {n}"),
             created: base + n as f64 * 86_400.5,
-            last_used: (n % 2 == 0).then(|| base + n as f64 * 90_000.25),
+            last_used: (n % 2 == 0).then_some(base + n as f64 * 90_000.25),
             expires: base + 365.0 * 86_400.0 + n as f64,
             scopes: vec![
                 "https://outlook.office.com/EWS.AccessAsUser.All".into(),

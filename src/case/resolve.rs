@@ -443,16 +443,5 @@ fn parse_signed(s: &str) -> Result<i64, String> {
 }
 
 fn empty_step(def: &StepDef) -> Step {
-    Step {
-        operation: def.operation.value.clone(),
-        identity: def.identity,
-        input: Value::Null,
-        raw: Default::default(),
-        fault: None,
-        paginate: false,
-        expect: Expect::Success,
-        assertions: vec![],
-        capture: vec![],
-        cleanup: vec![],
-    }
+    Step::call(&def.operation.value, def.identity)
 }

@@ -84,6 +84,24 @@ pub struct Step {
     pub cleanup: Vec<Step>,
 }
 
+impl Step {
+    /// A plain call of `operation` as `identity`, expecting success, with no input yet.
+    pub fn call(operation: &str, identity: Identity) -> Step {
+        Step {
+            operation: operation.to_string(),
+            identity,
+            input: Value::Null,
+            raw: RawDef::default(),
+            fault: None,
+            paginate: false,
+            expect: Expect::Success,
+            assertions: vec![],
+            capture: vec![],
+            cleanup: vec![],
+        }
+    }
+}
+
 /// One body assertion.
 #[derive(Debug, Clone)]
 pub struct Assertion {

@@ -401,18 +401,7 @@ impl Execution<'_> {
     /// already removed the thing and is fine.
     async fn run_cleanups(&mut self) {
         while let Some(cleanup) = self.cleanups.pop() {
-            let step = Step {
-                operation: cleanup.operation.clone(),
-                identity: cleanup.identity,
-                input: Value::Null,
-                raw: Default::default(),
-                fault: None,
-                paginate: false,
-                expect: Expect::Success,
-                assertions: vec![],
-                capture: vec![],
-                cleanup: vec![],
-            };
+            let step = Step::call(&cleanup.operation, cleanup.identity);
             let op = match self.operation(&cleanup.operation) {
                 Ok(op) => op.clone(),
                 Err(e) => {

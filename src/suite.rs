@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use crate::case::{load_cases, Case};
 use crate::error::HarnessError;
+use crate::generate::generated_cases;
 use crate::spec::Contract;
 
-/// Specs and cases, loaded and cross-checked.
+/// Specs and cases (hand-written and generated from the specs), loaded and cross-checked.
 #[derive(Debug, Clone)]
 pub struct Suite {
     /// The contract.
@@ -20,7 +21,8 @@ impl Suite {
     /// Loads `specs_dir` and `cases_dir`; every case-file problem is reported at once.
     pub fn load(specs_dir: &Path, cases_dir: &Path) -> Result<Suite, HarnessError> {
         let contract = Arc::new(Contract::load(specs_dir)?);
-        let cases = load_cases(cases_dir, &contract)?;
+        let mut cases = load_cases(cases_dir, &contract)?;
+        cases.extend(generated_cases(&contract));
         Ok(Suite { contract, cases })
     }
 

@@ -139,6 +139,12 @@ pub struct CaseDef {
     /// everything an identity has).
     #[serde(default)]
     pub exclusive: bool,
+    /// Documented behaviours of the case's operation (ids from `behaviours` in
+    /// `specs/<service>/service.yaml`) or input constraints (`<member>.<kind>`) the case
+    /// covers; the errors its steps expect count without being listed.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub covers: Vec<Spanned<String>>,
     /// The calls, in order.
     pub steps: Vec<StepDef>,
 }
@@ -250,6 +256,17 @@ pub struct AssertionDef {
     /// The opposite of `contains`.
     #[serde(default)]
     pub not_contains: Option<Value>,
+    /// Not equal to this JSON value.
+    #[serde(default)]
+    pub not_equals: Option<Value>,
+    /// The number of places the path matches (`[member=value]` filters and `*` can match
+    /// many, e.g. "listed exactly once").
+    #[serde(default)]
+    pub count: Option<CountBounds>,
+    /// `true`: the values the path matches are pairwise different (no item listed
+    /// twice across pages).
+    #[serde(default)]
+    pub unique: Option<bool>,
     /// A number within these bounds.
     #[serde(default)]
     pub range: Option<NumberBounds>,

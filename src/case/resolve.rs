@@ -75,6 +75,30 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
             format!("`{id}` is not a valid id (lowercase letters, digits and dashes)"),
         );
     }
+    if id.starts_with(crate::generate::GENERATED_PREFIX) {
+        ctx.error(
+            Some(def.id.referenced),
+            &format!("{field}.id"),
+            format!(
+                "`{id}`: ids starting with `{}` are reserved for generated cases",
+                crate::generate::GENERATED_PREFIX
+            ),
+        );
+    }
+    let topics = coverage_topics(ctx.service, operation);
+    for (i, spanned) in def.covers.iter().enumerate() {
+        let topic = &spanned.value;
+        if !topics.contains(topic) {
+            ctx.error(
+                Some(spanned.referenced),
+                &format!("{field}.covers[{i}]"),
+                format!(
+                    "`{topic}` is not a behaviour or constraint of {operation} (expected one of: {})",
+                    topics.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
     if def.steps.is_empty() {
         ctx.error(
             Some(def.id.referenced),
@@ -102,11 +126,26 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
         requires,
         profile_vars: vars.profile,
         exclusive: def.exclusive,
+        covers: def.covers.iter().map(|t| t.value.clone()).collect(),
         steps,
         file: ctx.file.to_path_buf(),
         line: def.id.referenced.line(),
         id_at: (def.id.referenced, format!("{field}.id")),
     }
+}
+
+/// What a case of `operation` may list under `covers`.
+fn coverage_topics(service: &Service, operation: &str) -> BTreeSet<String> {
+    let Some(op) = service.operation(operation) else {
+        return BTreeSet::new();
+    };
+    let mut topics: BTreeSet<String> = op.behaviours.keys().cloned().collect();
+    for member in crate::generate::input_members(service, op) {
+        for kind in member.kinds() {
+            topics.insert(format!("{}.{}", member.name, kind.as_str()));
+        }
+    }
+    topics
 }
 
 fn collect_requirements(steps: &[Step], into: &mut BTreeSet<super::Capability>) {
@@ -343,6 +382,28 @@ fn resolve_assertion(
         check_refs(ctx, at, &format!("{field}.equals"), template::refs(v), vars);
         ops.push(AssertOp::Equals(v.clone()));
     }
+    if let Some(v) = &def.not_equals {
+        check_refs(
+            ctx,
+            at,
+            &format!("{field}.not_equals"),
+            template::refs(v),
+            vars,
+        );
+        ops.push(AssertOp::NotEquals(v.clone()));
+    }
+    if let Some(b) = def.count {
+        ops.push(AssertOp::Count(b));
+    }
+    match def.unique {
+        Some(true) => ops.push(AssertOp::Unique),
+        Some(false) => ctx.error(
+            at,
+            &format!("{field}.unique"),
+            "`unique: false` checks nothing; leave it out",
+        ),
+        None => {}
+    }
     match def.exists {
         Some(true) => ops.push(AssertOp::Exists),
         Some(false) => ops.push(AssertOp::Absent),
@@ -421,7 +482,7 @@ fn resolve_assertion(
             at,
             field,
             format!(
-                "an assertion needs exactly one check (equals, exists, absent, matches, length, contains, not_contains, range, time); found {}",
+                "an assertion needs exactly one check (equals, not_equals, count, unique, exists, absent, matches, length, contains, not_contains, range, time); found {}",
                 ops.len()
             ),
         );

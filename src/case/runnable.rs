@@ -31,6 +31,9 @@ pub struct Case {
     pub profile_vars: BTreeSet<String>,
     /// Whether the case runs alone.
     pub exclusive: bool,
+    /// Coverage topics of the case's operation it covers besides the errors its steps
+    /// expect: behaviour ids and `<member>.<constraint>` keys.
+    pub covers: Vec<String>,
     /// Steps in order.
     pub steps: Vec<Step>,
     /// The case file.
@@ -116,6 +119,12 @@ pub struct Assertion {
 pub enum AssertOp {
     /// Equal to a JSON value.
     Equals(Value),
+    /// Not equal to a JSON value.
+    NotEquals(Value),
+    /// How many places the path matches.
+    Count(CountBounds),
+    /// The matched values are pairwise different.
+    Unique,
     /// The path matches something.
     Exists,
     /// The path matches nothing.
@@ -146,6 +155,9 @@ impl AssertOp {
     pub fn name(&self) -> &'static str {
         match self {
             AssertOp::Equals(_) => "equals",
+            AssertOp::NotEquals(_) => "not_equals",
+            AssertOp::Count(_) => "count",
+            AssertOp::Unique => "unique",
             AssertOp::Exists => "exists",
             AssertOp::Absent => "absent",
             AssertOp::Matches(_) => "matches",

@@ -85,6 +85,36 @@ pub(crate) fn evaluate(
                 vec![]
             })
         }
+        AssertOp::Count(bounds) => {
+            let n = found.len() as u64;
+            return Ok(
+                if bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m) {
+                    vec![fail(format!(
+                        "{at}: matched {n} times, expected {}..{}",
+                        show(bounds.min),
+                        show(bounds.max)
+                    ))]
+                } else {
+                    vec![]
+                },
+            );
+        }
+        AssertOp::Unique => {
+            let mut twice = Vec::new();
+            for (i, (ptr, value)) in found.iter().enumerate() {
+                if let Some((first, _)) = found[..i].iter().find(|(_, v)| json_eq(v, value)) {
+                    twice.push(format!("{ptr} repeats {first} ({value})"));
+                }
+            }
+            return Ok(if twice.is_empty() {
+                vec![]
+            } else {
+                vec![fail(format!(
+                    "{at}: values are not unique: {}",
+                    twice.join("; ")
+                ))]
+            });
+        }
         AssertOp::Absent => {
             let places: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
             return Ok(if places.is_empty() {
@@ -108,7 +138,12 @@ pub(crate) fn evaluate(
     for (ptr, value) in found {
         let ptr = if ptr.is_empty() { "/".to_string() } else { ptr };
         let problem: Option<Violation> = match &assertion.op {
-            AssertOp::Exists | AssertOp::Absent => None,
+            AssertOp::Exists | AssertOp::Absent | AssertOp::Count(_) | AssertOp::Unique => None,
+            AssertOp::NotEquals(unexpected) => {
+                let unexpected = scope.expand(unexpected)?;
+                json_eq(&unexpected, value)
+                    .then(|| fail(format!("{ptr}: equals {unexpected}, which it must not")))
+            }
             AssertOp::Equals(expected) => {
                 let expected = scope.expand(expected)?;
                 (!json_eq(&expected, value)).then(|| {
@@ -247,6 +282,24 @@ mod tests {
         assert_eq!(check("/items/0/n", AssertOp::Equals(json!(1.0)), &body), 0);
         assert_eq!(check("/items/0/n", AssertOp::Equals(json!(2)), &body), 1);
         assert_eq!(check("/items/*/id", AssertOp::Exists, &body), 0);
+        assert_eq!(
+            check("/items/0/id", AssertOp::NotEquals(json!("b")), &body),
+            0
+        );
+        assert_eq!(
+            check("/items/1/id", AssertOp::NotEquals(json!("${id}")), &body),
+            1
+        );
+        let once = CountBounds {
+            min: Some(1),
+            max: Some(1),
+        };
+        assert_eq!(check("/items/[id=b]", AssertOp::Count(once), &body), 0);
+        assert_eq!(check("/items/*", AssertOp::Count(once), &body), 1);
+        assert_eq!(check("/items/[id=z]", AssertOp::Count(once), &body), 1);
+        assert_eq!(check("/items/*/id", AssertOp::Unique, &body), 0);
+        let twice = json!({"items": [{"id": "a"}, {"id": "a"}]});
+        assert_eq!(check("/items/*/id", AssertOp::Unique, &twice), 1);
         assert_eq!(check("/items/*/secret", AssertOp::Exists, &body), 1);
         assert_eq!(check("/items/*/secret", AssertOp::Absent, &body), 0);
         assert_eq!(check("/items/*/n", AssertOp::Absent, &body), 1);

@@ -25,6 +25,33 @@ pub enum Command {
     List(ListArgs),
     /// Check specs and case files without running anything.
     Validate(SuiteArgs),
+    /// Show which cases cover each documented error, constraint and behaviour; exits 1
+    /// when anything is uncovered.
+    Coverage(CoverageArgs),
+}
+
+/// Output format of `coverage`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CoverageFormat {
+    /// A plain-text table.
+    Terminal,
+    /// Markdown tables (for docs and PR comments).
+    Markdown,
+    /// The matrix as JSON.
+    Json,
+}
+
+/// `coverage`.
+#[derive(Debug, Clone, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: CoverageFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Where the suite's data lives.

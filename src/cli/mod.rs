@@ -14,7 +14,7 @@ use crate::exit::Exit;
 use crate::report::{JsonReporter, JunitReporter, TerminalReporter};
 use crate::runner::{self, Filter, Reporters, RunOptions};
 use crate::suite::Suite;
-use args::{Cli, Command, ListArgs, RunArgs, ServeArgs, SuiteArgs};
+use args::{Cli, Command, CoverageArgs, CoverageFormat, ListArgs, RunArgs, ServeArgs, SuiteArgs};
 
 /// Runs a parsed command line.
 pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
@@ -23,6 +23,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
         Command::Serve(args) => serve(&args).await,
         Command::List(args) => list(&args),
         Command::Validate(args) => validate(&args),
+        Command::Coverage(args) => coverage(&args),
     }
 }
 
@@ -159,4 +160,34 @@ fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
         suite.cases.len()
     );
     Ok(Exit::Conforms)
+}
+
+fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
+    let suite = load(&args.suite)?;
+    let matrix = crate::coverage::matrix(&suite.contract, &suite.cases);
+    let text = match args.format {
+        CoverageFormat::Terminal => crate::coverage::terminal(&matrix),
+        CoverageFormat::Markdown => crate::coverage::markdown(&matrix),
+        CoverageFormat::Json => serde_json::to_string_pretty(&matrix)
+            .map_err(|e| HarnessError::Config(format!("failed to render the matrix: {e}")))?,
+    };
+    match &args.output {
+        Some(path) => crate::report::write_file(path, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    let gaps = matrix.gaps();
+    for gap in &gaps {
+        eprintln!(
+            "gap: {}::{} {} `{}` has no case",
+            gap.service,
+            gap.operation,
+            gap.kind.as_str(),
+            gap.topic
+        );
+    }
+    Ok(if gaps.is_empty() {
+        Exit::Conforms
+    } else {
+        Exit::ContractFailure
+    })
 }

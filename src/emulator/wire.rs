@@ -16,10 +16,12 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     /// A modelled error; its status comes from the spec.
+    /// Messages are clipped to [`MAX_MESSAGE`] characters: WorkMail models `Message` with
+    /// a maximum length of 256, and a message that echoes a long input must still fit.
     pub(crate) fn new(name: &str, message: impl Into<String>) -> ApiError {
         ApiError {
             name: name.to_string(),
-            message: message.into(),
+            message: clip(message.into()),
             status: None,
         }
     }
@@ -31,6 +33,18 @@ impl ApiError {
             ..ApiError::new(name, message)
         }
     }
+}
+
+/// The longest error message the emulator sends.
+const MAX_MESSAGE: usize = 200;
+
+fn clip(message: String) -> String {
+    if message.chars().count() <= MAX_MESSAGE {
+        return message;
+    }
+    let mut clipped: String = message.chars().take(MAX_MESSAGE - 1).collect();
+    clipped.push('…');
+    clipped
 }
 
 fn request_id() -> String {

@@ -120,6 +120,8 @@ impl Directory {
             ("workmail_user_id", ALICE),
             ("workmail_other_user_id", BOB),
             ("workmail_disabled_user_id", CAROL),
+            ("workmail_token_id", "pat-01-a1b2c3d4"),
+            ("workmail_other_token_id", "pat-02-b0b0b0b0"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -94,6 +94,8 @@ mod tests {
             paginator: None,
             idempotent: false,
             errors: vec![],
+            behaviours: Default::default(),
+            generate: Default::default(),
         }
     }
 

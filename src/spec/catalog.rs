@@ -17,6 +17,14 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The protocol's name as written in catalogs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "restJson1",
+            Protocol::AwsJson1_1 => "awsJson1_1",
+        }
+    }
+
     /// The media type of JSON bodies in this protocol.
     pub fn content_type(self) -> &'static str {
         match self {
@@ -45,6 +53,14 @@ pub struct AuthSpec {
     /// For bearer auth: the environment variable the AWS tooling reads the token from.
     #[serde(default)]
     pub token_env: Option<String>,
+    /// The modelled error a call with missing or malformed credentials gets; unset
+    /// means any 4xx (the service models none).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// An `Authorization` value that no service can accept, for the generated
+    /// malformed-credential case (none is generated without it).
+    #[serde(default)]
+    pub malformed: Option<String>,
 }
 
 /// Where the service lives.
@@ -140,6 +156,33 @@ pub struct OperationSpec {
     pub idempotent: bool,
     /// The errors the operation can return.
     pub errors: Vec<String>,
+    /// Documented behaviours, by id: what cases cover besides errors and constraints
+    /// (`covers:` in a case names them; `pat-conformance coverage` lists them).
+    #[serde(default)]
+    pub behaviours: BTreeMap<String, String>,
+    /// How to derive boundary and negative cases from the input shape.
+    #[serde(default)]
+    pub generate: GenerateSpec,
+}
+
+/// What the case generator needs beyond the input schema.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateSpec {
+    /// A valid input (may hold `${…}` variables); each generated case changes one member.
+    #[serde(default)]
+    pub base: serde_json::Map<String, serde_json::Value>,
+    /// The modelled error a valid input gets (when `base` names nothing that exists, as a
+    /// random id); unset means success.
+    #[serde(default)]
+    pub expect: Option<String>,
+    /// Per member: the modelled error a valid value of that member gets instead.
+    #[serde(default)]
+    pub valid: BTreeMap<String, String>,
+    /// Members whose valid values only the service can issue (page tokens): only
+    /// invalid values are generated for them.
+    #[serde(default)]
+    pub opaque: Vec<String>,
 }
 
 /// A service's operation catalog.

@@ -16,6 +16,9 @@ pub struct Service {
     pub schemas: SchemaSet,
     /// The catalog file, for messages.
     pub path: PathBuf,
+    /// The schema file's `$defs`: every shape, as written (the generator reads the
+    /// constraints from here).
+    pub shapes: serde_json::Map<String, Value>,
 }
 
 impl Service {
@@ -82,10 +85,16 @@ fn load_service(path: &Path) -> Result<Service, HarnessError> {
         serde_json::from_str(&schema_text).map_err(|e| HarnessError::spec(&schema_path, e))?;
     let schemas = SchemaSet::compile(&document).map_err(|e| HarnessError::spec(&schema_path, e))?;
     check_consistency(&spec, &schemas).map_err(|e| HarnessError::spec(path, e))?;
+    let shapes = document
+        .get("$defs")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     Ok(Service {
         spec,
         schemas,
         path: path.to_path_buf(),
+        shapes,
     })
 }
 
@@ -115,6 +124,14 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             return Err(format!(
                 "operations.{name}.errors: `{error}` is not in `errors`"
             ));
+        }
+        let gen = &op.generate;
+        for error in gen.expect.iter().chain(gen.valid.values()) {
+            if !op.errors.contains(error) {
+                return Err(format!(
+                    "operations.{name}.generate: `{error}` is not an error of {name}"
+                ));
+            }
         }
         if let Some(creates) = &op.creates {
             if !spec.operations.contains_key(&creates.undo) {

@@ -5,8 +5,8 @@ mod contract;
 mod schemas;
 
 pub use catalog::{
-    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, HttpBinding, OperationSpec, Paginator,
-    Protocol, ServiceSpec,
+    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, GenerateSpec, HttpBinding,
+    OperationSpec, Paginator, Protocol, ServiceSpec,
 };
 pub use contract::{Contract, Service};
 pub use schemas::{SchemaSet, SchemaViolation};

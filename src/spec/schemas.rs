@@ -82,10 +82,21 @@ impl SchemaSet {
             .iter_errors(instance)
             .map(|error| SchemaViolation {
                 pointer: error.instance_path().to_string(),
-                message: error.to_string(),
+                message: clip(error.to_string()),
             })
             .collect()
     }
+}
+
+/// Violation messages quote the offending value; a 10,000-character value would drown
+/// the report.
+fn clip(message: String) -> String {
+    const MAX: usize = 300;
+    if message.chars().count() <= MAX {
+        return message;
+    }
+    let head: String = message.chars().take(MAX).collect();
+    format!("{head}… ({} characters in all)", message.chars().count())
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub fn trials() -> Vec<Trial> {
             bad_case_files,
         ),
         Trial::test("cli::unreachable_target_exits_3", unreachable),
+        Trial::test("cli::coverage_exits_0_without_gaps_and_1_with", coverage),
     ]
 }
 
@@ -227,6 +228,37 @@ fn unreachable() -> Result<(), Failed> {
         .contains("ERROR codecatalyst::DeleteAccessToken::delete-unknown-id")
     {
         return Err(format!("no ERROR line\n{}", text(&out)).into());
+    }
+    Ok(())
+}
+
+fn coverage() -> Result<(), Failed> {
+    let dir = temp_dir("coverage");
+    let md = dir.join("coverage.md");
+    let out = bin()
+        .args(["coverage", "--format", "markdown", "-o"])
+        .arg(&md)
+        .output()?;
+    expect_code(&out, 0)?;
+    let text_md = std::fs::read_to_string(&md)?;
+    if !text_md.contains("0 gaps") || !text_md.contains("| error | `ConflictException` |") {
+        return Err(format!("unexpected markdown:\n{text_md}").into());
+    }
+    // A cases folder without the fault and quota cases leaves gaps: exit 1, named on stderr.
+    let cases = dir.join("cases/codecatalyst/CreateAccessToken");
+    std::fs::create_dir_all(&cases)?;
+    std::fs::write(
+        cases.join("one.yaml"),
+        "cases:\n  - id: one\n    title: t\n    level: must\n    source: { document: d }\n    steps: [ { operation: CreateAccessToken, input: { name: a } } ]\n",
+    )?;
+    let out = bin()
+        .args(["coverage", "--cases"])
+        .arg(dir.join("cases"))
+        .output()?;
+    expect_code(&out, 1)?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !err.contains("gap: codecatalyst::CreateAccessToken behaviour `quota` has no case") {
+        return Err(format!("gaps not named:\n{}", text(&out)).into());
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod cases;
 mod cli;
+mod coverage;
 mod golden;
 mod sdk;
 mod specs;
@@ -20,5 +21,6 @@ fn main() {
     trials.extend(golden::trials());
     trials.extend(cli::trials());
     trials.extend(specs::trials());
+    trials.extend(coverage::trials());
     libtest_mimic::run(&args, trials).exit();
 }

@@ -85,7 +85,7 @@ fn fixtures() -> Vec<Fixture> {
         },
         Fixture {
             name: "accepts_invalid_input",
-            case: "create-name-too-long",
+            case: "gen-create-access-token-name-length-above-max",
             check: CheckKind::Outcome,
             mocks: || {
                 vec![

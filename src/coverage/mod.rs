@@ -1,0 +1,8 @@
+//! The coverage matrix: for every operation, each documented error, each constrained
+//! input member and each documented behaviour, the cases that cover it.
+
+mod matrix;
+mod render;
+
+pub use matrix::{matrix, Matrix, Row, TopicKind};
+pub use render::{markdown, terminal};

@@ -1,0 +1,247 @@
+//! Boundary and negative values for every constrained input member.
+
+use serde_json::{json, Value};
+
+use super::draft::{Draft, Origin};
+use super::members::{input_members, ConstraintKind, Member};
+use crate::case::{Case, Level};
+
+/// Appends the boundary cases of one operation.
+pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
+    for member in input_members(at.service, at.op) {
+        let mut drafts = Vec::new();
+        for kind in member.kinds() {
+            match kind {
+                ConstraintKind::Required => required(at, &member, &mut drafts),
+                ConstraintKind::Type => wrong_type(at, &member, &mut drafts),
+                ConstraintKind::Length => length(at, &member, &mut drafts),
+                ConstraintKind::Range => range(at, &member, &mut drafts),
+                ConstraintKind::Pattern => pattern(at, &member, &mut drafts),
+                ConstraintKind::Format => format(at, &member, &mut drafts),
+            }
+        }
+        out.extend(drafts.into_iter().map(|d| d.finish(at)));
+    }
+}
+
+/// A draft for one value of `member`, covering `<member>.<kind>`.
+fn draft(
+    at: &Origin,
+    member: &Member,
+    kind: ConstraintKind,
+    suffix: &str,
+    title: String,
+    value: Option<Value>,
+    valid: bool,
+) -> Draft {
+    let expect = if valid {
+        at.valid_outcome(Some(&member.name))
+    } else {
+        at.invalid_outcome()
+    };
+    let verdict = match &expect {
+        crate::case::Expect::Success => "is accepted".to_string(),
+        crate::case::Expect::Error(e) if valid => format!("passes validation (answer: {e})"),
+        crate::case::Expect::Error(e) => format!("is rejected with {e}"),
+        crate::case::Expect::ClientError => "is rejected with a client error".to_string(),
+    };
+    let mut d = Draft::new(
+        format!("{}-{suffix}", super::kebab(&member.name)),
+        format!("{} {title} {verdict}", member.name),
+        expect,
+    );
+    d.member = Some(member.name.clone());
+    d.quote = member.source.clone();
+    d.covers = vec![format!("{}.{}", member.name, kind.as_str())];
+    d.input = at.input_with(&member.name, value);
+    d
+}
+
+fn required(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
+    let t = "missing (a required member)".to_string();
+    out.push(draft(
+        at,
+        m,
+        ConstraintKind::Required,
+        "missing",
+        t,
+        None,
+        false,
+    ));
+}
+
+fn wrong_type(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
+    let kind = ConstraintKind::Type;
+    let (value, what) = match m.ty.as_deref() {
+        Some("string") => (json!(12345), "as a JSON number instead of a string"),
+        Some("integer") | Some("number") => (json!("5"), "as a JSON string instead of a number"),
+        _ => return,
+    };
+    // Frameworks may answer a mistyped member with a serialization error of their own
+    // instead of the modelled validation error: the model implies, not requires, it.
+    let mut d = draft(at, m, kind, "wrong-type", what.into(), Some(value), false);
+    d.level = Level::Should;
+    out.push(d);
+    if m.ty.as_deref() == Some("integer") {
+        let t = "as a fraction (1.5) instead of an integer".to_string();
+        let mut d = draft(at, m, kind, "not-an-integer", t, Some(json!(1.5)), false);
+        d.level = Level::Should;
+        out.push(d);
+    }
+}
+
+/// A string of `n` characters that satisfies the member's pattern, if a simple one does.
+fn filler(m: &Member, n: u64) -> Option<String> {
+    ["a", "0", "A"]
+        .iter()
+        .map(|c| c.repeat(n as usize))
+        .find(|s| matches_pattern(m, s))
+}
+
+fn matches_pattern(m: &Member, s: &str) -> bool {
+    match &m.pattern {
+        None => true,
+        Some(p) => regex::Regex::new(p).is_ok_and(|re| re.is_match(s)),
+    }
+}
+
+fn opaque(at: &Origin, m: &Member) -> bool {
+    at.op.generate.opaque.contains(&m.name)
+}
+
+fn length(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
+    let kind = ConstraintKind::Length;
+    let min = m.min_length.unwrap_or(0);
+    let chars = |n: u64| {
+        if n == 1 {
+            "character".to_string()
+        } else {
+            "characters".to_string()
+        }
+    };
+    // Invalid lengths: a value of the wrong length, pattern-conforming where possible so
+    // that only the length is wrong. A label cannot be empty on the wire.
+    if min > 0 && !(m.label && min == 1) {
+        let n = min - 1;
+        let v = filler(m, n).unwrap_or_else(|| "a".repeat(n as usize));
+        let t = format!("of {n} {} (one under the minimum {min})", chars(n));
+        out.push(draft(
+            at,
+            m,
+            kind,
+            "length-below-min",
+            t,
+            Some(json!(v)),
+            false,
+        ));
+    }
+    if let Some(max) = m.max_length {
+        let n = max + 1;
+        let v = filler(m, n).unwrap_or_else(|| "a".repeat(n as usize));
+        let t = format!("of {n} characters (one over the maximum {max})");
+        out.push(draft(
+            at,
+            m,
+            kind,
+            "length-above-max",
+            t,
+            Some(json!(v)),
+            false,
+        ));
+    }
+    if opaque(at, m) {
+        return;
+    }
+    let mut valid = vec![];
+    if min > 0 {
+        valid.push(("length-min", min, "the minimum"));
+    }
+    if let Some(max) = m.max_length {
+        if Some(max) == m.min_length {
+            valid = vec![("length-exact", max, "the only allowed length")];
+        } else {
+            valid.push(("length-max", max, "the maximum"));
+        }
+    }
+    for (suffix, n, what) in valid {
+        if let Some(v) = filler(m, n) {
+            let t = format!("of {n} {} ({what})", chars(n));
+            out.push(draft(at, m, kind, suffix, t, Some(json!(v)), true));
+        }
+    }
+}
+
+fn range(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
+    let kind = ConstraintKind::Range;
+    let valid = !opaque(at, m);
+    if let Some(min) = m.minimum {
+        let t = format!("{} (one under the minimum {min})", min - 1);
+        out.push(draft(
+            at,
+            m,
+            kind,
+            "range-below-min",
+            t,
+            Some(json!(min - 1)),
+            false,
+        ));
+        if valid {
+            let t = format!("{min} (the minimum)");
+            out.push(draft(at, m, kind, "range-min", t, Some(json!(min)), true));
+        }
+    }
+    if let Some(max) = m.maximum {
+        if valid {
+            let t = format!("{max} (the maximum)");
+            out.push(draft(at, m, kind, "range-max", t, Some(json!(max)), true));
+        }
+        let t = format!("{} (one over the maximum {max})", max + 1);
+        out.push(draft(
+            at,
+            m,
+            kind,
+            "range-above-max",
+            t,
+            Some(json!(max + 1)),
+            false,
+        ));
+    }
+}
+
+fn pattern(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
+    let Some(p) = &m.pattern else { return };
+    let n = m.min_length.unwrap_or(1).max(1);
+    let violation = ["!", " ", "<", "a"]
+        .iter()
+        .map(|c| c.repeat(n as usize))
+        .find(|s| !matches_pattern(m, s));
+    if let Some(v) = violation {
+        let t = format!("of allowed length but not matching `{p}` ({v:?})");
+        out.push(draft(
+            at,
+            m,
+            ConstraintKind::Pattern,
+            "pattern-violation",
+            t,
+            Some(json!(v)),
+            false,
+        ));
+    }
+}
+
+fn format(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
+    let Some(f) = &m.format else { return };
+    let t = format!("that is not a {f} (\"next tuesday\")");
+    let mut d = draft(
+        at,
+        m,
+        ConstraintKind::Format,
+        "format-violation",
+        t,
+        Some(json!("next tuesday")),
+        false,
+    );
+    // A timestamp that does not parse may surface as a serialization error instead.
+    d.level = Level::Should;
+    out.push(d);
+}

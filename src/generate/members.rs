@@ -1,0 +1,185 @@
+//! The constrained members of an operation's input, read from the schema document.
+
+use serde_json::{Map, Value};
+
+use crate::spec::{OperationSpec, Service};
+
+/// A kind of constraint, as named in coverage (`<member>.<kind>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ConstraintKind {
+    Required,
+    Type,
+    Length,
+    Range,
+    Pattern,
+    Format,
+}
+
+impl ConstraintKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ConstraintKind::Required => "required",
+            ConstraintKind::Type => "type",
+            ConstraintKind::Length => "length",
+            ConstraintKind::Range => "range",
+            ConstraintKind::Pattern => "pattern",
+            ConstraintKind::Format => "format",
+        }
+    }
+}
+
+/// One input member with its constraints, `$ref`s followed.
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    pub(crate) name: String,
+    pub(crate) required: bool,
+    /// Bound to a URI label (restJson1): always present, never typed or empty.
+    pub(crate) label: bool,
+    pub(crate) ty: Option<String>,
+    pub(crate) min_length: Option<u64>,
+    pub(crate) max_length: Option<u64>,
+    pub(crate) minimum: Option<i64>,
+    pub(crate) maximum: Option<i64>,
+    pub(crate) pattern: Option<String>,
+    pub(crate) format: Option<String>,
+    /// The `x-source` notes met on the way, nearest first.
+    pub(crate) source: String,
+}
+
+impl Member {
+    /// The constraint of `kind`, in words, for the coverage matrix.
+    pub(crate) fn describe(&self, kind: ConstraintKind) -> String {
+        let bounds = |lo: Option<String>, hi: Option<String>| {
+            format!("{}..{}", lo.unwrap_or_default(), hi.unwrap_or_default())
+        };
+        match kind {
+            ConstraintKind::Required => "required".into(),
+            ConstraintKind::Type => self.ty.clone().unwrap_or_default(),
+            ConstraintKind::Length => format!(
+                "length {}",
+                bounds(
+                    self.min_length.map(|n| n.to_string()),
+                    self.max_length.map(|n| n.to_string())
+                )
+            ),
+            ConstraintKind::Range => format!(
+                "range {}",
+                bounds(
+                    self.minimum.map(|n| n.to_string()),
+                    self.maximum.map(|n| n.to_string())
+                )
+            ),
+            ConstraintKind::Pattern => {
+                format!("pattern {}", self.pattern.clone().unwrap_or_default())
+            }
+            ConstraintKind::Format => format!("format {}", self.format.clone().unwrap_or_default()),
+        }
+    }
+
+    /// The constraint kinds this member has, each a coverage topic.
+    pub(crate) fn kinds(&self) -> Vec<ConstraintKind> {
+        let mut kinds = Vec::new();
+        if self.required && !self.label {
+            kinds.push(ConstraintKind::Required);
+        }
+        if self.ty.is_some() && !self.label {
+            kinds.push(ConstraintKind::Type);
+        }
+        if self.min_length.is_some() || self.max_length.is_some() {
+            kinds.push(ConstraintKind::Length);
+        }
+        if self.minimum.is_some() || self.maximum.is_some() {
+            kinds.push(ConstraintKind::Range);
+        }
+        if self.pattern.is_some() {
+            kinds.push(ConstraintKind::Pattern);
+        }
+        if self.format.is_some() {
+            kinds.push(ConstraintKind::Format);
+        }
+        kinds
+    }
+}
+
+/// The members of `op`'s input shape, in schema order.
+pub(crate) fn input_members(service: &Service, op: &OperationSpec) -> Vec<Member> {
+    let shapes = &service.shapes;
+    let Some(input) = shapes.get(&op.input).map(|s| follow(shapes, s)) else {
+        return vec![];
+    };
+    let required: Vec<&str> = input
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let labels = op.http.labels();
+    let Some(props) = input.get("properties").and_then(Value::as_object) else {
+        return vec![];
+    };
+    props
+        .iter()
+        .map(|(name, schema)| {
+            let s = follow(shapes, schema);
+            let uint = |k: &str| s.get(k).and_then(Value::as_u64);
+            let int = |k: &str| s.get(k).and_then(Value::as_i64);
+            let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
+            Member {
+                name: name.clone(),
+                required: required.contains(&name.as_str()),
+                label: labels.contains(&name.as_str()),
+                ty: text("type"),
+                min_length: uint("minLength"),
+                max_length: uint("maxLength"),
+                minimum: int("minimum"),
+                maximum: int("maximum"),
+                pattern: text("pattern"),
+                format: text("format"),
+                source: text("x-source").unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// A schema with its `$ref` chain merged in (the nearer keyword wins).
+fn follow(shapes: &Map<String, Value>, schema: &Value) -> Map<String, Value> {
+    let mut merged = Map::new();
+    let mut current = Some(schema);
+    let mut hops = 0;
+    while let Some(Value::Object(map)) = current {
+        for (k, v) in map {
+            if k != "$ref" && !merged.contains_key(k) {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        current = map
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .and_then(|name| shapes.get(name));
+        hops += 1;
+        if hops > 16 {
+            break;
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn refs_are_followed_and_the_nearer_keyword_wins() {
+        let shapes = json!({
+            "Name": {"x-source": "shape", "type": "string", "maxLength": 5},
+        });
+        let shapes = shapes.as_object().unwrap();
+        let m = follow(
+            shapes,
+            &json!({"$ref": "#/$defs/Name", "x-source": "member"}),
+        );
+        assert_eq!(m["x-source"], "member");
+        assert_eq!(m["maxLength"], 5);
+    }
+}

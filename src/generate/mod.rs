@@ -1,0 +1,74 @@
+//! Cases derived from `specs/` rather than written one by one: boundary and negative
+//! inputs for every constrained input member, protocol-level cases (auth, malformed
+//! bodies, content type, unknown members) and one fault case per modelled error.
+//!
+//! Generated cases carry the tag [`GENERATED_TAG`] (plus `boundary`, `protocol` or
+//! `fault`), ids starting with `gen-`, and point at the operation in `service.yaml`.
+//! They run, list and report exactly like hand-written ones.
+
+mod boundary;
+mod draft;
+mod members;
+mod protocol;
+
+use crate::case::Case;
+use crate::spec::Contract;
+
+pub(crate) use members::input_members;
+
+/// The tag every generated case has; `--exclude-tag generated` leaves them out.
+pub const GENERATED_TAG: &str = "generated";
+
+/// The id prefix reserved for generated cases.
+pub const GENERATED_PREFIX: &str = "gen-";
+
+/// Every generated case of the contract, in a stable order.
+pub fn generated_cases(contract: &Contract) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for service in &contract.services {
+        let text = std::fs::read_to_string(&service.path).unwrap_or_default();
+        for (name, op) in &service.spec.operations {
+            let at = draft::Origin::new(service, name, op, &text);
+            boundary::cases(&at, &mut cases);
+            protocol::cases(&at, &mut cases);
+        }
+    }
+    cases
+}
+
+/// `CreateAccessToken` → `create-access-token`.
+pub(crate) fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower = i > 0 && !chars[i - 1].is_ascii_uppercase();
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if i > 0 && (prev_lower || next_lower) {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(*c);
+        } else {
+            out.push('-');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_cases_names() {
+        assert_eq!(kebab("CreateAccessToken"), "create-access-token");
+        assert_eq!(kebab("maxResults"), "max-results");
+        assert_eq!(kebab("OrganizationId"), "organization-id");
+        assert_eq!(
+            kebab("ServiceQuotaExceededException"),
+            "service-quota-exceeded-exception"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Protocol-level cases every operation gets: credentials, malformed bodies, content
+//! type, unknown members, and one fault case per modelled error.
+
+use serde_json::{json, Value};
+
+use super::draft::{Draft, Origin};
+use crate::case::{Case, Expect, Level};
+
+/// Appends the protocol and fault cases of one operation.
+pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
+    let mut drafts = vec![no_auth(at)];
+    drafts.extend(malformed_auth(at));
+    if has_body(at) {
+        drafts.extend([
+            malformed_json(at),
+            wrong_content_type(at),
+            unknown_member(at),
+        ]);
+    }
+    drafts.extend(faults(at));
+    out.extend(drafts.into_iter().map(|mut d| {
+        d.family = if d.fault.is_some() {
+            "fault"
+        } else {
+            "protocol"
+        };
+        d.finish(at)
+    }));
+}
+
+/// Whether the operation sends a JSON body (some input member is not a URI label).
+fn has_body(at: &Origin) -> bool {
+    let labels = at.op.http.labels();
+    super::input_members(at.service, at.op)
+        .iter()
+        .any(|m| !labels.contains(&m.name.as_str()))
+}
+
+fn auth_outcome(at: &Origin) -> Expect {
+    match &at.service.spec.auth.error {
+        Some(e) if at.op.errors.contains(e) => Expect::Error(e.clone()),
+        _ => Expect::ClientError,
+    }
+}
+
+fn verdict(expect: &Expect) -> String {
+    match expect {
+        Expect::Error(e) => e.to_string(),
+        _ => "a client error".to_string(),
+    }
+}
+
+fn base(at: &Origin) -> serde_json::Map<String, Value> {
+    at.op.generate.base.clone()
+}
+
+fn no_auth(at: &Origin) -> Draft {
+    let expect = auth_outcome(at);
+    let title = format!("A call without credentials gets {}", verdict(&expect));
+    let mut d = Draft::new("no-auth".into(), title, expect);
+    d.quote = auth_quote(at);
+    d.input = base(at);
+    d.raw.no_auth = true;
+    d
+}
+
+fn malformed_auth(at: &Origin) -> Option<Draft> {
+    let header = at.service.spec.auth.malformed.clone()?;
+    let expect = auth_outcome(at);
+    let title = format!("A malformed Authorization header gets {}", verdict(&expect));
+    let mut d = Draft::new("malformed-auth".into(), title, expect);
+    d.quote = auth_quote(at);
+    d.input = base(at);
+    d.raw.no_auth = true;
+    d.raw.headers.insert("Authorization".into(), header);
+    Some(d)
+}
+
+fn auth_quote(at: &Origin) -> String {
+    let scheme = match at.service.spec.auth.scheme {
+        crate::spec::AuthScheme::Bearer => "bearer token",
+        crate::spec::AuthScheme::Sigv4 => "AWS Signature Version 4",
+    };
+    format!("every call is authenticated with a {scheme}")
+}
+
+fn body_text(at: &Origin) -> String {
+    serde_json::to_string(&Value::Object(base(at))).unwrap_or_else(|_| "{}".into())
+}
+
+fn malformed_json(at: &Origin) -> Draft {
+    let title = "A body that is not JSON gets a client error, never a server error".to_string();
+    let mut d = Draft::new("malformed-json".into(), title, Expect::ClientError);
+    d.quote = format!("{} bodies are JSON", at.service.spec.protocol.name());
+    d.raw.body = Some(r#"{"unterminated": "#.into());
+    d
+}
+
+fn wrong_content_type(at: &Origin) -> Draft {
+    let protocol = at.service.spec.protocol;
+    let title = format!(
+        "A JSON body sent as text/plain instead of {} gets a client error",
+        protocol.content_type()
+    );
+    let mut d = Draft::new("wrong-content-type".into(), title, Expect::ClientError);
+    // Services differ in how strictly they read Content-Type; the protocol implies it.
+    d.level = Level::Should;
+    d.quote = format!(
+        "{} requests carry Content-Type {}",
+        protocol.name(),
+        protocol.content_type()
+    );
+    d.raw.body = Some(body_text(at));
+    d.raw
+        .headers
+        .insert("Content-Type".into(), "text/plain".into());
+    d
+}
+
+fn unknown_member(at: &Origin) -> Draft {
+    let expect = at.valid_outcome(None);
+    let title = "An input member the model does not know is ignored".to_string();
+    let mut d = Draft::new("unknown-member-ignored".into(), title, expect);
+    // Newer clients send members older services do not know; Smithy servers ignore them.
+    d.level = Level::Should;
+    d.quote = "unknown members are ignored for forward compatibility".into();
+    d.input = base(at);
+    d.input
+        .insert("patConformanceUnknownMember".into(), json!("ignored"));
+    d
+}
+
+fn faults(at: &Origin) -> Vec<Draft> {
+    at.op
+        .errors
+        .iter()
+        .map(|error| {
+            let status = at.service.spec.errors.get(error).map_or(0, |e| e.status);
+            let title = format!("{error} travels as HTTP {status} with a body SDKs parse");
+            let mut d = Draft::new(
+                format!("fault-{}", super::kebab(error)),
+                title,
+                Expect::Error(error.clone()),
+            );
+            d.quote = format!("model: {error} (HTTP {status})");
+            d.input = base(at);
+            d.fault = Some(error.clone());
+            d
+        })
+        .collect()
+}

@@ -6,7 +6,8 @@ pub enum Exit {
     /// Every selected case conforms (or was skipped).
     Conforms = 0,
     /// The target broke the contract: at least one case failed. Also: `coverage` found a
-    /// documented topic without a case.
+    /// documented topic without a case; `mutants` saw a deviation survive or a
+    /// conformant variation fail.
     ContractFailure = 1,
     /// Bad usage, configuration, spec or case file; nothing was run.
     Usage = 2,

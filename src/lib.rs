@@ -15,6 +15,7 @@ pub mod emulator;
 pub mod error;
 pub mod exit;
 pub mod generate;
+pub mod mutants;
 pub mod outcome;
 pub mod profile;
 pub(crate) mod redact;

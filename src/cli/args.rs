@@ -28,9 +28,32 @@ pub enum Command {
     /// Show which cases cover each documented error, constraint and behaviour; exits 1
     /// when anything is uncovered.
     Coverage(CoverageArgs),
+    /// Run the suite against deliberately broken targets (each must be caught) and
+    /// conformant variations (none may fail); print the kill matrix. Exits 1 on a
+    /// survivor or a false failure.
+    Mutants(MutantsArgs),
 }
 
-/// Output format of `coverage`.
+/// `mutants`.
+#[derive(Debug, Clone, Args)]
+pub struct MutantsArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Output format (`json` is the matrix as data).
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: CoverageFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only these modes (repeatable).
+    #[arg(long = "mode", value_name = "NAME")]
+    pub modes: Vec<String>,
+    /// Cases in flight at once against each mode.
+    #[arg(long, short = 'j', default_value_t = 8)]
+    pub jobs: usize,
+}
+
+/// Output format of `coverage` and `mutants`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum CoverageFormat {
     /// A plain-text table.

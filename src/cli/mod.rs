@@ -14,7 +14,10 @@ use crate::exit::Exit;
 use crate::report::{JsonReporter, JunitReporter, TerminalReporter};
 use crate::runner::{self, Filter, Reporters, RunOptions};
 use crate::suite::Suite;
-use args::{Cli, Command, CoverageArgs, CoverageFormat, ListArgs, RunArgs, ServeArgs, SuiteArgs};
+use args::{
+    Cli, Command, CoverageArgs, CoverageFormat, ListArgs, MutantsArgs, RunArgs, ServeArgs,
+    SuiteArgs,
+};
 
 /// Runs a parsed command line.
 pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
@@ -24,6 +27,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
         Command::List(args) => list(&args),
         Command::Validate(args) => validate(&args),
         Command::Coverage(args) => coverage(&args),
+        Command::Mutants(args) => mutants(&args).await,
     }
 }
 
@@ -162,6 +166,53 @@ fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
     Ok(Exit::Conforms)
 }
 
+fn emit(text: &str, output: Option<&std::path::Path>) -> Result<(), HarnessError> {
+    match output {
+        Some(path) => crate::report::write_file(path, text.as_bytes()),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
+    let suite = load(&args.suite)?;
+    let mut modes = crate::mutants::deviations();
+    modes.extend(crate::mutants::variations());
+    if !args.modes.is_empty() {
+        if let Some(unknown) = args
+            .modes
+            .iter()
+            .find(|n| !modes.iter().any(|m| m.name == n.as_str()))
+        {
+            return Err(HarnessError::Config(format!(
+                "failed to find mode `{unknown}` (see `mutants` without --mode)"
+            )));
+        }
+        modes.retain(|m| args.modes.iter().any(|n| n == m.name));
+    }
+    let matrix = crate::mutants::run_modes(
+        suite.contract.clone(),
+        &suite.cases,
+        modes,
+        args.jobs.max(1),
+    )
+    .await?;
+    let text = match args.format {
+        CoverageFormat::Terminal => crate::mutants::terminal(&matrix),
+        CoverageFormat::Markdown => crate::mutants::markdown(&matrix),
+        CoverageFormat::Json => serde_json::to_string_pretty(&matrix)
+            .map_err(|e| HarnessError::Config(format!("failed to render the matrix: {e}")))?,
+    };
+    emit(&text, args.output.as_deref())?;
+    Ok(if matrix.is_clean() {
+        Exit::Conforms
+    } else {
+        Exit::ContractFailure
+    })
+}
+
 fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
     let suite = load(&args.suite)?;
     let matrix = crate::coverage::matrix(&suite.contract, &suite.cases);
@@ -171,10 +222,7 @@ fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
         CoverageFormat::Json => serde_json::to_string_pretty(&matrix)
             .map_err(|e| HarnessError::Config(format!("failed to render the matrix: {e}")))?,
     };
-    match &args.output {
-        Some(path) => crate::report::write_file(path, text.as_bytes())?,
-        None => print!("{text}"),
-    }
+    emit(&text, args.output.as_deref())?;
     let gaps = matrix.gaps();
     for gap in &gaps {
         eprintln!(

@@ -132,10 +132,16 @@ fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
         .get(&call.identity)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let (page, next) = pages::page(&scope, tokens, |t| t.seq, after, size);
+    // The cursor is the creation order, or its reverse when listing newest first.
+    let ordered: Vec<(u64, &Token)> = if state.config.newest_first {
+        tokens.iter().rev().map(|t| (u64::MAX - t.seq, t)).collect()
+    } else {
+        tokens.iter().map(|t| (t.seq, t)).collect()
+    };
+    let (page, next) = pages::page(&scope, &ordered, |(key, _)| *key, after, size);
     let items: Vec<Value> = page
         .iter()
-        .map(|t| json!({"id": t.id, "name": t.name, "expiresTime": rfc3339(t.expires)}))
+        .map(|(_, t)| json!({"id": t.id, "name": t.name, "expiresTime": rfc3339(t.expires)}))
         .collect();
     let mut body = json!({ "items": items });
     if let Some(next) = next {

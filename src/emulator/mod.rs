@@ -18,6 +18,9 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
+pub use router::Middleware;
+pub use wire::Reply;
+
 use crate::case::{Capability, Identity};
 use crate::profile::{IdentityDef, Profile, SigV4Credentials};
 use crate::spec::Contract;
@@ -29,6 +32,8 @@ pub struct EmulatorConfig {
     pub default_quota: usize,
     /// Per-identity quotas, by bearer token.
     pub quotas: BTreeMap<String, usize>,
+    /// List newest first instead of oldest first (the contract fixes no order).
+    pub newest_first: bool,
 }
 
 /// Bearer tokens of the identities the emulator's profile offers.
@@ -41,6 +46,7 @@ impl Default for EmulatorConfig {
         EmulatorConfig {
             default_quota: 100,
             quotas: BTreeMap::from([(LIMITED_TOKEN.to_string(), 1)]),
+            newest_first: false,
         }
     }
 }
@@ -60,7 +66,16 @@ pub struct Emulator {
 impl Emulator {
     /// Starts an emulator on a random local port.
     pub async fn start(contract: Arc<Contract>, config: EmulatorConfig) -> Emulator {
-        Self::serve(contract, config, MockServer::builder()).await
+        Self::serve(contract, config, MockServer::builder(), None).await
+    }
+
+    /// Starts an emulator behind `middleware`, which sees every request and reply.
+    pub async fn start_wrapped(
+        contract: Arc<Contract>,
+        config: EmulatorConfig,
+        middleware: Arc<dyn Middleware>,
+    ) -> Emulator {
+        Self::serve(contract, config, MockServer::builder(), Some(middleware)).await
     }
 
     /// Starts an emulator on `listener` (for `pat-conformance serve`).
@@ -69,13 +84,20 @@ impl Emulator {
         config: EmulatorConfig,
         listener: std::net::TcpListener,
     ) -> Emulator {
-        Self::serve(contract, config, MockServer::builder().listener(listener)).await
+        Self::serve(
+            contract,
+            config,
+            MockServer::builder().listener(listener),
+            None,
+        )
+        .await
     }
 
     async fn serve(
         contract: Arc<Contract>,
         config: EmulatorConfig,
         builder: wiremock::MockServerBuilder,
+        middleware: Option<Arc<dyn Middleware>>,
     ) -> Emulator {
         let server = builder.start().await;
         let state = Arc::new(Mutex::new(State {
@@ -83,10 +105,14 @@ impl Emulator {
             codecatalyst: codecatalyst::Tokens::default(),
             workmail: workmail::Directory::seeded(),
         }));
-        Mock::given(any())
-            .respond_with(router::Router::new(contract, state))
-            .mount(&server)
-            .await;
+        let router = router::Router::new(contract, state);
+        let mock = match middleware {
+            None => Mock::given(any()).respond_with(router),
+            Some(middleware) => {
+                Mock::given(any()).respond_with(router::Wrapped { router, middleware })
+            }
+        };
+        mock.mount(&server).await;
         Emulator { server }
     }
 

@@ -9,7 +9,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use wiremock::{Request, Respond, ResponseTemplate};
 
-use super::wire::{self, ApiError};
+use super::wire::{self, ApiError, Reply};
 use super::{codecatalyst, workmail, State};
 use crate::spec::{AuthScheme, Contract, Protocol, Service, FAULT_HEADER};
 
@@ -91,15 +91,44 @@ fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
     Some(labels)
 }
 
+/// Lets a wrapper (the mutation self-test's broken targets) sit between the wire and
+/// the emulator: it sees every request and reply and may change either.
+pub trait Middleware: Send + Sync {
+    /// Answers `req`; `inner` is the conforming emulator, callable any number of times.
+    fn handle(&self, req: &Request, inner: &dyn Fn(&Request) -> Reply) -> Reply;
+}
+
+/// The emulator behind a [`Middleware`].
+pub(crate) struct Wrapped {
+    pub(crate) router: Router,
+    pub(crate) middleware: Arc<dyn Middleware>,
+}
+
+impl Respond for Wrapped {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        self.middleware
+            .handle(req, &|r| self.router.reply(r))
+            .into_template()
+    }
+}
+
 impl Respond for Router {
     fn respond(&self, req: &Request) -> ResponseTemplate {
+        self.reply(req).into_template()
+    }
+}
+
+impl Router {
+    /// The emulator's answer to `req`.
+    pub(crate) fn reply(&self, req: &Request) -> Reply {
         let Some((service, op_name, labels)) = self.route(req) else {
-            return ResponseTemplate::new(404)
-                .insert_header("x-amzn-errortype", "UnknownOperationException")
-                .set_body_raw(
-                    r#"{"message":"no operation matches this request"}"#,
-                    "application/json",
-                );
+            let mut reply = Reply::json(
+                404,
+                &serde_json::json!({"message": "no operation matches this request"}),
+                "application/json",
+            );
+            reply.set_header("x-amzn-errortype", "UnknownOperationException");
+            return reply;
         };
         match self.handle(service, op_name, labels, req) {
             Ok(body) => {
@@ -112,9 +141,7 @@ impl Respond for Router {
             Err(e) => wire::error(service, &e),
         }
     }
-}
 
-impl Router {
     fn handle(
         &self,
         service: &Service,

@@ -5,6 +5,78 @@ use wiremock::ResponseTemplate;
 
 use crate::spec::{Protocol, Service};
 
+/// A response before it goes on the wire: what a wrapper around the emulator (the
+/// mutation self-test) can read and change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Header names (lower case) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A reply with a JSON body of the given media type.
+    pub fn json(status: u16, body: &Value, content_type: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![
+                ("content-type".into(), content_type.into()),
+                ("x-amzn-requestid".into(), request_id()),
+            ],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets header `name`, replacing any value it had.
+    pub fn set_header(&mut self, name: &str, value: impl Into<String>) {
+        self.remove_header(name);
+        self.headers.push((name.to_ascii_lowercase(), value.into()));
+    }
+
+    /// Removes header `name`.
+    pub fn remove_header(&mut self, name: &str) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// The body as JSON, if it is JSON.
+    pub fn json_body(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// Replaces the body with `value`.
+    pub fn set_json_body(&mut self, value: &Value) {
+        self.body = value.to_string().into_bytes();
+    }
+
+    /// The wiremock response.
+    pub(crate) fn into_template(self) -> ResponseTemplate {
+        let mut template = ResponseTemplate::new(self.status);
+        let mut content_type = None;
+        for (name, value) in &self.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                content_type = Some(value.clone());
+            } else {
+                template = template.append_header(name.as_str(), value.as_str());
+            }
+        }
+        match content_type {
+            Some(ct) => template.set_body_raw(self.body, &ct),
+            None => template.set_body_bytes(self.body),
+        }
+    }
+}
+
 /// A modelled (or protocol-level) error the emulator answers with.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
@@ -52,18 +124,13 @@ fn request_id() -> String {
 }
 
 /// A success response with the operation's status.
-pub(crate) fn success(service: &Service, status: u16, body: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("x-amzn-requestid", request_id().as_str())
-        .set_body_raw(
-            body.to_string().into_bytes(),
-            service.spec.protocol.content_type(),
-        )
+pub(crate) fn success(service: &Service, status: u16, body: &Value) -> Reply {
+    Reply::json(status, body, service.spec.protocol.content_type())
 }
 
 /// An error response: restJson1 names the type in `X-Amzn-Errortype`; awsJson1_1 in
 /// the body's `__type`. Both carry the service's message member.
-pub(crate) fn error(service: &Service, error: &ApiError) -> ResponseTemplate {
+pub(crate) fn error(service: &Service, error: &ApiError) -> Reply {
     let status = error
         .status
         .or_else(|| service.spec.errors.get(&error.name).map(|e| e.status))
@@ -73,18 +140,16 @@ pub(crate) fn error(service: &Service, error: &ApiError) -> ResponseTemplate {
         service.spec.message_member.clone(),
         Value::String(error.message.clone()),
     );
-    let mut template =
-        ResponseTemplate::new(status).insert_header("x-amzn-requestid", request_id().as_str());
-    match service.spec.protocol {
-        Protocol::RestJson1 => {
-            template = template.insert_header("x-amzn-errortype", error.name.as_str())
-        }
-        Protocol::AwsJson1_1 => {
-            body.insert("__type".into(), Value::String(error.name.clone()));
-        }
+    if service.spec.protocol == Protocol::AwsJson1_1 {
+        body.insert("__type".into(), Value::String(error.name.clone()));
     }
-    template.set_body_raw(
-        Value::Object(body).to_string().into_bytes(),
+    let mut reply = Reply::json(
+        status,
+        &Value::Object(body),
         service.spec.protocol.content_type(),
-    )
+    );
+    if service.spec.protocol == Protocol::RestJson1 {
+        reply.set_header("x-amzn-errortype", error.name.as_str());
+    }
+    reply
 }

@@ -131,7 +131,7 @@ impl Directory {
 
 pub(super) fn handle(state: &mut State, call: &Call) -> Result<Value, ApiError> {
     match call.operation {
-        "ListPersonalAccessTokens" => list(&state.workmail, call),
+        "ListPersonalAccessTokens" => list(&state.workmail, state.config.newest_first, call),
         other => Err(ApiError::protocol(
             "UnknownOperationException",
             400,
@@ -140,7 +140,7 @@ pub(super) fn handle(state: &mut State, call: &Call) -> Result<Value, ApiError> 
     }
 }
 
-fn list(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
+fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiError> {
     let org_id = call.input["OrganizationId"].as_str().unwrap_or_default();
     let org = dir.orgs.get(org_id).ok_or_else(|| {
         ApiError::new(
@@ -191,10 +191,17 @@ fn list(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
             })?),
         };
     // The seed order is the cursor: 1-based position in the organization.
-    let tokens: Vec<(u64, &Pat)> = (1..)
+    let mut tokens: Vec<(u64, &Pat)> = (1..)
         .zip(&org.tokens)
         .filter(|(_, t)| user.as_ref().is_none_or(|u| &t.user == u))
         .collect();
+    if newest_first {
+        tokens = tokens
+            .into_iter()
+            .rev()
+            .map(|(seq, t)| (u64::MAX - seq, t))
+            .collect();
+    }
     let (page, next) = pages::page(&scope, &tokens, |(seq, _)| *seq, after, size);
     let summaries: Vec<Value> = page
         .iter()

@@ -7,6 +7,7 @@ mod cases;
 mod cli;
 mod coverage;
 mod golden;
+mod mutants;
 mod sdk;
 mod specs;
 mod support;
@@ -22,5 +23,6 @@ fn main() {
     trials.extend(cli::trials());
     trials.extend(specs::trials());
     trials.extend(coverage::trials());
+    trials.extend(mutants::trials());
     libtest_mimic::run(&args, trials).exit();
 }

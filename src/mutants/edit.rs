@@ -1,0 +1,129 @@
+//! Small tools for rewriting requests and replies in broken targets.
+
+use serde_json::Value;
+use wiremock::Request;
+
+use crate::emulator::{Middleware, Reply};
+
+/// Which operation a request calls (by the wire shapes of the two protocols).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Op {
+    Create,
+    List,
+    Delete,
+    WmList,
+    Other,
+}
+
+pub(super) fn op(req: &Request) -> Op {
+    let path = req.url.path();
+    let target = req
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match (req.method.as_str(), path) {
+        ("PUT", "/v1/accessTokens") => Op::Create,
+        ("POST", "/v1/accessTokens") => Op::List,
+        ("DELETE", p) if p.starts_with("/v1/accessTokens/") => Op::Delete,
+        ("POST", "/") if target.ends_with(".ListPersonalAccessTokens") => Op::WmList,
+        _ => Op::Other,
+    }
+}
+
+/// Whether the operation is a CodeCatalyst one.
+pub(super) fn is_codecatalyst_op(o: Op) -> bool {
+    matches!(o, Op::Create | Op::List | Op::Delete)
+}
+
+/// A middleware from a closure.
+pub(super) struct Mw<F>(pub(super) F);
+
+impl<F> Middleware for Mw<F>
+where
+    F: Fn(&Request, &dyn Fn(&Request) -> Reply) -> Reply + Send + Sync,
+{
+    fn handle(&self, req: &Request, inner: &dyn Fn(&Request) -> Reply) -> Reply {
+        (self.0)(req, inner)
+    }
+}
+
+/// Edits the JSON body of a reply, if it has one.
+pub(super) fn body(reply: &mut Reply, f: impl FnOnce(&mut Value)) {
+    if let Some(mut v) = reply.json_body() {
+        f(&mut v);
+        reply.set_json_body(&v);
+    }
+}
+
+/// A copy of `req` with its JSON body edited (an empty body counts as `{}`).
+pub(super) fn with_input(
+    req: &Request,
+    f: impl FnOnce(&mut serde_json::Map<String, Value>),
+) -> Request {
+    let mut req = req.clone();
+    let mut input = serde_json::from_slice::<Value>(&req.body)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    f(&mut input);
+    req.body = Value::Object(input).to_string().into_bytes();
+    req
+}
+
+/// The request's JSON input member `name`.
+pub(super) fn input(req: &Request, name: &str) -> Option<Value> {
+    serde_json::from_slice::<Value>(&req.body)
+        .ok()
+        .and_then(|v| v.get(name).cloned())
+}
+
+/// A copy of `req` with header `name` set.
+pub(super) fn with_header(req: &Request, name: &'static str, value: &str) -> Request {
+    let mut req = req.clone();
+    if let Ok(v) = value.parse() {
+        req.headers.insert(name, v);
+    }
+    req
+}
+
+/// The error type a reply carries (header, then `__type`), if any.
+pub(super) fn error_type(reply: &Reply) -> Option<String> {
+    reply
+        .header("x-amzn-errortype")
+        .map(str::to_string)
+        .or_else(|| {
+            reply
+                .json_body()
+                .and_then(|v| v.get("__type").and_then(Value::as_str).map(str::to_string))
+        })
+}
+
+/// Renames the error type wherever the reply carries it.
+pub(super) fn rename_error(reply: &mut Reply, name: &str) {
+    if reply.header("x-amzn-errortype").is_some() {
+        reply.set_header("x-amzn-errortype", name);
+    }
+    body(reply, |v| {
+        if v.get("__type").is_some() {
+            v["__type"] = Value::String(name.to_string());
+        }
+    });
+}
+
+/// Applies `f` to every item of a list reply (both services).
+pub(super) fn items(reply: &mut Reply, mut f: impl FnMut(&mut serde_json::Map<String, Value>)) {
+    body(reply, |v| {
+        for key in ["items", "PersonalAccessTokenSummaries"] {
+            if let Some(Value::Array(list)) = v.get_mut(key) {
+                for item in list.iter_mut().filter_map(Value::as_object_mut) {
+                    f(item);
+                }
+            }
+        }
+    });
+}
+
+pub(super) fn ok(reply: &Reply) -> bool {
+    (200..300).contains(&reply.status)
+}

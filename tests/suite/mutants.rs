@@ -1,0 +1,113 @@
+//! Teeth and no false failures, both directions: every deviation of the catalogue is
+//! caught by its named killer cases, and every conformant variation passes every case.
+//! One trial per mode, so a regression names the mode.
+
+use std::collections::BTreeMap;
+
+use libtest_mimic::{Failed, Trial};
+use pat_conformance::mutants::{deviations, run_modes, variations, Class, Mode};
+
+use crate::support::{block_on, suite};
+
+pub fn trials() -> Vec<Trial> {
+    let mut trials = vec![Trial::test("mutants::catalogue", catalogue)];
+    for mode in deviations().into_iter().chain(variations()) {
+        let kind = if mode.is_deviation() {
+            "deviation"
+        } else {
+            "variation"
+        };
+        let name = format!("mutants::{kind}::{}", mode.name);
+        trials.push(Trial::test(name, move || check(mode)));
+    }
+    trials
+}
+
+fn check(mode: Mode) -> Result<(), Failed> {
+    let s = suite();
+    let matrix = block_on(run_modes(
+        s.contract.clone(),
+        &s.cases,
+        vec![mode.clone()],
+        8,
+    ))?;
+    let r = &matrix.modes[0];
+    if mode.is_deviation() {
+        if r.survived() {
+            return Err(format!("`{}` survived: no case failed ({})", r.name, r.what).into());
+        }
+        if !r.missed_killers.is_empty() {
+            return Err(format!(
+                "`{}` was caught by {:?}, but its named killers {:?} passed",
+                r.name, r.failed, r.missed_killers
+            )
+            .into());
+        }
+    } else if r.false_failure() {
+        return Err(format!(
+            "conformant variation `{}` failed {:?} (harness errors: {:?})",
+            r.name, r.failed, r.errors
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// At least 30 deviations, several per class, every one naming a killer that exists.
+fn catalogue() -> Result<(), Failed> {
+    let devs = deviations();
+    if devs.len() < 30 {
+        return Err(format!("only {} deviations", devs.len()).into());
+    }
+    let mut per_class: BTreeMap<Class, usize> = BTreeMap::new();
+    for d in &devs {
+        *per_class.entry(d.class).or_default() += 1;
+        if d.killers.is_empty() {
+            return Err(format!("`{}` names no killer case", d.name).into());
+        }
+        for k in d.killers {
+            if !suite().cases.iter().any(|c| c.id == *k) {
+                return Err(format!("`{}` names killer `{k}`, which is not a case", d.name).into());
+            }
+        }
+    }
+    let classes = [
+        Class::SuccessStatus,
+        Class::RequiredMember,
+        Class::TypeOrFormat,
+        Class::ResponseConstraint,
+        Class::ErrorStatusOrType,
+        Class::InputValidation,
+        Class::Pagination,
+        Class::State,
+        Class::IdentityIsolation,
+        Class::Auth,
+        Class::ContentType,
+        Class::SecretLeak,
+    ];
+    for class in classes {
+        let n = per_class.get(&class).copied().unwrap_or(0);
+        if n < 2 {
+            return Err(format!(
+                "class `{}` has {n} deviation(s); several are needed",
+                class.as_str()
+            )
+            .into());
+        }
+    }
+    let mut names: Vec<&str> = devs
+        .iter()
+        .chain(&variations())
+        .map(|m| m.name)
+        .collect::<Vec<_>>();
+    let all = names.len();
+    names.sort();
+    names.dedup();
+    if names.len() != all {
+        return Err("mode names are not unique".into());
+    }
+    if variations().len() < 7 {
+        return Err("fewer variations than the issue lists".into());
+    }
+    Ok(())
+}

@@ -43,6 +43,28 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Reports root.
     pub reports_dir: PathBuf,
+    /// Expected outcomes to gate on.
+    pub baseline: Option<PathBuf>,
+    /// Rewrite the baseline from this run.
+    pub update_baseline: bool,
+    /// Run only shard `k` of `n` (1-based).
+    pub shard: Option<(usize, usize)>,
+}
+
+/// Parses `K/N` (1 ≤ K ≤ N).
+pub fn parse_shard(text: &str) -> Result<(usize, usize), HarnessError> {
+    let bad = || {
+        HarnessError::Config(format!(
+            "--shard `{text}`: expected K/N with 1 <= K <= N, e.g. 1/2"
+        ))
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let k: usize = k.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// Reads an environment variable, treating empty as unset.
@@ -113,6 +135,11 @@ impl RunConfig {
         if let Some(e) = &args.endpoint {
             check_url(e)?;
         }
+        if args.update_baseline && args.baseline.is_none() {
+            return Err(HarnessError::Config(
+                "--update-baseline needs --baseline FILE".into(),
+            ));
+        }
         let profile = args.profile.as_deref().map(Profile::load).transpose()?;
         let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
         let target = if remote {
@@ -131,6 +158,9 @@ impl RunConfig {
             jobs,
             timeout,
             reports_dir: args.reports.clone(),
+            baseline: args.baseline.clone(),
+            update_baseline: args.update_baseline,
+            shard: args.shard.as_deref().map(parse_shard).transpose()?,
         })
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::Level;
 
 /// The verdict on one case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every check held.
@@ -31,7 +31,7 @@ impl Status {
 }
 
 /// The kind of check that failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckKind {
     /// Success where an error was expected, or the reverse.
@@ -72,7 +72,7 @@ impl CheckKind {
 }
 
 /// One violated check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Failure {
     /// 1-based step number.
     pub step: usize,
@@ -91,7 +91,7 @@ pub struct Failure {
 }
 
 /// A request as sent (secrets redacted).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordedRequest {
     /// Method.
     pub method: String,
@@ -104,7 +104,7 @@ pub struct RecordedRequest {
 }
 
 /// A response as received (secrets redacted).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordedResponse {
     /// Status.
     pub status: u16,
@@ -115,7 +115,7 @@ pub struct RecordedResponse {
 }
 
 /// One request/response pair.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Exchange {
     /// 1-based step number (cleanup calls use 0).
     pub step: usize,
@@ -130,7 +130,7 @@ pub struct Exchange {
 }
 
 /// The result of one case.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaseResult {
     /// Case id.
     pub id: String,
@@ -177,7 +177,9 @@ impl CaseResult {
 }
 
 /// Counts over a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Summary {
     /// Passed.
     pub passed: usize,

@@ -19,9 +19,49 @@ const SECRET_HEADERS: [&str; 3] = ["x-amz-security-token", "cookie", "set-cookie
 #[derive(Clone, Default)]
 pub(crate) struct Redactor {
     secrets: Arc<RwLock<Vec<String>>>,
+    /// Member names that are sensitive wherever they appear (`secret`), so a target
+    /// that leaks a secret into another operation's answer is masked too.
+    names: Arc<Vec<String>>,
 }
 
 impl Redactor {
+    /// A redactor that also masks members of these names anywhere in a body.
+    pub(crate) fn with_names(names: Vec<String>) -> Redactor {
+        Redactor {
+            secrets: Arc::default(),
+            names: Arc::new(names),
+        }
+    }
+
+    /// Masks (and remembers) every string member named like a sensitive member.
+    fn mask_names(&self, v: &mut Value) -> bool {
+        let mut changed = false;
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o.iter_mut() {
+                    if self.names.iter().any(|n| n == k) {
+                        if let Some(s) = x.as_str() {
+                            if s != MASK {
+                                self.add(s);
+                                *x = Value::String(MASK.into());
+                                changed = true;
+                            }
+                        }
+                    } else {
+                        changed |= self.mask_names(x);
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for x in a {
+                    changed |= self.mask_names(x);
+                }
+            }
+            _ => {}
+        }
+        changed
+    }
+
     /// Remembers a secret value.
     pub(crate) fn add(&self, secret: &str) {
         if secret.len() < MIN_SECRET_LEN {
@@ -68,11 +108,15 @@ impl Redactor {
     /// Masks the members at `pointers` (remembering their values) and scrubs the text.
     pub(crate) fn body(&self, body: &[u8], pointers: &[String]) -> String {
         let text = String::from_utf8_lossy(body);
-        if pointers.is_empty() {
+        if pointers.is_empty() && self.names.is_empty() {
             return self.scrub(&text);
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(mut json) => {
+                let named = self.mask_names(&mut json);
+                if pointers.is_empty() && !named {
+                    return self.scrub(&text);
+                }
                 for pointer in pointers {
                     if let Some(v) = json.pointer_mut(pointer) {
                         if let Some(s) = v.as_str() {
@@ -112,5 +156,9 @@ mod tests {
         assert!(!b.contains("pat-secret-value"), "{b}");
         assert_eq!(r.scrub("later pat-secret-value"), "later <redacted>");
         assert_eq!(r.scrub("abc"), "abc", "short values are not secrets");
+        let r = Redactor::with_names(vec!["secret".into()]);
+        let b = r.body(br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#, &[]);
+        assert!(!b.contains("leaked-secret-1"), "{b}");
+        assert_eq!(r.scrub("echo leaked-secret-1"), "echo <redacted>");
     }
 }

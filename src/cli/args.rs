@@ -32,6 +32,11 @@ pub enum Command {
     /// conformant variations (none may fail); print the kill matrix. Exits 1 on a
     /// survivor or a false failure.
     Mutants(MutantsArgs),
+    /// Compare two runs' report.json: outcome changes and response diffs.
+    Diff(DiffArgs),
+    /// Work with report files.
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 /// `mutants`.
@@ -142,9 +147,54 @@ pub struct RunArgs {
     /// Per-request timeout, e.g. `30s`.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub timeout: String,
-    /// Folder for reports/<run-id>/report.json and junit.xml.
+    /// Folder for reports/<run-id>/ (report.json, junit.xml, report.md, report.html).
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub reports: PathBuf,
+    /// Expected outcomes: exit 1 only on regressions and new failures.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Rewrite the --baseline file from this run's outcomes.
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// Run only shard K of N (cases split deterministically by name).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+/// `diff`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The earlier report.json.
+    pub old: PathBuf,
+    /// The later report.json.
+    pub new: PathBuf,
+    /// Output format (`json` is the diff as data).
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: CoverageFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `report`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ReportCommand {
+    /// Merge shard reports into one whole-run report (and every other format).
+    Merge(MergeArgs),
+}
+
+/// `report merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The shards' report.json files.
+    #[arg(required = true, num_args = 1..)]
+    pub reports: Vec<PathBuf>,
+    /// Folder for the merged report files.
+    #[arg(long, value_name = "DIR", default_value = "reports/merged")]
+    pub out: PathBuf,
+    /// Compare the merged run with a baseline (exit 1 on regressions).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// `serve`.

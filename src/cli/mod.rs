@@ -11,12 +11,13 @@ use crate::config::{remote_target, suite_dirs, RunConfig, TargetChoice};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::HarnessError;
 use crate::exit::Exit;
-use crate::report::{JsonReporter, JunitReporter, TerminalReporter};
+use crate::report::baseline::{self, Baseline};
+use crate::report::{AnnotationReporter, JsonReport, ReportCollector, TerminalReporter};
 use crate::runner::{self, Filter, Reporters, RunOptions};
 use crate::suite::Suite;
 use args::{
-    Cli, Command, CoverageArgs, CoverageFormat, ListArgs, MutantsArgs, RunArgs, ServeArgs,
-    SuiteArgs,
+    Cli, Command, CoverageArgs, CoverageFormat, DiffArgs, ListArgs, MergeArgs, MutantsArgs,
+    ReportCommand, RunArgs, ServeArgs, SuiteArgs,
 };
 
 /// Runs a parsed command line.
@@ -28,6 +29,8 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
         Command::Validate(args) => validate(&args),
         Command::Coverage(args) => coverage(&args),
         Command::Mutants(args) => mutants(&args).await,
+        Command::Diff(args) => diff(&args),
+        Command::Report(ReportCommand::Merge(args)) => merge(&args),
     }
 }
 
@@ -39,15 +42,23 @@ fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
 async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let config = RunConfig::from_args(args)?;
     let suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
-    let cases: Vec<_> = suite
+    let mut cases: Vec<_> = suite
         .cases
         .iter()
         .filter(|c| config.filter.matches(c))
         .cloned()
         .collect();
+    if let Some((k, n)) = config.shard {
+        cases = runner::shard(cases, k, n);
+    }
     if cases.is_empty() {
         return Err(HarnessError::Config("no case matches the filters".into()));
     }
+    let baseline = match &config.baseline {
+        Some(path) if path.exists() || !config.update_baseline => Some(Baseline::load(path)?),
+        Some(_) => Some(Baseline::default()),
+        None => None,
+    };
     let (target, _emulator) = match &config.target {
         TargetChoice::Embedded => {
             let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
@@ -73,11 +84,16 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
         }
     });
     let dir = config.reports_dir.join(&options.run_id);
+    let collector = ReportCollector::new();
     let mut reporters = Reporters(vec![
         Box::new(TerminalReporter::new(Box::new(std::io::stdout()))),
-        Box::new(JsonReporter::new(dir.join("report.json"))),
-        Box::new(JunitReporter::new(dir.join("junit.xml"))),
+        Box::new(collector.clone()),
     ]);
+    if AnnotationReporter::wanted() {
+        reporters.0.push(Box::new(AnnotationReporter::new(Box::new(
+            std::io::stdout(),
+        ))));
+    }
     let outcome = runner::run(
         suite.contract.clone(),
         cases,
@@ -86,8 +102,109 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
         &mut reporters,
     )
     .await?;
+    let mut report = outcome.scrubber.report(&collector.report());
+    if let Some((k, n)) = config.shard {
+        report.shards = vec![format!("{k}/{n}")];
+    }
+    let mut exit = outcome.exit();
+    if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
+        let comparison = base.compare(&report);
+        print!("{}", baseline::describe(&comparison));
+        exit = gate(&outcome, &report, &comparison);
+        report.baseline = Some(comparison);
+        if config.update_baseline {
+            crate::report::write_file(path, base.updated(&report).to_yaml().as_bytes())?;
+            println!("baseline updated: {}", path.display());
+            if exit == Exit::ContractFailure {
+                exit = Exit::Conforms;
+            }
+        }
+    }
+    crate::report::write_all(&dir, &report)?;
+    step_summary(&report)?;
     println!("reports: {}", dir.display());
-    Ok(outcome.exit())
+    Ok(exit)
+}
+
+/// The exit of a run gated by a baseline: interrupted and harness errors first, then
+/// regressions and new failures; known failures and fixed cases pass.
+fn gate(outcome: &runner::RunOutcome, report: &JsonReport, c: &baseline::Comparison) -> Exit {
+    let errored = c
+        .regressions
+        .iter()
+        .chain(&c.new_failures)
+        .any(|ch| ch.actual == crate::outcome::Status::Error);
+    if outcome.interrupted || report.interrupted {
+        Exit::Interrupted
+    } else if errored {
+        Exit::HarnessError
+    } else if c.fails() {
+        Exit::ContractFailure
+    } else {
+        Exit::Conforms
+    }
+}
+
+/// Appends `report.md` to `$GITHUB_STEP_SUMMARY` when it is set.
+fn step_summary(report: &JsonReport) -> Result<(), HarnessError> {
+    let Some(path) = crate::config::env("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    use std::io::Write;
+    let io = |source| HarnessError::Io {
+        path: path.clone().into(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(io)?;
+    file.write_all(crate::report::render::markdown(report).as_bytes())
+        .map_err(io)
+}
+
+fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
+    let old = JsonReport::load(&args.old)?;
+    let new = JsonReport::load(&args.new)?;
+    let d = crate::report::diff::diff(&old, &new);
+    let text = match args.format {
+        CoverageFormat::Terminal => crate::report::diff::terminal(&d),
+        CoverageFormat::Markdown => crate::report::diff::markdown(&d),
+        CoverageFormat::Json => serde_json::to_string_pretty(&d)
+            .map_err(|e| HarnessError::Config(format!("failed to render the diff: {e}")))?,
+    };
+    emit(&text, args.output.as_deref())?;
+    Ok(Exit::Conforms)
+}
+
+fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
+    let reports = args
+        .reports
+        .iter()
+        .map(|p| JsonReport::load(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut merged = crate::report::merge(reports).map_err(HarnessError::Config)?;
+    let mut exit = merged.summary.exit();
+    if let Some(path) = &args.baseline {
+        let comparison = Baseline::load(path)?.compare(&merged);
+        print!("{}", baseline::describe(&comparison));
+        exit = if comparison.fails() {
+            Exit::ContractFailure
+        } else {
+            Exit::Conforms
+        };
+        merged.baseline = Some(comparison);
+    }
+    crate::report::write_all(&args.out, &merged)?;
+    step_summary(&merged)?;
+    println!(
+        "merged {} reports: {} ({})",
+        args.reports.len(),
+        merged.summary,
+        args.out.display()
+    );
+    Ok(exit)
 }
 
 async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {

@@ -1,9 +1,14 @@
-//! `report.json`: the whole run, machine-readable and versioned.
+//! `report.json`: the whole run, machine-readable and versioned
+//! (`specs/report.schema.json`). Every other format is rendered from it, so a merged
+//! report (`report merge`) renders exactly like a whole run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::baseline::Comparison;
 use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Summary};
 use crate::runner::{Reporter, RunEvent};
@@ -12,7 +17,8 @@ use crate::runner::{Reporter, RunEvent};
 pub const REPORT_FORMAT_VERSION: u32 = 1;
 
 /// The contents of `report.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct JsonReport {
     /// Format version.
     pub format_version: u32,
@@ -20,73 +26,163 @@ pub struct JsonReport {
     pub run_id: String,
     /// Endpoint per service.
     pub endpoints: Vec<(String, String)>,
+    /// `K/N` when the run was one shard; merged reports list every shard they hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<String>,
     /// Counts.
     pub summary: Summary,
     /// Whether Ctrl-C stopped the run.
     pub interrupted: bool,
-    /// Wall time.
+    /// Wall time (merged reports: the longest shard).
     pub duration_ms: u64,
     /// Every case, sorted by full name.
     pub cases: Vec<CaseResult>,
+    /// The comparison with a baseline, when the run had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Comparison>,
 }
 
-/// Writes `report.json` when the run finishes.
-pub struct JsonReporter {
-    path: PathBuf,
-    report: JsonReport,
-}
-
-impl JsonReporter {
-    /// A reporter writing to `path`.
-    pub fn new(path: PathBuf) -> Self {
-        JsonReporter {
-            path,
-            report: JsonReport {
-                format_version: REPORT_FORMAT_VERSION,
-                run_id: String::new(),
-                endpoints: vec![],
-                summary: Summary::default(),
-                interrupted: false,
-                duration_ms: 0,
-                cases: vec![],
-            },
+impl JsonReport {
+    /// An empty report for run `run_id`.
+    pub fn new(run_id: &str) -> JsonReport {
+        JsonReport {
+            format_version: REPORT_FORMAT_VERSION,
+            run_id: run_id.to_string(),
+            endpoints: vec![],
+            shards: vec![],
+            summary: Summary::default(),
+            interrupted: false,
+            duration_ms: 0,
+            cases: vec![],
+            baseline: None,
         }
+    }
+
+    /// Reads a `report.json`, checking its format version.
+    pub fn load(path: &Path) -> Result<JsonReport, HarnessError> {
+        let bad = |message: String| {
+            HarnessError::Config(format!(
+                "failed to read report {}: {message}",
+                path.display()
+            ))
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let version = value
+            .get("format_version")
+            .and_then(serde_json::Value::as_u64);
+        if version != Some(REPORT_FORMAT_VERSION as u64) {
+            return Err(bad(format!(
+                "format_version {version:?} is not {REPORT_FORMAT_VERSION}"
+            )));
+        }
+        let mut track = serde_path_to_error::Track::new();
+        let de = serde_path_to_error::Deserializer::new(value, &mut track);
+        JsonReport::deserialize(de).map_err(|e| bad(format!("field `{}`: {e}", track.path())))
+    }
+
+    /// Recomputes the counts from the cases.
+    pub fn recount(&mut self) {
+        let mut summary = Summary::default();
+        for case in &self.cases {
+            summary.add(case.status);
+        }
+        self.summary = summary;
     }
 }
 
-impl Reporter for JsonReporter {
+/// The JSON Schema of `report.json` (what `specs/report.schema.json` holds).
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(JsonReport)).unwrap_or_default()
+}
+
+/// Collects a run into a [`JsonReport`], readable through [`ReportCollector::report`]
+/// after the run.
+#[derive(Clone)]
+pub struct ReportCollector {
+    report: Arc<Mutex<JsonReport>>,
+}
+
+impl ReportCollector {
+    /// A collector for a run.
+    pub fn new() -> Self {
+        ReportCollector {
+            report: Arc::new(Mutex::new(JsonReport::new(""))),
+        }
+    }
+
+    /// The report so far (whole once the run finished).
+    pub fn report(&self) -> JsonReport {
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl Default for ReportCollector {
+    fn default() -> Self {
+        ReportCollector::new()
+    }
+}
+
+impl Reporter for ReportCollector {
     fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
+        let mut report = self.report.lock().unwrap_or_else(|e| e.into_inner());
         match event {
             RunEvent::RunStarted {
                 run_id, endpoints, ..
             } => {
-                self.report.run_id = run_id.to_string();
-                self.report.endpoints = endpoints.to_vec();
+                report.run_id = run_id.to_string();
+                report.endpoints = endpoints.to_vec();
             }
-            RunEvent::CaseFinished { result } => self.report.cases.push((*result).clone()),
+            RunEvent::CaseFinished { result } => report.cases.push((*result).clone()),
             RunEvent::RunFinished {
                 summary,
                 interrupted,
                 duration,
             } => {
-                self.report.summary = *summary;
-                self.report.interrupted = *interrupted;
-                self.report.duration_ms = duration.as_millis() as u64;
-                self.report.cases.sort_by_key(|c| c.full_name());
-                let text =
-                    serde_json::to_string_pretty(&self.report).map_err(|e| HarnessError::Io {
-                        path: self.path.clone(),
-                        source: std::io::Error::other(e),
-                    })?;
-                write_file(&self.path, text.as_bytes())?;
+                report.summary = *summary;
+                report.interrupted = *interrupted;
+                report.duration_ms = duration.as_millis() as u64;
+                report.cases.sort_by_key(|c| c.full_name());
             }
         }
         Ok(())
     }
 }
 
+/// The files [`write_all`] writes, by name.
+pub const REPORT_FILES: [&str; 4] = ["report.json", "junit.xml", "report.md", "report.html"];
+
+/// Writes `report.json`, `junit.xml`, `report.md` and `report.html` into `dir`.
+pub fn write_all(dir: &Path, report: &JsonReport) -> Result<Vec<PathBuf>, HarnessError> {
+    let json = serde_json::to_string_pretty(report).map_err(|e| HarnessError::Io {
+        path: dir.join("report.json"),
+        source: std::io::Error::other(e),
+    })?;
+    let junit = super::junit::render(report).map_err(|e| HarnessError::Io {
+        path: dir.join("junit.xml"),
+        source: std::io::Error::other(e),
+    })?;
+    let files = [
+        json,
+        junit,
+        super::markdown::render(report),
+        super::html::render(report),
+    ];
+    let mut written = Vec::new();
+    for (name, text) in REPORT_FILES.iter().zip(files) {
+        let path = dir.join(name);
+        write_file(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// Writes a file, creating its folder.
-pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), HarnessError> {
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), HarnessError> {
     let io = |source| HarnessError::Io {
         path: path.to_path_buf(),
         source,

@@ -1,33 +1,12 @@
 //! `junit.xml`, via quick-junit: a test suite per operation, a test case per case.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::json::write_file;
-use crate::error::HarnessError;
+use super::JsonReport;
 use crate::outcome::{CaseResult, Status};
-use crate::runner::{Reporter, RunEvent};
-
-/// Writes `junit.xml` when the run finishes.
-pub struct JunitReporter {
-    path: PathBuf,
-    run_id: String,
-    results: Vec<CaseResult>,
-}
-
-impl JunitReporter {
-    /// A reporter writing to `path`.
-    pub fn new(path: PathBuf) -> Self {
-        JunitReporter {
-            path,
-            run_id: String::new(),
-            results: vec![],
-        }
-    }
-}
 
 fn test_case(r: &CaseResult) -> TestCase {
     let status = match r.status {
@@ -63,34 +42,22 @@ fn test_case(r: &CaseResult) -> TestCase {
     case
 }
 
-impl Reporter for JunitReporter {
-    fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
-        match event {
-            RunEvent::RunStarted { run_id, .. } => self.run_id = run_id.to_string(),
-            RunEvent::CaseFinished { result } => self.results.push((*result).clone()),
-            RunEvent::RunFinished { duration, .. } => {
-                let mut suites: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
-                for r in &self.results {
-                    suites
-                        .entry(format!("{}::{}", r.service, r.operation))
-                        .or_default()
-                        .push(r);
-                }
-                let mut report = Report::new(format!("pat-conformance {}", self.run_id));
-                report.set_time(*duration);
-                for (name, mut results) in suites {
-                    results.sort_by_key(|r| r.id.clone());
-                    let mut suite = TestSuite::new(name);
-                    suite.add_test_cases(results.into_iter().map(test_case));
-                    report.add_test_suite(suite);
-                }
-                let xml = report.to_string().map_err(|e| HarnessError::Io {
-                    path: self.path.clone(),
-                    source: std::io::Error::other(e),
-                })?;
-                write_file(&self.path, xml.as_bytes())?;
-            }
-        }
-        Ok(())
+/// `junit.xml` for a report: a test suite per operation, a test case per case.
+pub fn render(report: &JsonReport) -> Result<String, quick_junit::SerializeError> {
+    let mut suites: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
+    for r in &report.cases {
+        suites
+            .entry(format!("{}::{}", r.service, r.operation))
+            .or_default()
+            .push(r);
     }
+    let mut junit = Report::new(format!("pat-conformance {}", report.run_id));
+    junit.set_time(Duration::from_millis(report.duration_ms));
+    for (name, mut results) in suites {
+        results.sort_by_key(|r| r.id.clone());
+        let mut suite = TestSuite::new(name);
+        suite.add_test_cases(results.into_iter().map(test_case));
+        junit.add_test_suite(suite);
+    }
+    junit.to_string()
 }

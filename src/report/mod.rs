@@ -1,13 +1,31 @@
-//! Reporters: terminal, JSON (`report.json`) and JUnit (`junit.xml`), all fed by run
-//! events.
+//! Reporters and report formats. The terminal and GitHub annotations consume run
+//! events as they happen; `report.json`, `junit.xml`, `report.md` and `report.html`
+//! are all rendered from one [`JsonReport`], so merged shards render like a whole run.
 
+mod annotations;
+pub mod baseline;
+pub mod diff;
+mod html;
 mod json;
 mod junit;
+mod markdown;
+mod merge;
 mod terminal;
 
-pub use json::{write_file, JsonReport, JsonReporter, REPORT_FORMAT_VERSION};
-pub use junit::JunitReporter;
+pub use annotations::AnnotationReporter;
+pub use json::{
+    json_schema, write_all, write_file, JsonReport, ReportCollector, REPORT_FILES,
+    REPORT_FORMAT_VERSION,
+};
+pub use merge::merge;
 pub use terminal::TerminalReporter;
+
+/// Renders a report in one format.
+pub mod render {
+    pub use super::html::render as html;
+    pub use super::junit::render as junit;
+    pub use super::markdown::render as markdown;
+}
 
 use crate::outcome::Failure;
 

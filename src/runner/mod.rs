@@ -11,7 +11,7 @@ use tokio::sync::{RwLock, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 pub use events::{Collect, Reporter, Reporters, RunEvent};
-pub use select::Filter;
+pub use select::{shard, Filter};
 
 use crate::case::Case;
 use crate::error::HarnessError;
@@ -84,12 +84,35 @@ pub fn new_run_id() -> String {
 }
 
 /// The end of a run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RunOutcome {
     /// Counts.
     pub summary: Summary,
     /// Whether Ctrl-C stopped it.
     pub interrupted: bool,
+    /// Every secret the run learned, for a last pass over what gets written.
+    pub scrubber: Scrubber,
+}
+
+/// Replaces every secret a run learned. Results are scrubbed as each case ends; a
+/// secret first seen by a later case is caught by this pass over the finished report.
+#[derive(Clone)]
+pub struct Scrubber(Redactor);
+
+impl Scrubber {
+    /// `text` with every known secret masked.
+    pub fn scrub(&self, text: &str) -> String {
+        self.0.scrub(text)
+    }
+
+    /// A report with every known secret masked.
+    pub fn report(&self, report: &crate::report::JsonReport) -> crate::report::JsonReport {
+        serde_json::to_string(report)
+            .ok()
+            .map(|text| self.scrub(&text))
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_else(|| report.clone())
+    }
 }
 
 impl RunOutcome {
@@ -113,7 +136,14 @@ pub async fn run(
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
     let transport = Transport::new(options.timeout).map_err(HarnessError::Config)?;
-    let redactor = Redactor::default();
+    let sensitive_names: Vec<String> = contract
+        .services
+        .iter()
+        .flat_map(|s| s.spec.operations.values())
+        .flat_map(|op| op.sensitive.iter())
+        .filter_map(|p| p.rsplit('/').next().map(str::to_string))
+        .collect();
+    let redactor = Redactor::with_names(sensitive_names);
     let bearer_envs: Vec<&str> = contract
         .services
         .iter()
@@ -127,6 +157,7 @@ pub async fn run(
         total: cases.len(),
         endpoints: &target.endpoints,
     })?;
+    let scrubber = Scrubber(redactor.clone());
     let ctx = Arc::new(execute::Ctx {
         contract,
         target,
@@ -172,6 +203,7 @@ pub async fn run(
     Ok(RunOutcome {
         summary,
         interrupted,
+        scrubber,
     })
 }
 

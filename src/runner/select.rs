@@ -31,3 +31,15 @@ impl Filter {
             && (self.levels.is_empty() || self.levels.contains(&case.level))
     }
 }
+
+/// Shard `k` of `n` (1-based): the cases sorted by full name, every `n`-th from the
+/// `k`-th. Deterministic for a given set of cases; the shards of one `n` partition it.
+pub fn shard(mut cases: Vec<Case>, k: usize, n: usize) -> Vec<Case> {
+    cases.sort_by_key(|c| c.full_name());
+    cases
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| n > 0 && i % n == k.saturating_sub(1))
+        .map(|(_, c)| c)
+        .collect()
+}

@@ -31,7 +31,7 @@ pub fn trials() -> Vec<Trial> {
     ]
 }
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pat-conformance"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     for (k, _) in std::env::vars() {
@@ -42,13 +42,13 @@ fn bin() -> Command {
     cmd
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pat-conformance-{name}-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "stdout:\n{}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stdout),
@@ -56,7 +56,7 @@ fn text(out: &Output) -> String {
     )
 }
 
-fn expect_code(out: &Output, code: i32) -> Result<(), Failed> {
+pub(crate) fn expect_code(out: &Output, code: i32) -> Result<(), Failed> {
     if out.status.code() != Some(code) {
         return Err(format!(
             "expected exit {code}, got {:?}\n{}",

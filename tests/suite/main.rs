@@ -8,6 +8,7 @@ mod cli;
 mod coverage;
 mod golden;
 mod mutants;
+mod reports;
 mod sdk;
 mod specs;
 mod support;
@@ -24,5 +25,6 @@ fn main() {
     trials.extend(specs::trials());
     trials.extend(coverage::trials());
     trials.extend(mutants::trials());
+    trials.extend(reports::trials());
     libtest_mimic::run(&args, trials).exit();
 }

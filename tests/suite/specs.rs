@@ -67,6 +67,10 @@ fn generated_schemas() -> Result<(), Failed> {
             "specs/profile.schema.json",
             pat_conformance::profile::json_schema(),
         ),
+        (
+            "specs/report.schema.json",
+            pat_conformance::report::json_schema(),
+        ),
     ];
     for (rel, generated) in schemas {
         let path = root().join(rel);

@@ -76,3 +76,65 @@ pub fn describe(r: &CaseResult) -> String {
     }
     text
 }
+
+/// An emulator (optionally behind a middleware) serving from its own thread until
+/// dropped, for tests that drive the binary against it.
+pub struct Background {
+    /// Its URL.
+    pub uri: String,
+    /// A profile for it.
+    pub profile: pat_conformance::profile::Profile,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    /// Starts one.
+    pub fn start(
+        middleware: Option<std::sync::Arc<dyn pat_conformance::emulator::Middleware>>,
+    ) -> Background {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            block_on(async move {
+                let contract = suite().contract.clone();
+                let emulator = match middleware {
+                    Some(m) => {
+                        Emulator::start_wrapped(contract, EmulatorConfig::default(), m).await
+                    }
+                    None => Emulator::start(contract, EmulatorConfig::default()).await,
+                };
+                let _ = ready_tx.send((emulator.uri(), emulator.profile()));
+                let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
+            })
+        });
+        let (uri, profile) = ready_rx.recv().expect("the emulator starts");
+        Background {
+            uri,
+            profile,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Writes its profile (endpoints pointing at it) to `dir/profile.json`.
+    pub fn write_profile(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        let mut profile = self.profile.clone();
+        for url in profile.endpoints.values_mut() {
+            *url = self.uri.clone();
+        }
+        let path = dir.join("profile.json");
+        std::fs::write(&path, serde_json::to_string_pretty(&profile).expect("json"))
+            .expect("write");
+        path
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! `pat-conformance diff OLD.json NEW.json`: what changed between two runs — outcomes,
+//! and for cases whose responses changed, a unified diff of the normalised responses
+//! (run-unique values such as ids, secrets, tokens and timestamps replaced by stable
+//! placeholders, so only real changes show).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::JsonReport;
+use crate::outcome::{CaseResult, Status};
+
+/// One case whose outcome or responses changed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CaseChange {
+    /// `service::Operation::id`.
+    pub case: String,
+    /// Outcome before (none: the case is new).
+    pub old: Option<Status>,
+    /// Outcome now (none: the case is gone).
+    pub new: Option<Status>,
+    /// Unified diff of the normalised responses, when they differ.
+    pub response_diff: Option<String>,
+}
+
+/// Everything that changed.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunDiff {
+    /// Changed cases, by name.
+    pub changes: Vec<CaseChange>,
+    /// Cases compared.
+    pub compared: usize,
+}
+
+/// Members whose values are unique per run.
+const VOLATILE_MEMBERS: [&str; 6] = [
+    "id",
+    "accessTokenId",
+    "secret",
+    "nextToken",
+    "NextToken",
+    "PersonalAccessTokenId",
+];
+
+struct Normaliser {
+    patterns: Vec<(Regex, &'static str)>,
+}
+
+impl Normaliser {
+    fn new() -> Normaliser {
+        let re = |p: &str| Regex::new(p).expect("a valid built-in pattern");
+        Normaliser {
+            patterns: vec![
+                (
+                    re(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"),
+                    "<timestamp>",
+                ),
+                (
+                    re(
+                        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+                    ),
+                    "<uuid>",
+                ),
+                (re(r"\d{8}T\d{6}Z-[0-9a-f]{4}(-[0-9a-f]{8})?"), "<run-id>"),
+            ],
+        }
+    }
+
+    fn text(&self, s: &str) -> String {
+        self.patterns.iter().fold(s.to_string(), |acc, (re, with)| {
+            re.replace_all(&acc, *with).into_owned()
+        })
+    }
+
+    fn value(&self, v: &mut Value) {
+        match v {
+            Value::String(s) => *s = self.text(s),
+            Value::Array(a) => a.iter_mut().for_each(|x| self.value(x)),
+            Value::Object(o) => {
+                for (k, x) in o.iter_mut() {
+                    if VOLATILE_MEMBERS.contains(&k.as_str()) && x.is_string() {
+                        *x = Value::String(format!("<{k}>"));
+                    } else {
+                        self.value(x);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A case's responses as stable text.
+    fn case(&self, c: &CaseResult) -> String {
+        let mut out = String::new();
+        for x in &c.exchanges {
+            let step = if x.step == 0 {
+                "cleanup".to_string()
+            } else {
+                format!("step {}", x.step)
+            };
+            let _ = writeln!(out, "{step} {}", x.operation);
+            match &x.response {
+                None => out.push_str("  (no response)\n"),
+                Some(r) => {
+                    let _ = writeln!(out, "  HTTP {}", r.status);
+                    let body = match serde_json::from_str::<Value>(&r.body) {
+                        Ok(mut v) => {
+                            self.value(&mut v);
+                            serde_json::to_string_pretty(&v).unwrap_or_default()
+                        }
+                        Err(_) => self.text(&r.body),
+                    };
+                    for line in body.lines() {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Compares two runs.
+pub fn diff(old: &JsonReport, new: &JsonReport) -> RunDiff {
+    let n = Normaliser::new();
+    let index = |r: &JsonReport| -> BTreeMap<String, CaseResult> {
+        r.cases.iter().map(|c| (c.full_name(), c.clone())).collect()
+    };
+    let (before, after) = (index(old), index(new));
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut out = RunDiff::default();
+    for name in names {
+        let (a, b) = (before.get(name), after.get(name));
+        if a.is_some() && b.is_some() {
+            out.compared += 1;
+        }
+        let response_diff = match (a, b) {
+            (Some(a), Some(b)) => {
+                let (ta, tb) = (n.case(a), n.case(b));
+                (ta != tb).then(|| {
+                    similar::TextDiff::from_lines(&ta, &tb)
+                        .unified_diff()
+                        .context_radius(2)
+                        .header("old", "new")
+                        .to_string()
+                })
+            }
+            _ => None,
+        };
+        let (old_status, new_status) = (a.map(|c| c.status), b.map(|c| c.status));
+        if old_status != new_status || response_diff.is_some() {
+            out.changes.push(CaseChange {
+                case: name.clone(),
+                old: old_status,
+                new: new_status,
+                response_diff,
+            });
+        }
+    }
+    out
+}
+
+fn status(s: Option<Status>) -> &'static str {
+    match s {
+        None => "absent",
+        Some(s) => match s {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skip => "skip",
+        },
+    }
+}
+
+/// The diff as console text.
+pub fn terminal(d: &RunDiff) -> String {
+    let mut out = String::new();
+    for c in &d.changes {
+        let _ = writeln!(
+            out,
+            "{:<6} → {:<6} {}",
+            status(c.old),
+            status(c.new),
+            c.case
+        );
+        if let Some(diff) = &c.response_diff {
+            for line in diff.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} changed of {} compared",
+        d.changes.len(),
+        d.compared
+    );
+    out
+}
+
+/// The diff as Markdown.
+pub fn markdown(d: &RunDiff) -> String {
+    let mut out = format!(
+        "## pat-conformance: {} changed of {} compared\n\n",
+        d.changes.len(),
+        d.compared
+    );
+    if d.changes.is_empty() {
+        return out;
+    }
+    out.push_str("| case | before | now |\n|---|---|---|\n");
+    for c in &d.changes {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            c.case,
+            status(c.old),
+            status(c.new)
+        );
+    }
+    for c in d.changes.iter().filter(|c| c.response_diff.is_some()) {
+        let _ = writeln!(
+            out,
+            "\n<details><summary><code>{}</code> responses changed</summary>\n\n```diff\n{}```\n\n</details>",
+            c.case,
+            c.response_diff.as_deref().unwrap_or_default()
+        );
+    }
+    out
+}

@@ -1,0 +1,113 @@
+//! `report.md`: a summary that fits a PR comment and `$GITHUB_STEP_SUMMARY`.
+
+use std::fmt::Write;
+
+use super::baseline::{Change, Comparison};
+use super::JsonReport;
+use crate::outcome::Status;
+
+/// GitHub rejects comments over 65,536 characters; stay well below.
+const LIMIT: usize = 60_000;
+
+fn change_rows(out: &mut String, title: &str, changes: &[Change]) {
+    if changes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n**{title}** ({})\n", changes.len());
+    out.push_str("| case | expected | now | reason |\n|---|---|---|---|\n");
+    for c in changes {
+        let expected = c
+            .expected
+            .map_or("new".to_string(), |e| format!("{e:?}").to_lowercase());
+        let reason = match (&c.reason, &c.link) {
+            (Some(r), Some(l)) => format!("{r} ([link]({l}))"),
+            (Some(r), None) => r.clone(),
+            (None, Some(l)) => format!("[link]({l})"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {expected} | {} | {} |",
+            c.id,
+            c.actual.label().to_lowercase(),
+            reason.replace('|', "\\|")
+        );
+    }
+}
+
+fn baseline(out: &mut String, c: &Comparison) {
+    let verdict = if c.fails() {
+        "❌ fails the gate"
+    } else {
+        "✅ passes the gate"
+    };
+    let _ = writeln!(out, "\n### Baseline: {verdict}");
+    change_rows(out, "Regressions", &c.regressions);
+    change_rows(out, "New failures", &c.new_failures);
+    change_rows(out, "Fixed (update the baseline)", &c.fixed);
+    change_rows(out, "Known failures", &c.known_failures);
+}
+
+/// Renders `report` as Markdown.
+pub fn render(report: &JsonReport) -> String {
+    let s = &report.summary;
+    let mark = if s.failed + s.errors == 0 {
+        "✅"
+    } else {
+        "❌"
+    };
+    let mut out = format!("## {mark} pat-conformance `{}`\n\n", report.run_id);
+    out.push_str("| passed | failed | errors | skipped | time |\n|---|---|---|---|---|\n");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {:.1} s |",
+        s.passed,
+        s.failed,
+        s.errors,
+        s.skipped,
+        report.duration_ms as f64 / 1000.0
+    );
+    if !report.shards.is_empty() {
+        let _ = writeln!(out, "\nShards: {}", report.shards.join(", "));
+    }
+    if report.interrupted {
+        out.push_str("\n⚠️ The run was interrupted; results are partial.\n");
+    }
+    if let Some(c) = &report.baseline {
+        baseline(&mut out, c);
+    }
+    let broken: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+        .collect();
+    if !broken.is_empty() {
+        let _ = writeln!(out, "\n### Failures ({})\n", broken.len());
+    }
+    for (i, case) in broken.iter().enumerate() {
+        let mut block = format!(
+            "<details><summary><code>{}</code> [{}] {} — {}</summary>\n\n`{}:{}`\n\n",
+            case.full_name(),
+            case.level.as_str(),
+            case.status.label(),
+            case.title.replace('<', "&lt;"),
+            case.file,
+            case.line
+        );
+        if let Some(e) = &case.error {
+            let _ = writeln!(block, "Harness error: {e}\n");
+        }
+        block.push_str("```diff\n");
+        for f in &case.failures {
+            block.push_str(&super::render_failure(f));
+            block.push('\n');
+        }
+        block.push_str("```\n\n</details>\n\n");
+        if out.len() + block.len() > LIMIT {
+            let _ = writeln!(out, "\n…and {} more (see report.html).", broken.len() - i);
+            break;
+        }
+        out.push_str(&block);
+    }
+    out
+}

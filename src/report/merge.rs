@@ -1,0 +1,44 @@
+//! `report merge`: one whole-run report from the reports of several shards.
+
+use std::collections::BTreeSet;
+
+use super::JsonReport;
+
+/// Merges shard reports; a case may appear in only one of them.
+pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
+    let mut iter = reports.into_iter();
+    let Some(mut merged) = iter.next() else {
+        return Err("failed to merge: no reports given".into());
+    };
+    merged.baseline = None;
+    let mut run_ids = vec![merged.run_id.clone()];
+    let mut seen: BTreeSet<String> = merged.cases.iter().map(|c| c.full_name()).collect();
+    for report in iter {
+        for case in report.cases {
+            if !seen.insert(case.full_name()) {
+                return Err(format!(
+                    "failed to merge: case {} is in more than one report",
+                    case.full_name()
+                ));
+            }
+            merged.cases.push(case);
+        }
+        for endpoint in report.endpoints {
+            if !merged.endpoints.contains(&endpoint) {
+                merged.endpoints.push(endpoint);
+            }
+        }
+        merged.shards.extend(report.shards);
+        merged.interrupted |= report.interrupted;
+        merged.duration_ms = merged.duration_ms.max(report.duration_ms);
+        if !run_ids.contains(&report.run_id) {
+            run_ids.push(report.run_id);
+        }
+    }
+    merged.run_id = run_ids.join("+");
+    merged.shards.sort();
+    merged.shards.dedup();
+    merged.cases.sort_by_key(|c| c.full_name());
+    merged.recount();
+    Ok(merged)
+}

@@ -26,3 +26,4 @@ pub mod spec;
 pub mod suite;
 pub(crate) mod template;
 pub(crate) mod transport;
+pub(crate) mod yaml;

@@ -71,20 +71,7 @@ pub struct Profile {
 impl Profile {
     /// Reads a profile file.
     pub fn load(path: &Path) -> Result<Profile, HarnessError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            HarnessError::Config(format!("failed to read profile {}: {e}", path.display()))
-        })?;
-        serde_saphyr::from_str(&text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default();
-            HarnessError::Config(format!(
-                "failed to parse profile {}{at}: {}",
-                path.display(),
-                e.without_snippet()
-            ))
-        })
+        crate::yaml::read(path, "profile").map_err(HarnessError::Config)
     }
 
     /// Every capability the target offers: declared ones and those its identities give.

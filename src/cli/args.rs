@@ -39,17 +39,24 @@ pub enum Command {
     Report(ReportCommand),
 }
 
+/// How a command prints what it computed.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format (`json` is the result as data).
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: OutputFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// `mutants`.
 #[derive(Debug, Clone, Args)]
 pub struct MutantsArgs {
     #[command(flatten)]
     pub suite: SuiteArgs,
-    /// Output format (`json` is the matrix as data).
-    #[arg(long, value_enum, default_value = "terminal")]
-    pub format: CoverageFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Only these modes (repeatable).
     #[arg(long = "mode", value_name = "NAME")]
     pub modes: Vec<String>,
@@ -58,9 +65,9 @@ pub struct MutantsArgs {
     pub jobs: usize,
 }
 
-/// Output format of `coverage` and `mutants`.
+/// Output format of `coverage`, `mutants` and `diff`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CoverageFormat {
+pub enum OutputFormat {
     /// A plain-text table.
     Terminal,
     /// Markdown tables (for docs and PR comments).
@@ -74,12 +81,8 @@ pub enum CoverageFormat {
 pub struct CoverageArgs {
     #[command(flatten)]
     pub suite: SuiteArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "terminal")]
-    pub format: CoverageFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Where the suite's data lives.
@@ -168,12 +171,8 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later report.json.
     pub new: PathBuf,
-    /// Output format (`json` is the diff as data).
-    #[arg(long, value_enum, default_value = "terminal")]
-    pub format: CoverageFormat,
-    /// Write to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// `report`.

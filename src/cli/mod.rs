@@ -16,8 +16,8 @@ use crate::report::{AnnotationReporter, JsonReport, ReportCollector, TerminalRep
 use crate::runner::{self, Filter, Reporters, RunOptions};
 use crate::suite::Suite;
 use args::{
-    Cli, Command, CoverageArgs, CoverageFormat, DiffArgs, ListArgs, MergeArgs, MutantsArgs,
-    ReportCommand, RunArgs, ServeArgs, SuiteArgs,
+    Cli, Command, CoverageArgs, DiffArgs, ListArgs, MergeArgs, MutantsArgs, OutputArgs,
+    OutputFormat, ReportCommand, RunArgs, ServeArgs, SuiteArgs,
 };
 
 /// Runs a parsed command line.
@@ -168,13 +168,12 @@ fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
     let old = JsonReport::load(&args.old)?;
     let new = JsonReport::load(&args.new)?;
     let d = crate::report::diff::diff(&old, &new);
-    let text = match args.format {
-        CoverageFormat::Terminal => crate::report::diff::terminal(&d),
-        CoverageFormat::Markdown => crate::report::diff::markdown(&d),
-        CoverageFormat::Json => serde_json::to_string_pretty(&d)
-            .map_err(|e| HarnessError::Config(format!("failed to render the diff: {e}")))?,
-    };
-    emit(&text, args.output.as_deref())?;
+    emit(
+        &args.out,
+        &d,
+        crate::report::diff::terminal,
+        crate::report::diff::markdown,
+    )?;
     Ok(Exit::Conforms)
 }
 
@@ -283,8 +282,20 @@ fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
     Ok(Exit::Conforms)
 }
 
-fn emit(text: &str, output: Option<&std::path::Path>) -> Result<(), HarnessError> {
-    match output {
+/// Renders a result in the chosen format and prints or writes it.
+fn emit<T: serde::Serialize>(
+    out: &OutputArgs,
+    value: &T,
+    terminal: impl FnOnce(&T) -> String,
+    markdown: impl FnOnce(&T) -> String,
+) -> Result<(), HarnessError> {
+    let text = match out.format {
+        OutputFormat::Terminal => terminal(value),
+        OutputFormat::Markdown => markdown(value),
+        OutputFormat::Json => serde_json::to_string_pretty(value)
+            .map_err(|e| HarnessError::Config(format!("failed to render JSON: {e}")))?,
+    };
+    match &out.output {
         Some(path) => crate::report::write_file(path, text.as_bytes()),
         None => {
             print!("{text}");
@@ -316,13 +327,12 @@ async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
         args.jobs.max(1),
     )
     .await?;
-    let text = match args.format {
-        CoverageFormat::Terminal => crate::mutants::terminal(&matrix),
-        CoverageFormat::Markdown => crate::mutants::markdown(&matrix),
-        CoverageFormat::Json => serde_json::to_string_pretty(&matrix)
-            .map_err(|e| HarnessError::Config(format!("failed to render the matrix: {e}")))?,
-    };
-    emit(&text, args.output.as_deref())?;
+    emit(
+        &args.out,
+        &matrix,
+        crate::mutants::terminal,
+        crate::mutants::markdown,
+    )?;
     Ok(if matrix.is_clean() {
         Exit::Conforms
     } else {
@@ -333,13 +343,12 @@ async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
 fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
     let suite = load(&args.suite)?;
     let matrix = crate::coverage::matrix(&suite.contract, &suite.cases);
-    let text = match args.format {
-        CoverageFormat::Terminal => crate::coverage::terminal(&matrix),
-        CoverageFormat::Markdown => crate::coverage::markdown(&matrix),
-        CoverageFormat::Json => serde_json::to_string_pretty(&matrix)
-            .map_err(|e| HarnessError::Config(format!("failed to render the matrix: {e}")))?,
-    };
-    emit(&text, args.output.as_deref())?;
+    emit(
+        &args.out,
+        &matrix,
+        crate::coverage::terminal,
+        crate::coverage::markdown,
+    )?;
     let gaps = matrix.gaps();
     for gap in &gaps {
         eprintln!(

@@ -107,20 +107,7 @@ impl Comparison {
 impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, HarnessError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            HarnessError::Config(format!("failed to read baseline {}: {e}", path.display()))
-        })?;
-        serde_saphyr::from_str(&text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(":{}:{}", l.line(), l.column()))
-                .unwrap_or_default();
-            HarnessError::Config(format!(
-                "failed to read baseline {}{at}: {}",
-                path.display(),
-                e.without_snippet()
-            ))
-        })
+        crate::yaml::read(path, "baseline").map_err(HarnessError::Config)
     }
 
     /// Compares a run with this baseline. Cases the run did not select are ignored.

@@ -10,8 +10,8 @@ use libtest_mimic::{Failed, Trial};
 use pat_conformance::emulator::{Middleware, Reply};
 use pat_conformance::mutants::deviations;
 use pat_conformance::outcome::Status;
-use pat_conformance::report::{self, JsonReport, ReportCollector};
-use pat_conformance::runner::{self, RunOptions};
+use pat_conformance::report::{self, JsonReport};
+use pat_conformance::runner;
 use serde_json::{json, Value};
 
 use crate::cli::{bin, expect_code, temp_dir, text};
@@ -363,29 +363,7 @@ fn suite_file(rel: &str) -> PathBuf {
 }
 
 fn collect_report(cases: Vec<pat_conformance::case::Case>) -> JsonReport {
-    block_on(async {
-        let s = suite();
-        let emulator =
-            pat_conformance::emulator::Emulator::start(s.contract.clone(), Default::default())
-                .await;
-        let target = pat_conformance::config::remote_target(
-            &s.contract,
-            Some(&emulator.uri()),
-            emulator.profile(),
-        )
-        .expect("target");
-        let mut collector = ReportCollector::new();
-        runner::run(
-            s.contract.clone(),
-            cases,
-            target,
-            RunOptions::new(),
-            &mut collector,
-        )
-        .await
-        .expect("run");
-        collector.report()
-    })
+    block_on(crate::support::run_report(cases, None))
 }
 
 /// Two shards merged give the same per-case outcomes as one unsharded run.

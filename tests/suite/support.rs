@@ -7,7 +7,8 @@ use pat_conformance::case::Case;
 use pat_conformance::config::remote_target;
 use pat_conformance::emulator::{Emulator, EmulatorConfig};
 use pat_conformance::outcome::CaseResult;
-use pat_conformance::runner::{self, Collect, RunOptions};
+use pat_conformance::report::{JsonReport, ReportCollector};
+use pat_conformance::runner::{self, RunOptions};
 use pat_conformance::suite::Suite;
 
 /// Runs a future to completion on a fresh multi-thread runtime.
@@ -41,22 +42,27 @@ pub fn case(id: &str) -> Case {
 /// Runs `cases` with the emulator's profile against `endpoint` (the emulator itself when
 /// `None`).
 pub async fn run_cases(cases: Vec<Case>, endpoint: Option<String>) -> Vec<CaseResult> {
+    run_report(cases, endpoint).await.cases
+}
+
+/// Like [`run_cases`], returning the whole report.
+pub async fn run_report(cases: Vec<Case>, endpoint: Option<String>) -> JsonReport {
     let suite = suite();
     let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
     let endpoint = endpoint.unwrap_or_else(|| emulator.uri());
     let target =
         remote_target(&suite.contract, Some(&endpoint), emulator.profile()).expect("a target");
-    let mut collect = Collect::default();
+    let mut collector = ReportCollector::new();
     runner::run(
         suite.contract.clone(),
         cases,
         target,
         RunOptions::new(),
-        &mut collect,
+        &mut collector,
     )
     .await
     .expect("the run completes");
-    collect.results
+    collector.report()
 }
 
 /// A result as readable text, for failure messages.

@@ -30,6 +30,8 @@ pub fn trials() -> Vec<Trial> {
             diff_normalises,
         ),
         Trial::test("reports::emulator_baseline_is_current", emulator_baseline),
+        Trial::test("reports::html_renders_offline_in_chromium", html_in_browser)
+            .with_ignored_flag(chromium().is_none()),
     ]
 }
 
@@ -531,6 +533,50 @@ fn emulator_baseline() -> Result<(), Failed> {
         .contains("baseline: 0 regressed, 0 new failures, 0 fixed, 0 known failures")
     {
         return Err(format!("unexpected baseline verdict\n{}", text(&out)).into());
+    }
+    Ok(())
+}
+
+/// Chromium, if this machine has it (`.ci/run` installs it where it can).
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+}
+
+/// Opens report.html in headless Chromium with every network route closed, and checks
+/// the rendered page holds the cases and their diffs.
+fn html_in_browser() -> Result<(), Failed> {
+    let browser = chromium().ok_or("no chromium")?;
+    let dir = temp_dir("html-browser");
+    let page = dir.join("report.html");
+    write(&page, &report::render::html(&fixture()))?;
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()?;
+    let dom = String::from_utf8_lossy(&out.stdout);
+    for needed in [
+        "create-returns-documented-members",
+        "success must be HTTP 201, got 200",
+        "</html>",
+    ] {
+        if !dom.contains(needed) {
+            return Err(format!("the rendered page lacks `{needed}`:\n{}", text(&out)).into());
+        }
     }
     Ok(())
 }

@@ -15,6 +15,8 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// How long to wait before answering (a slow target).
+    pub delay: std::time::Duration,
 }
 
 impl Reply {
@@ -27,6 +29,7 @@ impl Reply {
                 ("x-amzn-requestid".into(), request_id()),
             ],
             body: body.to_string().into_bytes(),
+            delay: std::time::Duration::ZERO,
         }
     }
 
@@ -61,7 +64,7 @@ impl Reply {
 
     /// The wiremock response.
     pub(crate) fn into_template(self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.status);
+        let mut template = ResponseTemplate::new(self.status).set_delay(self.delay);
         let mut content_type = None;
         for (name, value) in &self.headers {
             if name.eq_ignore_ascii_case("content-type") {

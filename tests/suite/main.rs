@@ -7,6 +7,7 @@ mod cases;
 mod cli;
 mod coverage;
 mod golden;
+mod interrupt;
 mod mutants;
 mod reports;
 mod sdk;
@@ -26,5 +27,6 @@ fn main() {
     trials.extend(coverage::trials());
     trials.extend(mutants::trials());
     trials.extend(reports::trials());
+    trials.extend(interrupt::trials());
     libtest_mimic::run(&args, trials).exit();
 }

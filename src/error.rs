@@ -17,6 +17,10 @@ pub enum HarnessError {
     /// The profile or command line does not make a usable run configuration.
     #[error("failed to configure the run: {0}")]
     Config(String),
+    /// An input file other than a case file (report, baseline) or a name on the
+    /// command line is unusable; the message says which and why.
+    #[error("{0}")]
+    Input(String),
     /// Writing a report or another output failed.
     #[error("failed to write {path}: {source}")]
     Io {

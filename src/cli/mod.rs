@@ -183,7 +183,7 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
         .iter()
         .map(|p| JsonReport::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut merged = crate::report::merge(reports).map_err(HarnessError::Config)?;
+    let mut merged = crate::report::merge(reports).map_err(HarnessError::Input)?;
     let mut exit = merged.summary.exit();
     if let Some(path) = &args.baseline {
         let comparison = Baseline::load(path)?.compare(&merged);
@@ -314,7 +314,7 @@ async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
             .iter()
             .find(|n| !modes.iter().any(|m| m.name == n.as_str()))
         {
-            return Err(HarnessError::Config(format!(
+            return Err(HarnessError::Input(format!(
                 "failed to find mode `{unknown}` (see `mutants` without --mode)"
             )));
         }

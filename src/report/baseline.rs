@@ -107,7 +107,7 @@ impl Comparison {
 impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, HarnessError> {
-        crate::yaml::read(path, "baseline").map_err(HarnessError::Config)
+        crate::yaml::read(path, "baseline").map_err(HarnessError::Input)
     }
 
     /// Compares a run with this baseline. Cases the run did not select are ignored.

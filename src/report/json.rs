@@ -61,7 +61,7 @@ impl JsonReport {
     /// Reads a `report.json`, checking its format version.
     pub fn load(path: &Path) -> Result<JsonReport, HarnessError> {
         let bad = |message: String| {
-            HarnessError::Config(format!(
+            HarnessError::Input(format!(
                 "failed to read report {}: {message}",
                 path.display()
             ))

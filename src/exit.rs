@@ -9,7 +9,7 @@ pub enum Exit {
     /// documented topic without a case; `mutants` saw a deviation survive or a
     /// conformant variation fail.
     ContractFailure = 1,
-    /// Bad usage, configuration, spec or case file; nothing was run.
+    /// Bad usage, configuration, spec, case, baseline or report file; nothing was run.
     Usage = 2,
     /// A harness problem during the run (unreachable target, timeout): the verdict is
     /// incomplete. Takes precedence over contract failures.

@@ -88,7 +88,13 @@ fn ctrl_c() -> Result<(), Failed> {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()?;
-    std::thread::sleep(Duration::from_millis(1500));
+    // Interrupt once tokens exist (the listings that follow take 5 s), however busy the
+    // machine is.
+    let waiting = Instant::now();
+    while created.load(Ordering::SeqCst) < 3 && waiting.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()?;

@@ -210,6 +210,10 @@ pub struct ServeArgs {
     /// Write a target profile for this emulator (for `run --profile`).
     #[arg(long, value_name = "FILE")]
     pub write_profile: Option<PathBuf>,
+    /// Serve a deviation or variation of the mutation self-test instead of the
+    /// conforming emulator (names: `pat-conformance mutants`).
+    #[arg(long, value_name = "NAME")]
+    pub mode: Option<String>,
 }
 
 /// `list`.

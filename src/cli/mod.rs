@@ -206,20 +206,37 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
     Ok(exit)
 }
 
+/// A mode of the mutation self-test by name.
+fn find_mode(name: &str) -> Result<crate::mutants::Mode, HarnessError> {
+    crate::mutants::deviations()
+        .into_iter()
+        .chain(crate::mutants::variations())
+        .find(|m| m.name == name)
+        .ok_or_else(|| {
+            HarnessError::Input(format!(
+                "failed to find mode `{name}` (see `pat-conformance mutants`)"
+            ))
+        })
+}
+
 async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     let suite = load(&args.suite)?;
+    let mode = args.mode.as_deref().map(find_mode).transpose()?;
     let listener = std::net::TcpListener::bind((args.host.as_str(), args.port)).map_err(|e| {
         HarnessError::Config(format!(
             "failed to listen on {}:{}: {e}",
             args.host, args.port
         ))
     })?;
-    let emulator = Emulator::start_on(
-        Arc::clone(&suite.contract),
-        EmulatorConfig::default(),
-        listener,
-    )
-    .await;
+    let (config, middleware) = match &mode {
+        Some(m) => (m.config.clone(), m.middleware.clone()),
+        None => (EmulatorConfig::default(), None),
+    };
+    let emulator =
+        Emulator::start_on(Arc::clone(&suite.contract), config, listener, middleware).await;
+    if let Some(m) = &mode {
+        println!("mode {} ({}): {}", m.name, m.class.as_str(), m.what);
+    }
     if let Some(path) = &args.write_profile {
         let text = serde_json::to_string_pretty(&emulator.profile())
             .map_err(|e| HarnessError::Config(e.to_string()))?;
@@ -309,16 +326,11 @@ async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
     let mut modes = crate::mutants::deviations();
     modes.extend(crate::mutants::variations());
     if !args.modes.is_empty() {
-        if let Some(unknown) = args
+        modes = args
             .modes
             .iter()
-            .find(|n| !modes.iter().any(|m| m.name == n.as_str()))
-        {
-            return Err(HarnessError::Input(format!(
-                "failed to find mode `{unknown}` (see `mutants` without --mode)"
-            )));
-        }
-        modes.retain(|m| args.modes.iter().any(|n| n == m.name));
+            .map(|n| find_mode(n))
+            .collect::<Result<_, _>>()?;
     }
     let matrix = crate::mutants::run_modes(
         suite.contract.clone(),

@@ -79,16 +79,18 @@ impl Emulator {
     }
 
     /// Starts an emulator on `listener` (for `pat-conformance serve`).
+    /// `middleware`, if given, sees every request and reply (a broken target).
     pub async fn start_on(
         contract: Arc<Contract>,
         config: EmulatorConfig,
         listener: std::net::TcpListener,
+        middleware: Option<Arc<dyn Middleware>>,
     ) -> Emulator {
         Self::serve(
             contract,
             config,
             MockServer::builder().listener(listener),
-            None,
+            middleware,
         )
         .await
     }

@@ -28,6 +28,7 @@ pub fn trials() -> Vec<Trial> {
         ),
         Trial::test("cli::unreachable_target_exits_3", unreachable),
         Trial::test("cli::coverage_exits_0_without_gaps_and_1_with", coverage),
+        Trial::test("cli::unknown_mode_exits_2", unknown_mode),
     ]
 }
 
@@ -259,6 +260,17 @@ fn coverage() -> Result<(), Failed> {
     let err = String::from_utf8_lossy(&out.stderr);
     if !err.contains("gap: codecatalyst::CreateAccessToken behaviour `quota` has no case") {
         return Err(format!("gaps not named:\n{}", text(&out)).into());
+    }
+    Ok(())
+}
+
+fn unknown_mode() -> Result<(), Failed> {
+    for args in [["serve", "--mode"], ["mutants", "--mode"]] {
+        let out = bin().args(args).arg("no-such-mode").output()?;
+        expect_code(&out, 2)?;
+        if !String::from_utf8_lossy(&out.stderr).contains("failed to find mode `no-such-mode`") {
+            return Err(format!("mode not named\n{}", text(&out)).into());
+        }
     }
     Ok(())
 }

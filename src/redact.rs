@@ -16,7 +16,7 @@ const MIN_SECRET_LEN: usize = 6;
 const SECRET_HEADERS: [&str; 3] = ["x-amz-security-token", "cookie", "set-cookie"];
 
 /// A set of secrets that grows during a run, shared by every case.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Redactor {
     secrets: Arc<RwLock<Vec<String>>>,
     /// Member names that are sensitive wherever they appear (`secret`), so a target
@@ -105,30 +105,15 @@ impl Redactor {
             .collect()
     }
 
-    /// Masks the members at `pointers` (remembering their values) and scrubs the text.
-    pub(crate) fn body(&self, body: &[u8], pointers: &[String]) -> String {
-        let text = String::from_utf8_lossy(body);
-        if pointers.is_empty() && self.names.is_empty() {
-            return self.scrub(&text);
-        }
-        match serde_json::from_slice::<Value>(body) {
-            Ok(mut json) => {
-                let named = self.mask_names(&mut json);
-                if pointers.is_empty() && !named {
-                    return self.scrub(&text);
-                }
-                for pointer in pointers {
-                    if let Some(v) = json.pointer_mut(pointer) {
-                        if let Some(s) = v.as_str() {
-                            self.add(s);
-                        }
-                        *v = Value::String(MASK.into());
-                    }
-                }
-                self.scrub(&json.to_string())
+    /// Masks (and remembers) every sensitive member, wherever it stands, and scrubs
+    /// the text.
+    pub(crate) fn body(&self, body: &[u8]) -> String {
+        if let Ok(mut json) = serde_json::from_slice::<Value>(body) {
+            if self.mask_names(&mut json) {
+                return self.scrub(&json.to_string());
             }
-            Err(_) => self.scrub(&text),
         }
+        self.scrub(&String::from_utf8_lossy(body))
     }
 }
 
@@ -138,7 +123,7 @@ mod tests {
 
     #[test]
     fn masks_headers_members_and_known_values() {
-        let r = Redactor::default();
+        let r = Redactor::with_names(vec!["secret".into()]);
         r.add("tok-123456");
         r.add("abc");
         let h = r.headers(&[
@@ -149,15 +134,11 @@ mod tests {
         assert_eq!(h[0].1, "Bearer <redacted>");
         assert_eq!(h[1].1, "<redacted>");
         assert_eq!(h[2].1, "saw <redacted>");
-        let b = r.body(
-            br#"{"secret":"pat-secret-value","name":"n"}"#,
-            &["/secret".into()],
-        );
+        let b = r.body(br#"{"secret":"pat-secret-value","name":"n"}"#);
         assert!(!b.contains("pat-secret-value"), "{b}");
         assert_eq!(r.scrub("later pat-secret-value"), "later <redacted>");
         assert_eq!(r.scrub("abc"), "abc", "short values are not secrets");
-        let r = Redactor::with_names(vec!["secret".into()]);
-        let b = r.body(br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#, &[]);
+        let b = r.body(br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#);
         assert!(!b.contains("leaked-secret-1"), "{b}");
         assert_eq!(r.scrub("echo leaked-secret-1"), "echo <redacted>");
     }

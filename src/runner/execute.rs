@@ -269,12 +269,8 @@ impl Execution<'_> {
             let path_text = self.scope.expand_text(path)?;
             let found = JsonPath::parse(&path_text)?.select(&body);
             match found.as_slice() {
-                [(pointer, value)] => {
-                    if op.sensitive.contains(pointer) {
-                        if let Some(s) = value.as_str() {
-                            self.ctx.redactor.add(s);
-                        }
-                    }
+                // Sensitive values were learned when the response was recorded.
+                [(_, value)] => {
                     self.scope.captured.insert(name.clone(), (*value).clone());
                 }
                 other => {
@@ -440,7 +436,7 @@ impl Execution<'_> {
         let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
         self.apply_raw(step, &mut req)?;
         let response = self.ctx.transport.send(&req).await;
-        self.record(n, &step.operation, op, &req, response.as_ref().ok());
+        self.record(n, &step.operation, &req, response.as_ref().ok());
         response
     }
 
@@ -476,7 +472,6 @@ impl Execution<'_> {
         &mut self,
         n: usize,
         operation: &str,
-        op: &OperationSpec,
         req: &HttpRequest,
         resp: Option<&HttpResponse>,
     ) {
@@ -484,7 +479,7 @@ impl Execution<'_> {
         let response = resp.map(|r| RecordedResponse {
             status: r.status,
             headers: redactor.headers(&r.headers),
-            body: redactor.body(&r.body, &op.sensitive),
+            body: redactor.body(&r.body),
         });
         self.exchanges.push(Exchange {
             step: n,
@@ -493,7 +488,7 @@ impl Execution<'_> {
                 method: req.method.clone(),
                 url: redactor.scrub(&req.url),
                 headers: redactor.headers(&req.headers),
-                body: redactor.body(&req.body, &[]),
+                body: redactor.body(&req.body),
             },
             response,
             elapsed_ms: resp.map(|r| r.elapsed.as_millis() as u64).unwrap_or(0),

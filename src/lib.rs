@@ -25,5 +25,6 @@ pub mod runner;
 pub mod spec;
 pub mod suite;
 pub(crate) mod template;
+pub(crate) mod text;
 pub(crate) mod transport;
 pub(crate) mod yaml;

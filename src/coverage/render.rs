@@ -11,13 +11,7 @@ fn cases_cell(row: &Row) -> String {
     if row.cases.is_empty() {
         return "GAP".to_string();
     }
-    let mut shown: Vec<&str> = row.cases.iter().take(SHOWN).map(String::as_str).collect();
-    let more = row.cases.len().saturating_sub(SHOWN);
-    let extra = format!("+{more} more");
-    if more > 0 {
-        shown.push(&extra);
-    }
-    shown.join(", ")
+    crate::text::head(&row.cases, SHOWN, str::to_string)
 }
 
 fn summary(matrix: &Matrix) -> String {

@@ -96,7 +96,7 @@ impl ApiError {
     pub(crate) fn new(name: &str, message: impl Into<String>) -> ApiError {
         ApiError {
             name: name.to_string(),
-            message: clip(message.into()),
+            message: crate::text::clip(message.into(), MAX_MESSAGE),
             status: None,
         }
     }
@@ -112,15 +112,6 @@ impl ApiError {
 
 /// The longest error message the emulator sends.
 const MAX_MESSAGE: usize = 200;
-
-fn clip(message: String) -> String {
-    if message.chars().count() <= MAX_MESSAGE {
-        return message;
-    }
-    let mut clipped: String = message.chars().take(MAX_MESSAGE - 1).collect();
-    clipped.push('…');
-    clipped
-}
 
 fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -162,15 +162,6 @@ fn summary(matrix: &KillMatrix) -> String {
     )
 }
 
-fn caught_by(m: &ModeResult, limit: usize) -> String {
-    let list = &m.failed;
-    let mut shown: Vec<String> = list.iter().take(limit).cloned().collect();
-    if list.len() > limit {
-        shown.push(format!("+{} more", list.len() - limit));
-    }
-    shown.join(", ")
-}
-
 /// The kill matrix as plain text.
 pub fn terminal(matrix: &KillMatrix) -> String {
     let mut out = String::new();
@@ -182,7 +173,7 @@ pub fn terminal(matrix: &KillMatrix) -> String {
             m.name,
             m.class.as_str(),
             verdict(m),
-            caught_by(m, 3)
+            crate::text::head(&m.failed, 3, str::to_string)
         );
         if !m.missed_killers.is_empty() {
             let _ = writeln!(
@@ -202,14 +193,7 @@ pub fn markdown(matrix: &KillMatrix) -> String {
     let mut out = format!("{}\n\n", summary(matrix));
     out.push_str("| mode | class | deviation / variation | verdict | caught by (failing cases) |\n|---|---|---|---|---|\n");
     for m in &matrix.modes {
-        let caught = m
-            .failed
-            .iter()
-            .take(4)
-            .map(|c| format!("`{c}`"))
-            .chain((m.failed.len() > 4).then(|| format!("+{} more", m.failed.len() - 4)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let caught = crate::text::head(&m.failed, 4, |c| format!("`{c}`"));
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} | {} |",

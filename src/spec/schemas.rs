@@ -91,12 +91,13 @@ impl SchemaSet {
 /// Violation messages quote the offending value; a 10,000-character value would drown
 /// the report.
 fn clip(message: String) -> String {
-    const MAX: usize = 300;
-    if message.chars().count() <= MAX {
-        return message;
+    let total = message.chars().count();
+    let clipped = crate::text::clip(message, 300);
+    if clipped.chars().count() < total {
+        format!("{clipped} ({total} characters in all)")
+    } else {
+        clipped
     }
-    let head: String = message.chars().take(MAX).collect();
-    format!("{head}… ({} characters in all)", message.chars().count())
 }
 
 #[cfg(test)]

@@ -1,0 +1,34 @@
+//! Shortening text for people: long values in messages, long lists in tables.
+
+/// `text` cut to `max` characters, ending in `…` when cut.
+pub(crate) fn clip(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
+/// The first `limit` items, each through `show`, then `+N more`, joined by `, `.
+pub(crate) fn head(items: &[String], limit: usize, show: impl Fn(&str) -> String) -> String {
+    let mut shown: Vec<String> = items.iter().take(limit).map(|i| show(i)).collect();
+    if items.len() > limit {
+        shown.push(format!("+{} more", items.len() - limit));
+    }
+    shown.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_and_heads() {
+        assert_eq!(clip("abcdef".into(), 4), "abc…");
+        assert_eq!(clip("abc".into(), 4), "abc");
+        let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        assert_eq!(head(&items, 2, |s| format!("`{s}`")), "`a`, `b`, +1 more");
+        assert_eq!(head(&items, 3, str::to_string), "a, b, c");
+    }
+}

@@ -19,22 +19,12 @@ pub(super) struct Origin<'a> {
 }
 
 impl<'a> Origin<'a> {
-    pub(super) fn new(
-        service: &'a Service,
-        name: &'a str,
-        op: &'a OperationSpec,
-        text: &str,
-    ) -> Self {
-        let needle = format!("  {name}:");
-        let line = text
-            .lines()
-            .position(|l| l.starts_with(&needle))
-            .map_or(0, |i| i as u64 + 1);
+    pub(super) fn new(service: &'a Service, name: &'a str, op: &'a OperationSpec) -> Self {
         Origin {
             service,
             name,
             op,
-            line,
+            line: service.operation_lines.get(name).copied().unwrap_or(0),
         }
     }
 

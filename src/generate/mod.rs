@@ -26,9 +26,8 @@ pub const GENERATED_PREFIX: &str = "gen-";
 pub fn generated_cases(contract: &Contract) -> Vec<Case> {
     let mut cases = Vec::new();
     for service in &contract.services {
-        let text = std::fs::read_to_string(&service.path).unwrap_or_default();
         for (name, op) in &service.spec.operations {
-            let at = draft::Origin::new(service, name, op, &text);
+            let at = draft::Origin::new(service, name, op);
             boundary::cases(&at, &mut cases);
             protocol::cases(&at, &mut cases);
         }

@@ -19,6 +19,8 @@ pub struct Service {
     /// The schema file's `$defs`: every shape, as written (the generator reads the
     /// constraints from here).
     pub shapes: serde_json::Map<String, Value>,
+    /// The line of each operation's entry in the catalog file, for pointing at it.
+    pub operation_lines: std::collections::BTreeMap<String, u64>,
 }
 
 impl Service {
@@ -90,11 +92,21 @@ fn load_service(path: &Path) -> Result<Service, HarnessError> {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    let operation_lines = spec
+        .operations
+        .keys()
+        .filter_map(|name| {
+            let needle = format!("  {name}:");
+            let i = text.lines().position(|l| l.starts_with(&needle))?;
+            Some((name.clone(), i as u64 + 1))
+        })
+        .collect();
     Ok(Service {
         spec,
         schemas,
         path: path.to_path_buf(),
         shapes,
+        operation_lines,
     })
 }
 

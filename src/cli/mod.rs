@@ -110,7 +110,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
         let comparison = base.compare(&report);
         print!("{}", baseline::describe(&comparison));
-        exit = gate(&outcome, &report, &comparison);
+        exit = comparison.exit(outcome.interrupted);
         report.baseline = Some(comparison);
         if config.update_baseline {
             crate::report::write_file(path, base.updated(&report).to_yaml().as_bytes())?;
@@ -124,25 +124,6 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     step_summary(&report)?;
     println!("reports: {}", dir.display());
     Ok(exit)
-}
-
-/// The exit of a run gated by a baseline: interrupted and harness errors first, then
-/// regressions and new failures; known failures and fixed cases pass.
-fn gate(outcome: &runner::RunOutcome, report: &JsonReport, c: &baseline::Comparison) -> Exit {
-    let errored = c
-        .regressions
-        .iter()
-        .chain(&c.new_failures)
-        .any(|ch| ch.actual == crate::outcome::Status::Error);
-    if outcome.interrupted || report.interrupted {
-        Exit::Interrupted
-    } else if errored {
-        Exit::HarnessError
-    } else if c.fails() {
-        Exit::ContractFailure
-    } else {
-        Exit::Conforms
-    }
 }
 
 /// Appends `report.md` to `$GITHUB_STEP_SUMMARY` when it is set.
@@ -188,11 +169,7 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
     if let Some(path) = &args.baseline {
         let comparison = Baseline::load(path)?.compare(&merged);
         print!("{}", baseline::describe(&comparison));
-        exit = if comparison.fails() {
-            Exit::ContractFailure
-        } else {
-            Exit::Conforms
-        };
+        exit = comparison.exit(merged.interrupted);
         merged.baseline = Some(comparison);
     }
     crate::report::write_all(&args.out, &merged)?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::JsonReport;
 use crate::error::HarnessError;
+use crate::exit::Exit;
 use crate::outcome::Status;
 
 /// An expected outcome.
@@ -32,7 +33,8 @@ impl Expected {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// The outcome as written in baselines.
+    pub fn as_str(self) -> &'static str {
         match self {
             Expected::Pass => "pass",
             Expected::Fail => "fail",
@@ -101,6 +103,26 @@ impl Comparison {
     /// Whether the run fails the gate.
     pub fn fails(&self) -> bool {
         !self.regressions.is_empty() || !self.new_failures.is_empty()
+    }
+
+    /// The exit of a run gated by its baseline: interrupted first, then a regression
+    /// or new failure that is a harness error (3), then contract regressions (1); known
+    /// failures and fixed cases pass.
+    pub fn exit(&self, interrupted: bool) -> Exit {
+        let errored = self
+            .regressions
+            .iter()
+            .chain(&self.new_failures)
+            .any(|ch| ch.actual == Status::Error);
+        if interrupted {
+            Exit::Interrupted
+        } else if errored {
+            Exit::HarnessError
+        } else if self.fails() {
+            Exit::ContractFailure
+        } else {
+            Exit::Conforms
+        }
     }
 }
 
@@ -195,7 +217,7 @@ pub fn describe(c: &Comparison) -> String {
             out,
             "{label:<10} {} (expected {expected}, now {}){why}",
             ch.id,
-            ch.actual.label().to_lowercase()
+            ch.actual.as_str()
         );
     };
     for ch in &c.regressions {

@@ -19,6 +19,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as written in report.json (`pass`, `fail`, `error`, `skip`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skip => "skip",
+        }
+    }
+
     /// Upper-case label for terminals.
     pub fn label(self) -> &'static str {
         match self {

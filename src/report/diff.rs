@@ -165,15 +165,7 @@ pub fn diff(old: &JsonReport, new: &JsonReport) -> RunDiff {
 }
 
 fn status(s: Option<Status>) -> &'static str {
-    match s {
-        None => "absent",
-        Some(s) => match s {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Error => "error",
-            Status::Skip => "skip",
-        },
-    }
+    s.map_or("absent", Status::as_str)
 }
 
 /// The diff as console text.

@@ -37,7 +37,7 @@ fn diff_pre(text: &str) -> String {
 }
 
 fn case_html(out: &mut String, c: &CaseResult) {
-    let class = format!("{:?}", c.status).to_lowercase();
+    let class = c.status.as_str();
     let open = if matches!(c.status, Status::Fail | Status::Error) {
         " open"
     } else {

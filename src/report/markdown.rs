@@ -16,9 +16,7 @@ fn change_rows(out: &mut String, title: &str, changes: &[Change]) {
     let _ = writeln!(out, "\n**{title}** ({})\n", changes.len());
     out.push_str("| case | expected | now | reason |\n|---|---|---|---|\n");
     for c in changes {
-        let expected = c
-            .expected
-            .map_or("new".to_string(), |e| format!("{e:?}").to_lowercase());
+        let expected = c.expected.map_or("new", |e| e.as_str());
         let reason = match (&c.reason, &c.link) {
             (Some(r), Some(l)) => format!("{r} ([link]({l}))"),
             (Some(r), None) => r.clone(),
@@ -29,7 +27,7 @@ fn change_rows(out: &mut String, title: &str, changes: &[Change]) {
             out,
             "| `{}` | {expected} | {} | {} |",
             c.id,
-            c.actual.label().to_lowercase(),
+            c.actual.as_str(),
             reason.replace('|', "\\|")
         );
     }

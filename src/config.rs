@@ -39,8 +39,10 @@ pub struct RunConfig {
     pub target: TargetChoice,
     /// Cases in flight.
     pub jobs: usize,
-    /// Per-request timeout.
+    /// Per-request time budget (connect, headers and the whole body).
     pub timeout: Duration,
+    /// Most bytes of a response body read per exchange.
+    pub max_body: usize,
     /// Reports root.
     pub reports_dir: PathBuf,
     /// Expected outcomes to gate on.
@@ -157,12 +159,41 @@ impl RunConfig {
             target,
             jobs,
             timeout,
+            max_body: parse_size(&args.max_body)?,
             reports_dir: args.reports.clone(),
             baseline: args.baseline.clone(),
             update_baseline: args.update_baseline,
             shard: args.shard.as_deref().map(parse_shard).transpose()?,
         })
     }
+}
+
+/// Parses a byte size: `4194304`, `512KiB`, `4MiB`, `1MB` (KB/MB are 1000-based).
+pub fn parse_size(text: &str) -> Result<usize, HarnessError> {
+    let bad = |why: &str| HarnessError::Config(format!("--max-body `{text}`: {why}"));
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: usize = number
+        .parse()
+        .map_err(|_| bad("expected a number of bytes, e.g. 4MiB"))?;
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "kib" | "k" => 1024,
+        "mb" => 1_000_000,
+        "mib" | "m" => 1024 * 1024,
+        "gb" => 1_000_000_000,
+        "gib" | "g" => 1024 * 1024 * 1024,
+        other => return Err(bad(&format!("unknown unit `{other}` (B, KiB, MiB, GiB, KB, MB, GB)"))),
+    };
+    let size = number
+        .checked_mul(factor)
+        .ok_or_else(|| bad("too large"))?;
+    if size == 0 {
+        return Err(bad("must be more than 0"));
+    }
+    Ok(size)
 }
 
 fn check_url(url: &str) -> Result<(), HarnessError> {

@@ -21,6 +21,9 @@ pub enum HarnessError {
     /// command line is unusable; the message says which and why.
     #[error("{0}")]
     Input(String),
+    /// Output could not be proven free of secrets, so none was written.
+    #[error("{0}")]
+    Redaction(String),
     /// Writing a report or another output failed.
     #[error("failed to write {path}: {source}")]
     Io {

@@ -39,7 +39,7 @@ fn main() -> std::process::ExitCode {
         }
         Err(e) => {
             let exit = match e {
-                HarnessError::Io { .. } => Exit::HarnessError,
+                HarnessError::Io { .. } | HarnessError::Redaction(_) => Exit::HarnessError,
                 _ => Exit::Usage,
             };
             eprintln!("error: {:#}", anyhow::Error::new(e));

@@ -233,3 +233,59 @@ impl std::fmt::Display for Summary {
         )
     }
 }
+
+/// What a run created on the target and whether it deleted it again: the cleanup
+/// ledger. Every create is entered before it is sent, so a lost answer is accounted for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LedgerSummary {
+    /// Creates known to have taken effect (answered, or found by listing).
+    pub created: usize,
+    /// Of those, deleted again.
+    pub deleted: usize,
+    /// What may still be on the target, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<LeftBehind>,
+}
+
+/// Something a run may have left on the target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LeftBehind {
+    /// The case that created it.
+    pub case: String,
+    /// The create operation.
+    pub operation: String,
+    /// The identity it was created as.
+    pub identity: String,
+    /// What identifies it (its name or id).
+    pub what: String,
+    /// Why it is not known to be gone.
+    pub reason: String,
+}
+
+impl LedgerSummary {
+    /// The run's closing line about what it left behind.
+    pub fn line(&self) -> String {
+        let head = format!(
+            "cleanup: created {}, deleted {}",
+            self.created, self.deleted
+        );
+        if self.left.is_empty() {
+            return format!("{head}, nothing left on the target");
+        }
+        let mut out = format!("{head}, {} may be left on the target:", self.left.len());
+        for l in &self.left {
+            out.push_str(&format!(
+                "\n  {} {} as {} ({}): {}",
+                l.operation, l.what, l.identity, l.case, l.reason
+            ));
+        }
+        out
+    }
+
+    /// Adds another shard's ledger.
+    pub fn absorb(&mut self, other: &LedgerSummary) {
+        self.created += other.created;
+        self.deleted += other.deleted;
+        self.left.extend(other.left.iter().cloned());
+    }
+}

@@ -1,9 +1,15 @@
 //! Redaction: secrets never reach output, logs or reports. Known secret values (bearer
 //! tokens, AWS keys, every PAT secret a run sees) are replaced wherever they appear;
-//! credentials headers and sensitive members are masked by name.
+//! credentials headers and sensitive members are masked by name; SigV4 signatures,
+//! access key ids and bearer credentials are masked by shape. JSON is scrubbed as data
+//! (every string value, after unescaping), so an escaped echo (`\u0041…`) cannot hide a
+//! secret.
 
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeSet;
+use std::sync::{Arc, LazyLock, RwLock};
 
+use aho_corasick::AhoCorasick;
+use regex::Regex;
 use serde_json::Value;
 
 /// What replaces a secret.
@@ -15,10 +21,74 @@ const MIN_SECRET_LEN: usize = 6;
 /// Headers whose whole value is a credential.
 const SECRET_HEADERS: [&str; 3] = ["x-amz-security-token", "cookie", "set-cookie"];
 
+/// Credentials recognisable by their shape, wherever they appear.
+static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    let re = |p: &str| Regex::new(p).expect("a valid built-in pattern");
+    vec![
+        // SigV4: the signature in an Authorization header or a presigned query.
+        (re(r"((?:X-Amz-)?Signature=)[0-9a-fA-F]{16,}"), "${1}<redacted>"),
+        (re(r"(X-Amz-Security-Token=)[^&\s\x22,]+"), "${1}<redacted>"),
+        // Access key ids (long-term AKIA…, temporary ASIA…).
+        (re(r"\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b"), "<redacted>"),
+        (re(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{6,}"), "${1}<redacted>"),
+    ]
+});
+
+/// Masks credentials recognisable by shape (signatures, access key ids, bearer values).
+pub(crate) fn mask_shapes(text: &str) -> String {
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for (re, with) in SHAPES.iter() {
+        if let std::borrow::Cow::Owned(s) = re.replace_all(&out, *with) {
+            out = std::borrow::Cow::Owned(s);
+        }
+    }
+    out.into_owned()
+}
+
+/// Secrets added since the automaton was last built; past this many it is rebuilt.
+const REBUILD_AFTER: usize = 32;
+
+/// The known secrets and one automaton over them, so scrubbing takes time independent
+/// of how many secrets a run learned. The newest few wait in `recent` (checked one by
+/// one) until the automaton is rebuilt, so adding is amortised too.
+#[derive(Default)]
+struct Known {
+    values: BTreeSet<String>,
+    automaton: Option<AhoCorasick>,
+    /// In the automaton.
+    built: usize,
+    recent: Vec<String>,
+}
+
+impl Known {
+    fn rebuild(&mut self) {
+        self.automaton = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(self.values.iter())
+            .ok();
+        self.built = self.values.len();
+        self.recent.clear();
+    }
+
+    fn replace(&self, text: &str) -> String {
+        // Newest (not yet in the automaton) first, longest first within them.
+        let mut out = text.to_string();
+        for s in &self.recent {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), MASK);
+            }
+        }
+        match &self.automaton {
+            Some(ac) if ac.is_match(&out) => ac.replace_all(&out, &vec![MASK; self.built]),
+            _ => out,
+        }
+    }
+}
+
 /// A set of secrets that grows during a run, shared by every case.
 #[derive(Clone)]
 pub(crate) struct Redactor {
-    secrets: Arc<RwLock<Vec<String>>>,
+    known: Arc<RwLock<Known>>,
     /// Member names that are sensitive wherever they appear (`secret`), so a target
     /// that leaks a secret into another operation's answer is masked too.
     names: Arc<Vec<String>>,
@@ -28,38 +98,9 @@ impl Redactor {
     /// A redactor that also masks members of these names anywhere in a body.
     pub(crate) fn with_names(names: Vec<String>) -> Redactor {
         Redactor {
-            secrets: Arc::default(),
+            known: Arc::default(),
             names: Arc::new(names),
         }
-    }
-
-    /// Masks (and remembers) every string member named like a sensitive member.
-    fn mask_names(&self, v: &mut Value) -> bool {
-        let mut changed = false;
-        match v {
-            Value::Object(o) => {
-                for (k, x) in o.iter_mut() {
-                    if self.names.iter().any(|n| n == k) {
-                        if let Some(s) = x.as_str() {
-                            if s != MASK {
-                                self.add(s);
-                                *x = Value::String(MASK.into());
-                                changed = true;
-                            }
-                        }
-                    } else {
-                        changed |= self.mask_names(x);
-                    }
-                }
-            }
-            Value::Array(a) => {
-                for x in a {
-                    changed |= self.mask_names(x);
-                }
-            }
-            _ => {}
-        }
-        changed
     }
 
     /// Remembers a secret value.
@@ -67,23 +108,57 @@ impl Redactor {
         if secret.len() < MIN_SECRET_LEN {
             return;
         }
-        let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
-        if !secrets.iter().any(|s| s == secret) {
-            secrets.push(secret.to_string());
-            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
+        if known.values.insert(secret.to_string()) {
+            known.recent.push(secret.to_string());
+            known.recent.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            if known.recent.len() >= REBUILD_AFTER {
+                known.rebuild();
+            }
         }
     }
 
-    /// Replaces every known secret in `text`.
+    /// Replaces every known secret and every credential-shaped value in `text`.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
-        let mut out = text.to_string();
-        for s in secrets.iter() {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), MASK);
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        mask_shapes(&known.replace(text))
+    }
+
+    /// Scrubs every string (and member name) in a JSON value, masking and remembering
+    /// sensitive members by name; a string that is itself JSON is scrubbed as data too.
+    pub(crate) fn scrub_value(&self, v: &mut Value) {
+        match v {
+            Value::String(s) => *s = self.scrub_string(s),
+            Value::Array(a) => a.iter_mut().for_each(|x| self.scrub_value(x)),
+            Value::Object(o) => {
+                let entries = std::mem::take(o);
+                for (k, mut x) in entries {
+                    if self.names.iter().any(|n| *n == k) {
+                        if let Some(s) = x.as_str() {
+                            if s != MASK {
+                                self.add(s);
+                            }
+                            x = Value::String(MASK.into());
+                        }
+                    }
+                    self.scrub_value(&mut x);
+                    o.insert(self.scrub(&k), x);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A string scrubbed as text, or as data when it holds a JSON document.
+    fn scrub_string(&self, s: &str) -> String {
+        let t = s.trim_start();
+        if t.starts_with('{') || t.starts_with('[') {
+            if let Ok(mut json) = serde_json::from_str::<Value>(s) {
+                self.scrub_value(&mut json);
+                return self.scrub(&json.to_string());
             }
         }
-        out
+        self.scrub(s)
     }
 
     /// Masks credential headers (keeping the auth scheme) and scrubs the rest.
@@ -105,15 +180,29 @@ impl Redactor {
             .collect()
     }
 
-    /// Masks (and remembers) every sensitive member, wherever it stands, and scrubs
-    /// the text.
+    /// A body as text fit to record: JSON is scrubbed as data and written back without
+    /// escapes it does not need; anything else is scrubbed as text.
     pub(crate) fn body(&self, body: &[u8]) -> String {
         if let Ok(mut json) = serde_json::from_slice::<Value>(body) {
-            if self.mask_names(&mut json) {
-                return self.scrub(&json.to_string());
-            }
+            self.scrub_value(&mut json);
+            return self.scrub(&json.to_string());
         }
         self.scrub(&String::from_utf8_lossy(body))
+    }
+
+    /// Whether a known secret is still in `text`, as is or JSON-escaped: the last
+    /// check before anything is written.
+    pub(crate) fn leaks(&self, text: &str) -> bool {
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        let forms = known.values.iter().flat_map(|s| {
+            let escaped = serde_json::to_string(s).unwrap_or_default();
+            [s.clone(), escaped.trim_matches('"').to_string()]
+        });
+        match AhoCorasick::new(forms) {
+            Ok(ac) => ac.is_match(text),
+            // Cannot tell: say it leaks, so nothing is written.
+            Err(_) => true,
+        }
     }
 }
 
@@ -141,5 +230,38 @@ mod tests {
         let b = r.body(br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#);
         assert!(!b.contains("leaked-secret-1"), "{b}");
         assert_eq!(r.scrub("echo leaked-secret-1"), "echo <redacted>");
+    }
+
+    #[test]
+    fn escaped_echoes_and_signatures_are_masked() {
+        let r = Redactor::with_names(vec![]);
+        r.add("Abc\"def/ghi");
+        r.add("AKIDSECRET0123");
+        // A target echoing a secret JSON-escaped, one character as \u0041.
+        let b = r.body(br#"{"message":"saw \u0041KIDSECRET0123 and Abc\"def\/ghi"}"#);
+        assert!(!b.contains("KIDSECRET0123") && !b.contains("def"), "{b}");
+        assert!(!r.leaks(&b));
+        assert!(r.leaks("x Abc\\\"def/ghi y"), "the escaped form is found");
+        // A JSON document inside a string (an exchange body in a report).
+        let mut v = serde_json::json!({"body": "{\"m\":\"\\u0041KIDSECRET0123\"}"});
+        r.scrub_value(&mut v);
+        assert!(!v.to_string().contains("KIDSECRET"), "{v}");
+        let sig = "AWS4-HMAC-SHA256 Credential=AKIAEMULATOR7EXAMPLE/20261129/us-east-1/workmail/aws4_request, SignedHeaders=host, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let s = r.scrub(&format!("echo: {sig}"));
+        assert!(!s.contains("0123456789abcdef") && !s.contains("AKIAEMULATOR"), "{s}");
+        assert_eq!(r.scrub("Bearer abcdefgh"), "Bearer <redacted>");
+    }
+
+    #[test]
+    fn many_secrets_one_pass() {
+        let r = Redactor::with_names(vec![]);
+        for i in 0..2000 {
+            r.add(&format!("secret-value-{i:05}"));
+        }
+        r.add("secret-value-00001-longer");
+        assert_eq!(
+            r.scrub("a secret-value-01999 b secret-value-00001-longer c"),
+            "a <redacted> b <redacted> c"
+        );
     }
 }

@@ -1,15 +1,24 @@
-//! Sending requests: one shared reqwest client with a per-request timeout.
+//! Sending requests: one shared reqwest client. Every exchange is bounded: redirects
+//! are never followed (a 3xx is the answer being judged), at most `max_body` bytes of a
+//! response body are read (the rest is discarded unread), and one time budget covers
+//! connecting, the headers and the whole body.
 
 use std::time::{Duration, Instant};
 
 use crate::request::HttpRequest;
+
+/// The default cap on a response body read per exchange.
+pub const DEFAULT_MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// A response as received.
 #[derive(Debug, Clone)]
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
+    /// The body, or its first `max_body` bytes when `truncated`.
     pub(crate) body: Vec<u8>,
+    /// The target sent more than `max_body` bytes; the rest was discarded.
+    pub(crate) truncated: Option<usize>,
     pub(crate) elapsed: Duration,
 }
 
@@ -23,26 +32,67 @@ impl HttpResponse {
     }
 }
 
+/// Why a request got no complete answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SendError {
+    /// The request may have reached the target (it was written, or we cannot tell).
+    pub(crate) maybe_delivered: bool,
+    pub(crate) message: String,
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The HTTP client of a run.
 #[derive(Clone)]
 pub(crate) struct Transport {
     client: reqwest::Client,
+    timeout: Duration,
+    max_body: usize,
 }
 
 impl Transport {
-    pub(crate) fn new(timeout: Duration) -> Result<Transport, String> {
+    pub(crate) fn new(timeout: Duration, max_body: usize) -> Result<Transport, String> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("failed to build the HTTP client: {e}"))?;
-        Ok(Transport { client })
+        Ok(Transport {
+            client,
+            timeout,
+            max_body,
+        })
     }
 
     /// Sends `request`; an `Err` is a harness problem (connection refused, timeout).
-    pub(crate) async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, String> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|e| format!("failed to use method {}: {e}", request.method))?;
+    pub(crate) async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, SendError> {
+        let start = Instant::now();
+        match tokio::time::timeout(self.timeout, self.exchange(request, start)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError {
+                maybe_delivered: true,
+                message: format!(
+                    "request timed out: no complete answer within {}",
+                    humantime::format_duration(self.timeout)
+                ),
+            }),
+        }
+    }
+
+    async fn exchange(
+        &self,
+        request: &HttpRequest,
+        start: Instant,
+    ) -> Result<HttpResponse, SendError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| SendError {
+            maybe_delivered: false,
+            message: format!("failed to use method {}: {e}", request.method),
+        })?;
         let mut builder = self.client.request(method, &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
@@ -50,8 +100,7 @@ impl Transport {
         if !request.body.is_empty() {
             builder = builder.body(request.body.clone());
         }
-        let start = Instant::now();
-        let response = builder.send().await.map_err(describe)?;
+        let mut response = builder.send().await.map_err(describe)?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -63,17 +112,29 @@ impl Transport {
                 )
             })
             .collect();
-        let body = response.bytes().await.map_err(describe)?.to_vec();
+        let mut body = Vec::new();
+        let mut truncated = None;
+        while let Some(chunk) = response.chunk().await.map_err(describe)? {
+            let room = self.max_body - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = Some(self.max_body);
+                // Dropping the response closes the connection: the rest is never read.
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(HttpResponse {
             status,
             headers,
             body,
+            truncated,
             elapsed: start.elapsed(),
         })
     }
 }
 
-fn describe(e: reqwest::Error) -> String {
+fn describe(e: reqwest::Error) -> SendError {
     let what = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -87,5 +148,9 @@ fn describe(e: reqwest::Error) -> String {
         msg.push_str(&format!(": {s}"));
         source = s.source();
     }
-    msg
+    SendError {
+        // A refused connection never carried the request; anything later may have.
+        maybe_delivered: !e.is_connect(),
+        message: msg,
+    }
 }

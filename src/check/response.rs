@@ -15,8 +15,6 @@ pub(crate) struct Verdict {
     pub(crate) violations: Vec<Violation>,
     /// The parsed body (`{}` for an empty body, `null` if it is not JSON).
     pub(crate) body: Value,
-    /// Whether the target answered 2xx.
-    pub(crate) succeeded: bool,
     /// The outcome was wrong (success for error or the reverse): later steps cannot run.
     pub(crate) fatal: bool,
 }
@@ -38,6 +36,18 @@ pub(crate) fn check_response(
     response: &HttpResponse,
 ) -> Verdict {
     let mut violations = Vec::new();
+    if let Some(cap) = response.truncated {
+        // Nothing in a body cut short can be judged; the rest was never read.
+        violations.push(Violation::new(
+            CheckKind::Body,
+            format!("the response body is larger than {cap} bytes (--max-body); the rest was discarded unread"),
+        ));
+        return Verdict {
+            violations,
+            body: Value::Null,
+            fatal: true,
+        };
+    }
     let empty = response.body.iter().all(u8::is_ascii_whitespace);
     let body = if empty {
         Value::Object(Default::default())
@@ -183,7 +193,6 @@ pub(crate) fn check_response(
     Verdict {
         violations,
         body,
-        succeeded,
         fatal,
     }
 }

@@ -150,6 +150,10 @@ pub struct RunArgs {
     /// Per-request timeout, e.g. `30s`.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub timeout: String,
+    /// Most bytes of a response body read per exchange (e.g. `4MiB`, `512KiB`); a larger
+    /// body fails its check and the rest is discarded unread.
+    #[arg(long, default_value = "4MiB", value_name = "SIZE")]
+    pub max_body: String,
     /// Folder for reports/<run-id>/ (report.json, junit.xml, report.md, report.html).
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub reports: PathBuf,

@@ -2,10 +2,9 @@
 //! library. `main.rs` only renders what comes back.
 
 pub mod args;
+mod signals;
 
 use std::sync::Arc;
-
-use tokio_util::sync::CancellationToken;
 
 use crate::config::{remote_target, suite_dirs, RunConfig, TargetChoice};
 use crate::emulator::{Emulator, EmulatorConfig};
@@ -76,13 +75,8 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let mut options = RunOptions::new();
     options.jobs = config.jobs;
     options.timeout = config.timeout;
-    let cancel: CancellationToken = options.cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("interrupt: stopping cases and running their cleanups…");
-            cancel.cancel();
-        }
-    });
+    options.max_body = config.max_body;
+    signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
     let collector = ReportCollector::new();
     let mut reporters = Reporters(vec![
@@ -102,7 +96,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
         &mut reporters,
     )
     .await?;
-    let mut report = outcome.scrubber.report(&collector.report());
+    let mut report = outcome.scrubber.report(&collector.report())?;
     if let Some((k, n)) = config.shard {
         report.shards = vec![format!("{k}/{n}")];
     }

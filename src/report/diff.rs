@@ -69,7 +69,10 @@ impl Normaliser {
     }
 
     fn text(&self, s: &str) -> String {
-        self.patterns.iter().fold(s.to_string(), |acc, (re, with)| {
+        // Reports are scrubbed when written; credentials by shape are masked again here
+        // in case a report came from elsewhere.
+        let s = crate::redact::mask_shapes(s);
+        self.patterns.iter().fold(s, |acc, (re, with)| {
             re.replace_all(&acc, *with).into_owned()
         })
     }

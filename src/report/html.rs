@@ -121,6 +121,7 @@ pub fn render(report: &JsonReport) -> String {
             esc(endpoint)
         );
     }
+    let _ = write!(out, "<pre>{}</pre>", esc(&report.ledger.line()));
     if let Some(c) = &report.baseline {
         let _ = write!(
             out,

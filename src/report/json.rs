@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::baseline::Comparison;
 use crate::error::HarnessError;
-use crate::outcome::{CaseResult, Summary};
+use crate::outcome::{CaseResult, LedgerSummary, Summary};
 use crate::runner::{Reporter, RunEvent};
 
 /// The version of the report format; bumped on incompatible changes.
@@ -35,6 +35,9 @@ pub struct JsonReport {
     pub interrupted: bool,
     /// Wall time (merged reports: the longest shard).
     pub duration_ms: u64,
+    /// What the run created on the target and did not delete.
+    #[serde(default)]
+    pub ledger: LedgerSummary,
     /// Every case, sorted by full name.
     pub cases: Vec<CaseResult>,
     /// The comparison with a baseline, when the run had one.
@@ -53,6 +56,7 @@ impl JsonReport {
             summary: Summary::default(),
             interrupted: false,
             duration_ms: 0,
+            ledger: LedgerSummary::default(),
             cases: vec![],
             baseline: None,
         }
@@ -142,7 +146,9 @@ impl Reporter for ReportCollector {
                 summary,
                 interrupted,
                 duration,
+                ledger,
             } => {
+                report.ledger = (*ledger).clone();
                 report.summary = *summary;
                 report.interrupted = *interrupted;
                 report.duration_ms = duration.as_millis() as u64;

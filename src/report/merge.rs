@@ -29,6 +29,7 @@ pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
             }
         }
         merged.shards.extend(report.shards);
+        merged.ledger.absorb(&report.ledger);
         merged.interrupted |= report.interrupted;
         merged.duration_ms = merged.duration_ms.max(report.duration_ms);
         if !run_ids.contains(&report.run_id) {

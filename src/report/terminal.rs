@@ -84,10 +84,12 @@ impl Reporter for TerminalReporter {
                 summary,
                 interrupted,
                 duration,
+                ledger,
             } => {
                 if *interrupted {
                     self.write("interrupted: cleanups ran; reports hold what finished")?;
                 }
+                self.write(&ledger.line())?;
                 if summary.errors > 0 {
                     self.write(&format!(
                         "{} errors (harness problems, not verdicts on the target)",

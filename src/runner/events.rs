@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::error::HarnessError;
-use crate::outcome::{CaseResult, Summary};
+use crate::outcome::{CaseResult, LedgerSummary, Summary};
 
 /// Something that happened during a run.
 #[derive(Debug)]
@@ -30,6 +30,8 @@ pub enum RunEvent<'a> {
         interrupted: bool,
         /// Wall time.
         duration: Duration,
+        /// What the run created and did not delete.
+        ledger: &'a LedgerSummary,
     },
 }
 

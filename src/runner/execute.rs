@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
+use super::ledger::{Fate, Ledger, Ticket};
 use super::Target;
 use crate::case::{Case, Expect, Identity, Step};
 use crate::check::{self, check_response, JsonPath, Violation};
@@ -18,7 +19,7 @@ use crate::redact::Redactor;
 use crate::request::{self, authenticate, Credentials, HttpRequest};
 use crate::spec::{AuthScheme, Contract, OperationSpec, Service, FAULT_HEADER};
 use crate::template::Scope;
-use crate::transport::{HttpResponse, Transport};
+use crate::transport::{HttpResponse, SendError, Transport};
 
 /// Most pages a paginated step follows before calling the paginator broken.
 const MAX_PAGES: usize = 200;
@@ -30,27 +31,45 @@ pub(super) struct Ctx {
     pub(super) transport: Transport,
     pub(super) redactor: Redactor,
     pub(super) run_id: String,
+    /// First signal: no new step starts; creates in flight still get their answer.
     pub(super) cancel: CancellationToken,
+    /// Second signal: stop waiting for anything, cleanups included.
+    pub(super) abandon: CancellationToken,
+    pub(super) ledger: Arc<Ledger>,
 }
 
 /// A call that undoes something a case created.
 #[derive(Debug, Clone, PartialEq)]
-struct Cleanup {
-    operation: String,
-    identity: Identity,
-    input: Value,
+pub(super) struct Cleanup {
+    pub(super) operation: String,
+    pub(super) identity: Identity,
+    pub(super) input: Value,
+    /// The ledger entry of the create it undoes.
+    pub(super) ticket: Option<Ticket>,
+}
+
+/// Which calls a first interrupt may cut short.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Phase {
+    /// A case step: dropped on interrupt, unless it creates something.
+    Step,
+    /// Cleanup and recovery: only a second signal stops them.
+    Cleanup,
 }
 
 /// The state of one case execution.
-struct Execution<'a> {
-    ctx: &'a Ctx,
-    service: &'a Service,
+pub(super) struct Execution<'a> {
+    pub(super) ctx: &'a Ctx,
+    pub(super) service: &'a Service,
+    pub(super) case_id: &'a str,
     scope: Scope,
     failures: Vec<Failure>,
     exchanges: Vec<Exchange>,
-    cleanups: Vec<Cleanup>,
-    warnings: Vec<String>,
+    pub(super) cleanups: Vec<Cleanup>,
+    pub(super) warnings: Vec<String>,
     error: Option<String>,
+    /// A step was cut short by an interrupt.
+    interrupted: bool,
 }
 
 /// Why a case cannot run on this target, if it cannot.
@@ -158,6 +177,7 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
     let mut exec = Execution {
         ctx,
         service,
+        case_id: &case.id,
         scope: Scope {
             run_id: ctx.run_id.clone(),
             case_uid: format!("{}-{:08x}", ctx.run_id, rand::random::<u32>()),
@@ -169,12 +189,18 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
         cleanups: vec![],
         warnings: vec![],
         error: None,
+        interrupted: false,
     };
-    let interrupted = tokio::select! {
-        _ = exec.run_steps(&case.steps) => false,
-        _ = ctx.cancel.cancelled() => true,
-    };
+    // A panic in the harness is this case's error; its cleanups still run.
+    let steps = std::panic::AssertUnwindSafe(exec.run_steps(&case.steps));
+    if let Err(panic) = futures::FutureExt::catch_unwind(steps).await {
+        exec.error = Some(format!(
+            "the harness panicked while running this case: {}",
+            panic_message(&*panic)
+        ));
+    }
     exec.run_cleanups().await;
+    let interrupted = exec.interrupted || ctx.cancel.is_cancelled();
     result.duration_ms = start.elapsed().as_millis() as u64;
     result.status = if let Some(error) = exec.error.take() {
         result.error = Some(ctx.redactor.scrub(&error));
@@ -203,9 +229,22 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
     result
 }
 
+/// The text of a panic payload.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
 impl Execution<'_> {
     async fn run_steps(&mut self, steps: &[Step]) {
         for (i, step) in steps.iter().enumerate() {
+            if self.ctx.cancel.is_cancelled() {
+                self.interrupted = true;
+                break;
+            }
             if !self.run_step(i + 1, step).await {
                 break;
             }
@@ -233,6 +272,7 @@ impl Execution<'_> {
     async fn run_step(&mut self, n: usize, step: &Step) -> bool {
         match self.try_step(n, step).await {
             Ok(go_on) => go_on,
+            Err(_) if self.interrupted => false,
             Err(error) => {
                 self.error = Some(format!("step {n} ({}): {error}", step.operation));
                 false
@@ -247,11 +287,8 @@ impl Execution<'_> {
         let (body, go_on) = if step.paginate {
             self.paginate(n, step, &op, input).await?
         } else {
-            let response = self.call(n, step, &op, &input).await?;
+            let response = self.call(n, step, &op, &input, Phase::Step).await?;
             let verdict = check_response(self.service, &op, &step.expect, &response);
-            if verdict.succeeded {
-                self.register_undo(&op, step.identity, &verdict.body);
-            }
             for v in verdict.violations {
                 self.fail(n, &step.operation, v);
             }
@@ -292,6 +329,7 @@ impl Execution<'_> {
                     operation: cleanup.operation.clone(),
                     identity: cleanup.identity,
                     input,
+                    ticket: None,
                 }),
                 Err(e) => self
                     .warnings
@@ -316,7 +354,11 @@ impl Execution<'_> {
         let mut items = Vec::new();
         let mut seen = Vec::new();
         for _ in 0..MAX_PAGES {
-            let response = self.call(n, step, op, &input).await?;
+            if self.ctx.cancel.is_cancelled() {
+                self.interrupted = true;
+                return Err("interrupted".into());
+            }
+            let response = self.call(n, step, op, &input, Phase::Step).await?;
             let verdict = check_response(self.service, op, &Expect::Success, &response);
             let fatal = verdict.fatal;
             for v in verdict.violations {
@@ -366,28 +408,7 @@ impl Execution<'_> {
         Ok((Value::Object(Map::new()), false))
     }
 
-    fn register_undo(&mut self, op: &OperationSpec, identity: Identity, body: &Value) {
-        let Some(creates) = &op.creates else { return };
-        let mut input = Map::new();
-        for (member, pointer) in &creates.input {
-            match body.pointer(pointer) {
-                Some(v) => {
-                    input.insert(member.clone(), v.clone());
-                }
-                None => {
-                    self.warnings.push(format!("created something but the response has no {pointer}; cannot undo it with {}", creates.undo));
-                    return;
-                }
-            }
-        }
-        self.push_cleanup(Cleanup {
-            operation: creates.undo.clone(),
-            identity,
-            input: Value::Object(input),
-        });
-    }
-
-    fn push_cleanup(&mut self, cleanup: Cleanup) {
+    pub(super) fn push_cleanup(&mut self, cleanup: Cleanup) {
         if !self.cleanups.contains(&cleanup) {
             self.cleanups.push(cleanup);
         }
@@ -398,34 +419,42 @@ impl Execution<'_> {
     async fn run_cleanups(&mut self) {
         while let Some(cleanup) = self.cleanups.pop() {
             let step = Step::call(&cleanup.operation, cleanup.identity);
-            let op = match self.operation(&cleanup.operation) {
-                Ok(op) => op.clone(),
-                Err(e) => {
-                    self.warnings.push(e);
-                    continue;
+            let left = |why: String| Fate::Left(why);
+            let fate = match self.operation(&cleanup.operation) {
+                Err(e) => left(e),
+                Ok(op) => {
+                    let op = op.clone();
+                    match self.call(0, &step, &op, &cleanup.input, Phase::Cleanup).await {
+                        Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Fate::Deleted,
+                        Ok(r) => left(format!(
+                            "cleanup {} {} answered HTTP {}",
+                            cleanup.operation, cleanup.input, r.status
+                        )),
+                        Err(e) => left(format!(
+                            "cleanup {} {} failed ({e})",
+                            cleanup.operation, cleanup.input
+                        )),
+                    }
                 }
             };
-            match self.call(0, &step, &op, &cleanup.input).await {
-                Ok(r) if (200..300).contains(&r.status) || r.status == 404 => {}
-                Ok(r) => self.warnings.push(format!(
-                    "cleanup {} {} answered HTTP {}; it may be left on the target",
-                    cleanup.operation, cleanup.input, r.status
-                )),
-                Err(e) => self.warnings.push(format!(
-                    "cleanup {} {} failed ({e}); it may be left on the target",
-                    cleanup.operation, cleanup.input
-                )),
+            if let Fate::Left(why) = &fate {
+                self.warnings
+                    .push(format!("{why}; it may be left on the target"));
+            }
+            if let Some(ticket) = cleanup.ticket {
+                self.ctx.ledger.settle(ticket, fate);
             }
         }
     }
 
     /// Builds, authenticates, sends and records one call.
-    async fn call(
+    pub(super) async fn call(
         &mut self,
         n: usize,
         step: &Step,
         op: &OperationSpec,
         input: &Value,
+        phase: Phase,
     ) -> Result<HttpResponse, String> {
         let endpoint = self
             .ctx
@@ -435,9 +464,36 @@ impl Execution<'_> {
             .to_string();
         let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
         self.apply_raw(step, &mut req)?;
-        let response = self.ctx.transport.send(&req).await;
+        // Entered before it is sent, so a lost answer cannot lose what it made.
+        let ticket = op.creates.as_ref().map(|_| {
+            let what = self.describe_created(op, input);
+            self.ctx
+                .ledger
+                .open(self.case_id, &step.operation, step.identity, what)
+        });
+        // A create in flight keeps going on the first interrupt: its answer says what
+        // to delete. Other steps stop at once; cleanups stop only on a second signal.
+        let stop = if ticket.is_some() || phase == Phase::Cleanup {
+            &self.ctx.abandon
+        } else {
+            &self.ctx.cancel
+        };
+        let response = tokio::select! {
+            r = self.ctx.transport.send(&req) => r,
+            _ = stop.cancelled() => Err(SendError {
+                maybe_delivered: true,
+                message: "stopped by a signal while waiting for the answer".into(),
+            }),
+        };
         self.record(n, &step.operation, &req, response.as_ref().ok());
-        response
+        if let Some(ticket) = ticket {
+            self.settle_create(ticket, op, step.identity, input, &response)
+                .await;
+        }
+        if response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
+            self.interrupted = true;
+        }
+        response.map_err(|e| e.message)
     }
 
     fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), String> {

@@ -2,6 +2,8 @@
 
 mod events;
 mod execute;
+mod ledger;
+mod undo;
 mod select;
 
 use std::sync::Arc;
@@ -47,12 +49,18 @@ impl Target {
 pub struct RunOptions {
     /// Cases in flight at once.
     pub jobs: usize,
-    /// Per-request timeout.
+    /// Per-request time budget: connecting, the headers and the whole body.
     pub timeout: Duration,
+    /// Most bytes of a response body read per exchange.
+    pub max_body: usize,
     /// The run id (used in names via `${run_id}` and as report folder).
     pub run_id: String,
-    /// Cancelled on Ctrl-C: cases stop, cleanups still run.
+    /// Cancelled on the first signal: no new step starts, creates in flight get their
+    /// answer, cleanups run.
     pub cancel: CancellationToken,
+    /// Cancelled on the second signal: stop waiting for anything, cleanups included;
+    /// what may be left is reported.
+    pub abandon: CancellationToken,
 }
 
 impl RunOptions {
@@ -63,8 +71,10 @@ impl RunOptions {
                 .map(|n| n.get())
                 .unwrap_or(2),
             timeout: Duration::from_secs(30),
+            max_body: crate::transport::DEFAULT_MAX_BODY,
             run_id: new_run_id(),
             cancel: CancellationToken::new(),
+            abandon: CancellationToken::new(),
         }
     }
 }
@@ -88,8 +98,10 @@ pub fn new_run_id() -> String {
 pub struct RunOutcome {
     /// Counts.
     pub summary: Summary,
-    /// Whether Ctrl-C stopped it.
+    /// Whether a signal stopped it.
     pub interrupted: bool,
+    /// What the run created and did not delete.
+    pub ledger: crate::outcome::LedgerSummary,
     /// Every secret the run learned, for a last pass over what gets written.
     pub scrubber: Scrubber,
 }
@@ -105,13 +117,24 @@ impl Scrubber {
         self.0.scrub(text)
     }
 
-    /// A report with every known secret masked.
-    pub fn report(&self, report: &crate::report::JsonReport) -> crate::report::JsonReport {
-        serde_json::to_string(report)
-            .ok()
-            .map(|text| self.scrub(&text))
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_else(|| report.clone())
+    /// A report with every known secret masked, scrubbed as data (every string, and
+    /// every JSON document inside a string). Fails closed: if the report cannot be
+    /// scrubbed, or a known secret (as is or escaped) survives, it is an error and
+    /// nothing may be written.
+    pub fn report(
+        &self,
+        report: &crate::report::JsonReport,
+    ) -> Result<crate::report::JsonReport, HarnessError> {
+        let refuse = |why: String| {
+            HarnessError::Redaction(format!("failed to redact the report ({why}); nothing was written"))
+        };
+        let mut value = serde_json::to_value(report).map_err(|e| refuse(e.to_string()))?;
+        self.0.scrub_value(&mut value);
+        let text = value.to_string();
+        if self.0.leaks(&text) {
+            return Err(refuse("a known secret survived scrubbing".into()));
+        }
+        serde_json::from_value(value).map_err(|e| refuse(e.to_string()))
     }
 }
 
@@ -135,7 +158,7 @@ pub async fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
-    let transport = Transport::new(options.timeout).map_err(HarnessError::Config)?;
+    let transport = Transport::new(options.timeout, options.max_body).map_err(HarnessError::Config)?;
     let sensitive_names: Vec<String> = contract
         .services
         .iter()
@@ -165,6 +188,8 @@ pub async fn run(
         redactor,
         run_id: options.run_id.clone(),
         cancel: options.cancel.clone(),
+        abandon: options.abandon.clone(),
+        ledger: Arc::new(ledger::Ledger::default()),
     });
     let slots = Arc::new(Semaphore::new(options.jobs.max(1)));
     let exclusive = Arc::new(RwLock::new(()));
@@ -195,14 +220,17 @@ pub async fn run(
         reporter.on_event(&RunEvent::CaseFinished { result: &result })?;
     }
     let interrupted = options.cancel.is_cancelled();
+    let ledger = ctx.ledger.summary();
     reporter.on_event(&RunEvent::RunFinished {
         summary,
         interrupted,
         duration: start.elapsed(),
+        ledger: &ledger,
     })?;
     Ok(RunOutcome {
         summary,
         interrupted,
+        ledger,
         scrubber,
     })
 }

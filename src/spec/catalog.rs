@@ -111,6 +111,26 @@ pub struct Creates {
     pub undo: String,
     /// Input members of the undo call, each taken from the created output by JSON pointer.
     pub input: BTreeMap<String, String>,
+    /// How to find what a create made when its answer was lost (interrupt, timeout,
+    /// reset connection, unreadable body); without it such a create is reported as
+    /// possibly left on the target.
+    #[serde(default)]
+    pub find: Option<FindCreated>,
+}
+
+/// Finding a created thing by listing.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindCreated {
+    /// The (paginated) list operation that shows it.
+    pub list: String,
+    /// The create's input member that identifies it; a listed item matches when its
+    /// member of the same name is equal. Only values unique to the run (holding the run
+    /// id) are looked for, so nothing the run did not make is ever deleted.
+    #[serde(rename = "match")]
+    pub match_member: String,
+    /// Input members of the undo call, each taken from the listed item by JSON pointer.
+    pub input: BTreeMap<String, String>,
 }
 
 /// Paginator keys of a list operation.

@@ -152,7 +152,43 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
                     creates.undo
                 ));
             }
+            if let Some(find) = &creates.find {
+                let listed = spec.operations.get(&find.list);
+                if listed.and_then(|l| l.paginator.as_ref()).is_none() {
+                    return Err(format!(
+                        "operations.{name}.creates.find.list: `{}` is not a paginated operation",
+                        find.list
+                    ));
+                }
+            }
         }
+        check_path_template(name, &op.http.path)?;
+    }
+    Ok(())
+}
+
+/// A path template's braces must pair up, each label naming something.
+fn check_path_template(name: &str, path: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("operations.{name}.http.path `{path}`: {why}"));
+    if !path.starts_with('/') {
+        return bad("must start with /");
+    }
+    let mut open = false;
+    let mut label = 0;
+    for c in path.chars() {
+        match (c, open) {
+            ('{', false) => (open, label) = (true, 0),
+            ('}', true) if label == 0 => return bad("has an empty label `{}`"),
+            ('}', true) => open = false,
+            ('{', true) => return bad("has a `{` inside a label"),
+            ('}', false) => return bad("has a `}` without its `{`"),
+            ('/', true) => return bad("has a label without its closing `}`"),
+            (_, true) => label += 1,
+            _ => {}
+        }
+    }
+    if open {
+        return bad("has a label without its closing `}`");
     }
     Ok(())
 }

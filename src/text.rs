@@ -10,6 +10,19 @@ pub(crate) fn clip(text: String, max: usize) -> String {
     clipped
 }
 
+/// `text` cut to at most `max` bytes (on a character boundary), with a marker saying
+/// how long it was.
+pub(crate) fn clip_bytes(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [truncated: {} bytes in all]", &text[..end], text.len())
+}
+
 /// The first `limit` items, each through `show`, then `+N more`, joined by `, `.
 pub(crate) fn head(items: &[String], limit: usize, show: impl Fn(&str) -> String) -> String {
     let mut shown: Vec<String> = items.iter().take(limit).map(|i| show(i)).collect();
@@ -27,6 +40,8 @@ mod tests {
     fn clips_and_heads() {
         assert_eq!(clip("abcdef".into(), 4), "abc…");
         assert_eq!(clip("abc".into(), 4), "abc");
+        assert_eq!(clip_bytes("aé".repeat(3), 5), "aéa… [truncated: 9 bytes in all]");
+        assert_eq!(clip_bytes("abc".into(), 4), "abc");
         let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         assert_eq!(head(&items, 2, |s| format!("`{s}`")), "`a`, `b`, +1 more");
         assert_eq!(head(&items, 3, str::to_string), "a, b, c");

@@ -21,6 +21,12 @@ use crate::spec::{AuthScheme, Contract, OperationSpec, Service, FAULT_HEADER};
 use crate::template::Scope;
 use crate::transport::{HttpResponse, SendError, Transport};
 
+/// Most bytes of a body kept in a report (the checks saw all that was read).
+const RECORDED_BODY: usize = 64 * 1024;
+
+/// Most bytes of a failure's message, expected or actual value kept in a report.
+const RECORDED_TEXT: usize = 16 * 1024;
+
 /// Most pages a paginated step follows before calling the paginator broken.
 const MAX_PAGES: usize = 200;
 
@@ -218,9 +224,10 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
         .failures
         .into_iter()
         .map(|mut f| {
-            f.message = redactor.scrub(&f.message);
-            f.expected = f.expected.map(|e| redactor.scrub(&e));
-            f.actual = f.actual.map(|a| redactor.scrub(&a));
+            let scrub = |t: &str| crate::text::clip_bytes(redactor.scrub(t), RECORDED_TEXT);
+            f.message = scrub(&f.message);
+            f.expected = f.expected.map(|e| scrub(&e));
+            f.actual = f.actual.map(|a| scrub(&a));
             f
         })
         .collect();
@@ -532,10 +539,17 @@ impl Execution<'_> {
         resp: Option<&HttpResponse>,
     ) {
         let redactor = &self.ctx.redactor;
+        let clip = |text: String| crate::text::clip_bytes(text, RECORDED_BODY);
         let response = resp.map(|r| RecordedResponse {
             status: r.status,
             headers: redactor.headers(&r.headers),
-            body: redactor.body(&r.body),
+            body: match r.truncated {
+                Some(cap) => format!(
+                    "{} [the target sent more than {cap} bytes; the rest was discarded unread]",
+                    clip(redactor.body(&r.body))
+                ),
+                None => clip(redactor.body(&r.body)),
+            },
         });
         self.exchanges.push(Exchange {
             step: n,
@@ -544,7 +558,7 @@ impl Execution<'_> {
                 method: req.method.clone(),
                 url: redactor.scrub(&req.url),
                 headers: redactor.headers(&req.headers),
-                body: redactor.body(&req.body),
+                body: clip(redactor.body(&req.body)),
             },
             response,
             elapsed_ms: resp.map(|r| r.elapsed.as_millis() as u64).unwrap_or(0),

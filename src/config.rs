@@ -185,11 +185,13 @@ pub fn parse_size(text: &str) -> Result<usize, HarnessError> {
         "mib" | "m" => 1024 * 1024,
         "gb" => 1_000_000_000,
         "gib" | "g" => 1024 * 1024 * 1024,
-        other => return Err(bad(&format!("unknown unit `{other}` (B, KiB, MiB, GiB, KB, MB, GB)"))),
+        other => {
+            return Err(bad(&format!(
+                "unknown unit `{other}` (B, KiB, MiB, GiB, KB, MB, GB)"
+            )))
+        }
     };
-    let size = number
-        .checked_mul(factor)
-        .ok_or_else(|| bad("too large"))?;
+    let size = number.checked_mul(factor).ok_or_else(|| bad("too large"))?;
     if size == 0 {
         return Err(bad("must be more than 0"));
     }

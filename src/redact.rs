@@ -26,11 +26,17 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     let re = |p: &str| Regex::new(p).expect("a valid built-in pattern");
     vec![
         // SigV4: the signature in an Authorization header or a presigned query.
-        (re(r"((?:X-Amz-)?Signature=)[0-9a-fA-F]{16,}"), "${1}<redacted>"),
+        (
+            re(r"((?:X-Amz-)?Signature=)[0-9a-fA-F]{16,}"),
+            "${1}<redacted>",
+        ),
         (re(r"(X-Amz-Security-Token=)[^&\s\x22,]+"), "${1}<redacted>"),
         // Access key ids (long-term AKIA…, temporary ASIA…).
         (re(r"\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b"), "<redacted>"),
-        (re(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{6,}"), "${1}<redacted>"),
+        (
+            re(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{6,}"),
+            "${1}<redacted>",
+        ),
     ]
 });
 
@@ -133,7 +139,7 @@ impl Redactor {
             Value::Object(o) => {
                 let entries = std::mem::take(o);
                 for (k, mut x) in entries {
-                    if self.names.iter().any(|n| *n == k) {
+                    if self.names.contains(&k) {
                         if let Some(s) = x.as_str() {
                             if s != MASK {
                                 self.add(s);
@@ -248,7 +254,10 @@ mod tests {
         assert!(!v.to_string().contains("KIDSECRET"), "{v}");
         let sig = "AWS4-HMAC-SHA256 Credential=AKIAEMULATOR7EXAMPLE/20261129/us-east-1/workmail/aws4_request, SignedHeaders=host, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
         let s = r.scrub(&format!("echo: {sig}"));
-        assert!(!s.contains("0123456789abcdef") && !s.contains("AKIAEMULATOR"), "{s}");
+        assert!(
+            !s.contains("0123456789abcdef") && !s.contains("AKIAEMULATOR"),
+            "{s}"
+        );
         assert_eq!(r.scrub("Bearer abcdefgh"), "Bearer <redacted>");
     }
 

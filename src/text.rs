@@ -40,7 +40,10 @@ mod tests {
     fn clips_and_heads() {
         assert_eq!(clip("abcdef".into(), 4), "abc…");
         assert_eq!(clip("abc".into(), 4), "abc");
-        assert_eq!(clip_bytes("aé".repeat(3), 5), "aéa… [truncated: 9 bytes in all]");
+        assert_eq!(
+            clip_bytes("aé".repeat(3), 5),
+            "aéa… [truncated: 9 bytes in all]"
+        );
         assert_eq!(clip_bytes("abc".into(), 4), "abc");
         let items: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         assert_eq!(head(&items, 2, |s| format!("`{s}`")), "`a`, `b`, +1 more");

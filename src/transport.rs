@@ -89,10 +89,11 @@ impl Transport {
         request: &HttpRequest,
         start: Instant,
     ) -> Result<HttpResponse, SendError> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| SendError {
-            maybe_delivered: false,
-            message: format!("failed to use method {}: {e}", request.method),
-        })?;
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| SendError {
+                maybe_delivered: false,
+                message: format!("failed to use method {}: {e}", request.method),
+            })?;
         let mut builder = self.client.request(method, &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);

@@ -13,7 +13,9 @@ pub(crate) fn watch(cancel: CancellationToken, abandon: CancellationToken) {
         let mut signals = match Signals::new() {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("warning: failed to watch for signals ({e}); an interrupt will not clean up");
+                eprintln!(
+                    "warning: failed to watch for signals ({e}); an interrupt will not clean up"
+                );
                 return;
             }
         };

@@ -8,6 +8,7 @@
 mod codecatalyst;
 mod pages;
 mod router;
+mod server;
 mod wire;
 mod workmail;
 
@@ -15,10 +16,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer};
 
 pub use router::Middleware;
+pub use server::MAX_REQUEST_BODY;
 pub use wire::Reply;
 
 use crate::case::{Capability, Identity};
@@ -41,6 +41,11 @@ const DEFAULT_TOKEN: &str = "emulator-bearer-default-7f3a9c";
 const SECOND_TOKEN: &str = "emulator-bearer-second-51be02";
 const LIMITED_TOKEN: &str = "emulator-bearer-limited-c0ffee";
 
+/// A listener on a free local port.
+fn local_listener() -> std::net::TcpListener {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("a free local port")
+}
+
 impl Default for EmulatorConfig {
     fn default() -> Self {
         EmulatorConfig {
@@ -58,15 +63,16 @@ pub(crate) struct State {
     pub(crate) workmail: workmail::Directory,
 }
 
-/// A running emulator.
+/// A running emulator; it stops when dropped.
 pub struct Emulator {
-    server: MockServer,
+    uri: String,
+    _stop: tokio_util::sync::DropGuard,
 }
 
 impl Emulator {
     /// Starts an emulator on a random local port.
     pub async fn start(contract: Arc<Contract>, config: EmulatorConfig) -> Emulator {
-        Self::serve(contract, config, MockServer::builder(), None).await
+        Self::serve(contract, config, local_listener(), None)
     }
 
     /// Starts an emulator behind `middleware`, which sees every request and reply.
@@ -75,7 +81,7 @@ impl Emulator {
         config: EmulatorConfig,
         middleware: Arc<dyn Middleware>,
     ) -> Emulator {
-        Self::serve(contract, config, MockServer::builder(), Some(middleware)).await
+        Self::serve(contract, config, local_listener(), Some(middleware))
     }
 
     /// Starts an emulator on `listener` (for `pat-conformance serve`).
@@ -86,41 +92,44 @@ impl Emulator {
         listener: std::net::TcpListener,
         middleware: Option<Arc<dyn Middleware>>,
     ) -> Emulator {
-        Self::serve(
-            contract,
-            config,
-            MockServer::builder().listener(listener),
-            middleware,
-        )
-        .await
+        Self::serve(contract, config, listener, middleware)
     }
 
-    async fn serve(
+    fn serve(
         contract: Arc<Contract>,
         config: EmulatorConfig,
-        builder: wiremock::MockServerBuilder,
+        listener: std::net::TcpListener,
         middleware: Option<Arc<dyn Middleware>>,
     ) -> Emulator {
-        let server = builder.start().await;
+        let address = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| "127.0.0.1:0".into());
         let state = Arc::new(Mutex::new(State {
             config,
             codecatalyst: codecatalyst::Tokens::default(),
             workmail: workmail::Directory::seeded(),
         }));
-        let router = router::Router::new(contract, state);
-        let mock = match middleware {
-            None => Mock::given(any()).respond_with(router),
-            Some(middleware) => {
-                Mock::given(any()).respond_with(router::Wrapped { router, middleware })
-            }
+        let router = Arc::new(router::Router::new(contract, state));
+        let handler: server::Handler = match middleware {
+            None => Arc::new(move |req| router.reply(req)),
+            Some(middleware) => Arc::new(move |req| middleware.handle(req, &|r| router.reply(r))),
         };
-        mock.mount(&server).await;
-        Emulator { server }
+        let stop = tokio_util::sync::CancellationToken::new();
+        let listener = listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(listener))
+            .expect("a listening socket can be handed to tokio");
+        server::spawn(listener, handler, stop.clone());
+        Emulator {
+            uri: format!("http://{address}"),
+            _stop: stop.drop_guard(),
+        }
     }
 
     /// Base URL, e.g. `http://127.0.0.1:43117`.
     pub fn uri(&self) -> String {
-        self.server.uri()
+        self.uri.clone()
     }
 
     /// A profile that lets every case run against this emulator.

@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::Request;
 
 use super::wire::{self, ApiError, Reply};
 use super::{codecatalyst, workmail, State};
 use crate::spec::{AuthScheme, Contract, Protocol, Service, FAULT_HEADER};
 
-/// The wiremock responder behind every route.
+/// The emulator's routing: every request goes through [`Router::reply`].
 pub(crate) struct Router {
     contract: Arc<Contract>,
     state: Arc<Mutex<State>>,
@@ -96,26 +96,6 @@ fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
 pub trait Middleware: Send + Sync {
     /// Answers `req`; `inner` is the conforming emulator, callable any number of times.
     fn handle(&self, req: &Request, inner: &dyn Fn(&Request) -> Reply) -> Reply;
-}
-
-/// The emulator behind a [`Middleware`].
-pub(crate) struct Wrapped {
-    pub(crate) router: Router,
-    pub(crate) middleware: Arc<dyn Middleware>,
-}
-
-impl Respond for Wrapped {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        self.middleware
-            .handle(req, &|r| self.router.reply(r))
-            .into_template()
-    }
-}
-
-impl Respond for Router {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        self.reply(req).into_template()
-    }
 }
 
 impl Router {

@@ -1,7 +1,6 @@
 //! Responses as each protocol sends them.
 
 use serde_json::Value;
-use wiremock::ResponseTemplate;
 
 use crate::spec::{Protocol, Service};
 
@@ -60,23 +59,6 @@ impl Reply {
     /// Replaces the body with `value`.
     pub fn set_json_body(&mut self, value: &Value) {
         self.body = value.to_string().into_bytes();
-    }
-
-    /// The wiremock response.
-    pub(crate) fn into_template(self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.status).set_delay(self.delay);
-        let mut content_type = None;
-        for (name, value) in &self.headers {
-            if name.eq_ignore_ascii_case("content-type") {
-                content_type = Some(value.clone());
-            } else {
-                template = template.append_header(name.as_str(), value.as_str());
-            }
-        }
-        match content_type {
-            Some(ct) => template.set_body_raw(self.body, &ct),
-            None => template.set_body_bytes(self.body),
-        }
     }
 }
 

@@ -71,7 +71,11 @@ pub fn render(report: &JsonReport) -> String {
     if report.interrupted {
         out.push_str("\n⚠️ The run was interrupted; results are partial.\n");
     }
-    let mark = if report.ledger.left.is_empty() { "" } else { "⚠️ " };
+    let mark = if report.ledger.left.is_empty() {
+        ""
+    } else {
+        "⚠️ "
+    };
     let _ = writeln!(out, "\n{mark}```\n{}\n```", report.ledger.line());
     if let Some(c) = &report.baseline {
         baseline(&mut out, c);

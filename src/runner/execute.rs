@@ -431,7 +431,10 @@ impl Execution<'_> {
                 Err(e) => left(e),
                 Ok(op) => {
                     let op = op.clone();
-                    match self.call(0, &step, &op, &cleanup.input, Phase::Cleanup).await {
+                    match self
+                        .call(0, &step, &op, &cleanup.input, Phase::Cleanup)
+                        .await
+                    {
                         Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Fate::Deleted,
                         Ok(r) => left(format!(
                             "cleanup {} {} answered HTTP {}",

@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use crate::case::Identity;
-use crate::outcome::{LeftBehind, LedgerSummary};
+use crate::outcome::{LedgerSummary, LeftBehind};
 
 /// The fate of one create.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,13 @@ impl Ledger {
     }
 
     /// Enters a create about to be sent.
-    pub(crate) fn open(&self, case: &str, operation: &str, identity: Identity, what: String) -> Ticket {
+    pub(crate) fn open(
+        &self,
+        case: &str,
+        operation: &str,
+        identity: Identity,
+        what: String,
+    ) -> Ticket {
         let mut entries = self.entries();
         entries.push(Entry {
             case: case.to_string(),

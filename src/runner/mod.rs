@@ -3,8 +3,8 @@
 mod events;
 mod execute;
 mod ledger;
-mod undo;
 mod select;
+mod undo;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -126,7 +126,9 @@ impl Scrubber {
         report: &crate::report::JsonReport,
     ) -> Result<crate::report::JsonReport, HarnessError> {
         let refuse = |why: String| {
-            HarnessError::Redaction(format!("failed to redact the report ({why}); nothing was written"))
+            HarnessError::Redaction(format!(
+                "failed to redact the report ({why}); nothing was written"
+            ))
         };
         let mut value = serde_json::to_value(report).map_err(|e| refuse(e.to_string()))?;
         self.0.scrub_value(&mut value);
@@ -158,7 +160,8 @@ pub async fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
-    let transport = Transport::new(options.timeout, options.max_body).map_err(HarnessError::Config)?;
+    let transport =
+        Transport::new(options.timeout, options.max_body).map_err(HarnessError::Config)?;
     let sensitive_names: Vec<String> = contract
         .services
         .iter()

@@ -17,7 +17,10 @@ use crate::transport::{HttpResponse, SendError};
 const MAX_RECOVERY_PAGES: usize = 100;
 
 /// Input of an undo call: each member taken from `source` by JSON pointer.
-fn undo_input(members: &std::collections::BTreeMap<String, String>, source: &Value) -> Option<Value> {
+fn undo_input(
+    members: &std::collections::BTreeMap<String, String>,
+    source: &Value,
+) -> Option<Value> {
     let mut input = Map::new();
     for (member, pointer) in members {
         input.insert(member.clone(), source.pointer(pointer)?.clone());
@@ -88,7 +91,10 @@ impl Execution<'_> {
         };
         let fate = match &creates.find {
             None => Fate::Left(format!("{lost}; the catalog names no way to find it")),
-            Some(find) => self.recover(ticket, find, &creates.undo, identity, input, &lost).await,
+            Some(find) => {
+                self.recover(ticket, find, &creates.undo, identity, input, &lost)
+                    .await
+            }
         };
         if let Fate::Left(why) = &fate {
             self.warnings.push(why.clone());
@@ -119,7 +125,9 @@ impl Execution<'_> {
                 ));
             };
             if self.ctx.abandon.is_cancelled() {
-                return Fate::Left(format!("{lost}; the run was stopped before it could be looked for"));
+                return Fate::Left(format!(
+                    "{lost}; the run was stopped before it could be looked for"
+                ));
             }
             let (list_op, paginator) = match self.service.operation(&find.list) {
                 Some(op) => match op.paginator.clone() {
@@ -132,10 +140,20 @@ impl Execution<'_> {
             let mut page_input = Value::Object(Map::new());
             let mut found = 0;
             for _ in 0..MAX_RECOVERY_PAGES {
-                let response = match self.call(0, &step, &list_op, &page_input, Phase::Cleanup).await {
+                let response = match self
+                    .call(0, &step, &list_op, &page_input, Phase::Cleanup)
+                    .await
+                {
                     Ok(r) if (200..300).contains(&r.status) && r.truncated.is_none() => r,
-                    Ok(r) => return Fate::Left(format!("{lost}; listing to find it answered HTTP {}", r.status)),
-                    Err(e) => return Fate::Left(format!("{lost}; listing to find it failed ({e})")),
+                    Ok(r) => {
+                        return Fate::Left(format!(
+                            "{lost}; listing to find it answered HTTP {}",
+                            r.status
+                        ))
+                    }
+                    Err(e) => {
+                        return Fate::Left(format!("{lost}; listing to find it failed ({e})"))
+                    }
                 };
                 let Ok(body) = serde_json::from_slice::<Value>(&response.body) else {
                     return Fate::Left(format!("{lost}; listing to find it gave no JSON"));
@@ -145,7 +163,9 @@ impl Execution<'_> {
                     if item.get(&find.match_member) != Some(&key) {
                         continue;
                     }
-                    let Some(undo_in) = undo_input(&find.input, item) else { continue };
+                    let Some(undo_in) = undo_input(&find.input, item) else {
+                        continue;
+                    };
                     found += 1;
                     self.push_cleanup(Cleanup {
                         operation: undo.to_string(),

@@ -5,7 +5,7 @@ mod contract;
 mod schemas;
 
 pub use catalog::{
-    AuthScheme, AuthSpec, Creates, EndpointSpec, FindCreated, ErrorSpec, GenerateSpec, HttpBinding,
+    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, FindCreated, GenerateSpec, HttpBinding,
     OperationSpec, Paginator, Protocol, ServiceSpec,
 };
 pub use contract::{Contract, Service};

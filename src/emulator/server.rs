@@ -1,0 +1,130 @@
+//! The emulator's HTTP front: HTTP/1.1 on hyper, one task per connection. It bounds
+//! what a client can make it hold: a request body is read up to [`MAX_REQUEST_BODY`]
+//! (a larger one is answered 413 without reading the rest), and nothing is kept after a
+//! request is answered. Requests reach the emulator as `wiremock::Request` values, so
+//! middlewares see the same type as before.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::TokioIo;
+use tokio_util::sync::CancellationToken;
+use wiremock::Request;
+
+use super::wire::Reply;
+
+/// The largest request body the emulator reads.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+/// Answers one request.
+pub(crate) type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
+
+/// Serves `handler` on `listener` until `stop` is cancelled.
+pub(crate) fn spawn(listener: tokio::net::TcpListener, handler: Handler, stop: CancellationToken) {
+    tokio::spawn(async move {
+        loop {
+            let stream = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(_) => continue,
+                },
+                _ = stop.cancelled() => return,
+            };
+            let _ = stream.set_nodelay(true);
+            let handler = handler.clone();
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let handler = handler.clone();
+                    async move { Ok::<_, Infallible>(answer(req, &handler).await) }
+                });
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service);
+                tokio::select! {
+                    _ = conn => {}
+                    _ = stop.cancelled() => {}
+                }
+            });
+        }
+    });
+}
+
+async fn answer(req: hyper::Request<Incoming>, handler: &Handler) -> hyper::Response<Full<Bytes>> {
+    let reply = match read(req).await {
+        Ok(request) => handler(&request),
+        Err(reply) => reply,
+    };
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut response = hyper::Response::builder().status(reply.status);
+    for (name, value) in &reply.headers {
+        response = response.header(name.as_str(), value.as_str());
+    }
+    response
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| {
+            let mut r = hyper::Response::new(Full::new(Bytes::new()));
+            *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            r
+        })
+}
+
+fn too_large() -> Reply {
+    let mut reply = Reply::json(
+        413,
+        &serde_json::json!({
+            "message": format!("the request body is larger than {MAX_REQUEST_BODY} bytes")
+        }),
+        "application/json",
+    );
+    reply.set_header("x-amzn-errortype", "RequestEntityTooLargeException");
+    reply.set_header("connection", "close");
+    reply
+}
+
+/// The request with its body, or the reply refusing it.
+async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
+    let (parts, mut body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_REQUEST_BODY as u64) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        if let Some(data) = frame.data_ref() {
+            if bytes.len() + data.len() > MAX_REQUEST_BODY {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(data);
+        }
+    }
+    let host = parts
+        .headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let url = format!("http://{host}{}", parts.uri)
+        .parse()
+        .or_else(|_| format!("http://localhost{}", parts.uri).parse())
+        .map_err(|_| {
+            Reply::json(
+                400,
+                &serde_json::json!({"message": "bad request target"}),
+                "application/json",
+            )
+        })?;
+    Ok(Request {
+        url,
+        method: parts.method,
+        headers: parts.headers,
+        body: bytes,
+    })
+}

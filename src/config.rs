@@ -23,6 +23,8 @@ pub enum TargetChoice {
         endpoint: Option<String>,
         /// The profile (empty when none was given).
         profile: Box<Profile>,
+        /// `--aws`: services with no other endpoint use the public AWS one.
+        public: bool,
     },
 }
 
@@ -148,6 +150,7 @@ impl RunConfig {
             TargetChoice::Remote {
                 endpoint: args.endpoint.clone(),
                 profile: Box::new(profile.unwrap_or_default()),
+                public: args.aws,
             }
         } else {
             TargetChoice::Embedded
@@ -209,12 +212,23 @@ fn check_url(url: &str) -> Result<(), HarnessError> {
 }
 
 /// The endpoints and region of a remote target. Per service, first of: `--endpoint`,
-/// the profile, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the public endpoint.
+/// the profile, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, and (only with
+/// `public`, i.e. `--aws`) the public endpoint. A service left with none has no
+/// endpoint (its cases skip); no endpoint at all, or a profile naming a service the
+/// contract does not have, is a configuration error.
 pub fn remote_target(
     contract: &Contract,
     endpoint: Option<&str>,
     profile: Profile,
+    public: bool,
 ) -> Result<Target, HarnessError> {
+    let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
+    if let Some(unknown) = profile.endpoints.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(HarnessError::Config(format!(
+            "the profile's endpoints name `{unknown}`, which is not a service of the suite ({})",
+            known.join(", ")
+        )));
+    }
     let region = profile
         .region
         .clone()
@@ -228,9 +242,18 @@ pub fn remote_target(
             .or_else(|| profile.endpoints.get(service.name()).cloned())
             .or_else(|| env(&service.spec.endpoint.env))
             .or_else(|| env("AWS_ENDPOINT_URL"))
-            .unwrap_or_else(|| service.spec.endpoint.default.replace("{region}", &region));
-        check_url(&url)?;
-        endpoints.push((service.name().to_string(), url));
+            .or_else(|| {
+                public.then(|| service.spec.endpoint.default.replace("{region}", &region))
+            });
+        if let Some(url) = url {
+            check_url(&url)?;
+            endpoints.push((service.name().to_string(), url));
+        }
+    }
+    if endpoints.is_empty() {
+        return Err(HarnessError::Config(
+            "no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints".into(),
+        ));
     }
     Ok(Target {
         endpoints,

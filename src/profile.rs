@@ -71,7 +71,60 @@ pub struct Profile {
 impl Profile {
     /// Reads a profile file.
     pub fn load(path: &Path) -> Result<Profile, HarnessError> {
-        crate::yaml::read(path, "profile").map_err(HarnessError::Config)
+        let profile: Profile = crate::yaml::read(path, "profile").map_err(HarnessError::Config)?;
+        profile.check().map_err(|e| {
+            HarnessError::Config(format!("failed to load profile {}: {e}", path.display()))
+        })?;
+        Ok(profile)
+    }
+
+    /// What `load` refuses: an identity without a token source, and values that
+    /// cannot go into a header or URL (control characters such as CR/LF).
+    pub fn check(&self) -> Result<(), String> {
+        let clean = |field: String, v: &str| {
+            if v.chars().any(char::is_control) {
+                Err(format!("{field}: holds a control character (CR, LF, tab…)"))
+            } else if v.trim().is_empty() {
+                Err(format!("{field}: is empty"))
+            } else {
+                Ok(())
+            }
+        };
+        for (name, def) in &self.identities {
+            let field = format!("identities.{}", name.as_str());
+            match (&def.bearer_token, &def.bearer_token_env) {
+                (None, None) => {
+                    return Err(format!(
+                        "{field}: needs bearer_token or bearer_token_env"
+                    ))
+                }
+                (Some(t), _) => clean(format!("{field}.bearer_token"), t)?,
+                (None, Some(e)) => clean(format!("{field}.bearer_token_env"), e)?,
+            }
+        }
+        if let Some(region) = &self.region {
+            let ok = !region.is_empty()
+                && region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok {
+                return Err(format!(
+                    "region: `{}` is not a region name (like us-east-1)",
+                    region.escape_debug()
+                ));
+            }
+        }
+        for (service, url) in &self.endpoints {
+            clean(format!("endpoints.{service}"), url)?;
+        }
+        if let Some(c) = &self.sigv4 {
+            clean("sigv4.access_key_id".into(), &c.access_key_id)?;
+            clean("sigv4.secret_access_key".into(), &c.secret_access_key)?;
+            if let Some(t) = &c.session_token {
+                clean("sigv4.session_token".into(), t)?;
+            }
+        }
+        Ok(())
     }
 
     /// Every capability the target offers: declared ones and those its identities give.

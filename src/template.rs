@@ -43,13 +43,9 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
         "case_uid" => VarRef::CaseUid,
         "uuid" => VarRef::Uuid,
         "now" => VarRef::Now { offset_secs: 0 },
-        _ if name.starts_with("now+") || name.starts_with("now-") => {
-            let sign = if name.as_bytes()[3] == b'-' { -1 } else { 1 };
-            let d = parse_duration(&name[4..])?;
-            VarRef::Now {
-                offset_secs: sign * d.as_secs() as i64,
-            }
-        }
+        _ if name.starts_with("now+") || name.starts_with("now-") => VarRef::Now {
+            offset_secs: parse_offset(&name[3..])?,
+        },
         _ => match name.strip_prefix("profile.") {
             Some(p) if is_ident(p) => VarRef::Profile(p.to_string()),
             _ if is_ident(name) => VarRef::Captured(name.to_string()),
@@ -62,6 +58,25 @@ fn is_ident(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The largest time offset a case may use (about 200 years): times stay representable.
+pub(crate) const MAX_OFFSET_SECS: u64 = 200 * 366 * 86_400;
+
+/// Parses a signed offset such as `+365d`, `-1h` or `30d`, within ±[`MAX_OFFSET_SECS`].
+pub(crate) fn parse_offset(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let secs = parse_duration(rest)?.as_secs();
+    if secs > MAX_OFFSET_SECS {
+        return Err(format!(
+            "`{s}` is too far: offsets may be at most 200 years ({MAX_OFFSET_SECS}s)"
+        ));
+    }
+    Ok(sign * secs as i64)
 }
 
 /// Parses a human duration such as `365d`, `1h`, `90s` or `1day 2h`.
@@ -144,7 +159,9 @@ impl Scope {
             VarRef::CaseUid => Value::String(self.case_uid.clone()),
             VarRef::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),
             VarRef::Now { offset_secs } => {
-                let t = OffsetDateTime::now_utc() + time::Duration::seconds(*offset_secs);
+                let t = OffsetDateTime::now_utc()
+                    .checked_add(time::Duration::seconds(*offset_secs))
+                    .ok_or_else(|| format!("now{offset_secs:+}s is not a representable time"))?;
                 let t = t.replace_nanosecond(0).unwrap_or(t);
                 Value::String(t.format(&Rfc3339).map_err(|e| e.to_string())?)
             }

@@ -48,6 +48,10 @@ pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoad
 
 fn case_files(dir: &Path, errors: &mut Vec<CaseLoadError>) -> Vec<PathBuf> {
     let mut files = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        seen.insert(real);
+    }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let entries = match std::fs::read_dir(&d) {
@@ -65,9 +69,15 @@ fn case_files(dir: &Path, errors: &mut Vec<CaseLoadError>) -> Vec<PathBuf> {
         };
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
+            // Follows links, so a link to a file counts; FIFOs, sockets and devices
+            // are skipped (reading one could block forever).
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            if meta.is_dir() {
+                // A folder reached twice (links to `.`, loops) is walked once.
+                if std::fs::canonicalize(&path).is_ok_and(|real| seen.insert(real)) {
+                    stack.push(path);
+                }
+            } else if meta.is_file() && path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| EXTENSIONS.contains(&e))

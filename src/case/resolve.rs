@@ -459,7 +459,7 @@ fn resolve_assertion(
         if t.near != "now" {
             check_refs(ctx, at, &f, template::refs_in_str(&t.near), vars);
         }
-        let offset_secs = match t.offset.as_deref().map(parse_signed) {
+        let offset_secs = match t.offset.as_deref().map(template::parse_offset) {
             None => 0,
             Some(Ok(secs)) => secs,
             Some(Err(message)) => {
@@ -496,15 +496,6 @@ fn resolve_assertion(
         path: def.path.value.clone(),
         op: ops.remove(0),
     })
-}
-
-fn parse_signed(s: &str) -> Result<i64, String> {
-    let s = s.trim();
-    let (sign, rest) = match s.strip_prefix('-') {
-        Some(rest) => (-1, rest),
-        None => (1, s.strip_prefix('+').unwrap_or(s)),
-    };
-    Ok(sign * template::parse_duration(rest)?.as_secs() as i64)
 }
 
 fn empty_step(def: &StepDef) -> Step {

@@ -221,15 +221,21 @@ pub(crate) fn evaluate(
                 offset_secs,
                 within,
             } => {
+                // `near` is usually a value the target sent (a capture): a bad one is
+                // the target's failure, not the harness's.
                 let base = if near == "now" {
-                    step_time
+                    Ok(step_time)
                 } else {
-                    parse_timestamp(&scope.expand_str(near)?)?
+                    parse_timestamp(&scope.expand_str(near)?)
                 };
-                let target = base + time::Duration::seconds(*offset_secs);
-                match parse_timestamp(value) {
-                    Err(e) => Some(fail(format!("{ptr}: {e}"))),
-                    Ok(actual) => {
+                let target = base.and_then(|b| {
+                    b.checked_add(time::Duration::seconds(*offset_secs))
+                        .ok_or_else(|| format!("{near}{offset_secs:+}s is not a representable time"))
+                });
+                match (target, parse_timestamp(value)) {
+                    (Err(e), _) => Some(fail(format!("{ptr}: the time it is compared with, {near}: {e}"))),
+                    (_, Err(e)) => Some(fail(format!("{ptr}: {e}"))),
+                    (Ok(target), Ok(actual)) => {
                         let off = (actual - target).abs();
                         (off > time::Duration::try_from(*within).unwrap_or(time::Duration::MAX)).then(|| {
                             fail(format!("{ptr}: {value} is {off} away from {target}, more than the {within:?} allowed"))

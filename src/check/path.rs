@@ -31,16 +31,21 @@ impl JsonPath {
             .map(|seg| {
                 if seg == "*" {
                     Ok(Segment::Any)
-                } else if let Some(inner) = seg.strip_prefix('[').and_then(|s| s.strip_suffix(']'))
-                {
+                } else if seg.starts_with('[') || seg.ends_with(']') {
+                    let inner = seg
+                        .strip_prefix('[')
+                        .and_then(|s| s.strip_suffix(']'))
+                        .ok_or_else(|| format!("filter `{seg}` must be `[member=value]`"))?;
                     let (member, value) = inner
                         .split_once('=')
+                        .filter(|(m, _)| !m.is_empty())
                         .ok_or_else(|| format!("filter `{seg}` must be `[member=value]`"))?;
                     Ok(Segment::Filter {
                         member: member.to_string(),
                         value: value.to_string(),
                     })
                 } else {
+                    crate::spec::check_pointer(&format!("/{seg}"))?;
                     Ok(Segment::Key(seg.replace("~1", "/").replace("~0", "~")))
                 }
             })

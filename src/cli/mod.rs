@@ -53,6 +53,13 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     if cases.is_empty() {
         return Err(HarnessError::Config("no case matches the filters".into()));
     }
+    if let TargetChoice::Remote { profile, .. } = &config.target {
+        for var in profile.vars.keys() {
+            if !cases.iter().any(|c| c.profile_vars.contains(var)) {
+                eprintln!("warning: the profile's var `{var}` is used by no selected case");
+            }
+        }
+    }
     let baseline = match &config.baseline {
         Some(path) if path.exists() || !config.update_baseline => Some(Baseline::load(path)?),
         Some(_) => Some(Baseline::default()),
@@ -63,12 +70,16 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
             let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
             let profile = emulator.profile();
             (
-                remote_target(&suite.contract, Some(&emulator.uri()), profile)?,
+                remote_target(&suite.contract, Some(&emulator.uri()), profile, false)?,
                 Some(emulator),
             )
         }
-        TargetChoice::Remote { endpoint, profile } => (
-            remote_target(&suite.contract, endpoint.as_deref(), (**profile).clone())?,
+        TargetChoice::Remote {
+            endpoint,
+            profile,
+            public,
+        } => (
+            remote_target(&suite.contract, endpoint.as_deref(), (**profile).clone(), *public)?,
             None,
         ),
     };

@@ -108,15 +108,18 @@ fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
 }
 
 fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
-    let size = match call.input.get("maxResults").and_then(Value::as_i64) {
+    let size = match call.input.get("maxResults").filter(|v| !v.is_null()) {
         None => DEFAULT_PAGE,
-        Some(n) if n >= 1 => n as usize,
-        Some(n) => {
-            return Err(ApiError::new(
-                VALIDATION,
-                format!("maxResults must be at least 1, got {n}"),
-            ))
-        }
+        Some(v) => match v.as_i64() {
+            Some(n) if n >= 1 => n as usize,
+            // Also numbers beyond any integer type, such as -1e19.
+            _ => {
+                return Err(ApiError::new(
+                    VALIDATION,
+                    format!("maxResults must be at least 1, got {v}"),
+                ))
+            }
+        },
     };
     let scope = format!("codecatalyst:{}", call.identity);
     let after = match call.input.get("nextToken").and_then(Value::as_str) {

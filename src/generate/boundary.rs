@@ -175,16 +175,18 @@ fn range(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
     let kind = ConstraintKind::Range;
     let valid = !opaque(at, m);
     if let Some(min) = m.minimum {
-        let t = format!("{} (one under the minimum {min})", min - 1);
-        out.push(draft(
-            at,
-            m,
-            kind,
-            "range-below-min",
-            t,
-            Some(json!(min - 1)),
-            false,
-        ));
+        if let Some(below) = min.checked_sub(1) {
+            let t = format!("{below} (one under the minimum {min})");
+            out.push(draft(
+                at,
+                m,
+                kind,
+                "range-below-min",
+                t,
+                Some(json!(below)),
+                false,
+            ));
+        }
         if valid {
             let t = format!("{min} (the minimum)");
             out.push(draft(at, m, kind, "range-min", t, Some(json!(min)), true));
@@ -195,16 +197,18 @@ fn range(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
             let t = format!("{max} (the maximum)");
             out.push(draft(at, m, kind, "range-max", t, Some(json!(max)), true));
         }
-        let t = format!("{} (one over the maximum {max})", max + 1);
-        out.push(draft(
-            at,
-            m,
-            kind,
-            "range-above-max",
-            t,
-            Some(json!(max + 1)),
-            false,
-        ));
+        if let Some(above) = max.checked_add(1) {
+            let t = format!("{above} (one over the maximum {max})");
+            out.push(draft(
+                at,
+                m,
+                kind,
+                "range-above-max",
+                t,
+                Some(json!(above)),
+                false,
+            ));
+        }
     }
 }
 

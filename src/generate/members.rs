@@ -101,6 +101,9 @@ impl Member {
     }
 }
 
+/// The longest string a generated case holds; length limits above it get no edge cases.
+pub(crate) const MAX_GENERATED_LENGTH: u64 = 64 * 1024;
+
 /// The members of `op`'s input shape, in schema order.
 pub(crate) fn input_members(service: &Service, op: &OperationSpec) -> Vec<Member> {
     let shapes = &service.shapes;
@@ -128,8 +131,9 @@ pub(crate) fn input_members(service: &Service, op: &OperationSpec) -> Vec<Member
                 required: required.contains(&name.as_str()),
                 label: labels.contains(&name.as_str()),
                 ty: text("type"),
-                min_length: uint("minLength"),
-                max_length: uint("maxLength"),
+                // Longer edges would be allocations of that size: not generated.
+                min_length: uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
+                max_length: uint("maxLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
                 minimum: int("minimum"),
                 maximum: int("maximum"),
                 pattern: text("pattern"),

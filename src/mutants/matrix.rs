@@ -88,7 +88,7 @@ async fn run_mode(
         Some(m) => Emulator::start_wrapped(contract.clone(), mode.config.clone(), m.clone()).await,
         None => Emulator::start(contract.clone(), mode.config.clone()).await,
     };
-    let target = remote_target(&contract, Some(&emulator.uri()), emulator.profile())?;
+    let target = remote_target(&contract, Some(&emulator.uri()), emulator.profile(), false)?;
     let mut options = RunOptions::new();
     options.jobs = jobs;
     let mut collect = Collect::default();

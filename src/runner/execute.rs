@@ -95,7 +95,10 @@ fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
         return Some(format!("the target profile has no var `{var}`"));
     }
     if ctx.target.endpoint(&case.service).is_none() {
-        return Some(format!("no endpoint for {}", case.service));
+        return Some(format!(
+            "no endpoint for {} (set one, or pass --aws for the public endpoint)",
+            case.service
+        ));
     }
     let mut identities = Vec::new();
     collect_identities(&case.steps, &mut identities);

@@ -87,6 +87,11 @@ fn load_service(path: &Path) -> Result<Service, HarnessError> {
         serde_json::from_str(&schema_text).map_err(|e| HarnessError::spec(&schema_path, e))?;
     let schemas = SchemaSet::compile(&document).map_err(|e| HarnessError::spec(&schema_path, e))?;
     check_consistency(&spec, &schemas).map_err(|e| HarnessError::spec(path, e))?;
+    let examples = path.with_file_name("examples.yaml");
+    if examples.exists() {
+        super::examples::check(&examples, &schemas)
+            .map_err(|e| HarnessError::spec(&examples, e))?;
+    }
     let shapes = document
         .get("$defs")
         .and_then(Value::as_object)
@@ -163,6 +168,37 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             }
         }
         check_path_template(name, &op.http.path)?;
+        let creates = op.creates.iter();
+        let pointers = op
+            .sensitive
+            .iter()
+            .map(|p| ("sensitive", p))
+            .chain(creates.clone().flat_map(|c| c.input.values().map(|p| ("creates.input", p))))
+            .chain(
+                creates
+                    .filter_map(|c| c.find.as_ref())
+                    .flat_map(|f| f.input.values().map(|p| ("creates.find.input", p))),
+            );
+        for (field, pointer) in pointers {
+            check_pointer(pointer)
+                .map_err(|e| format!("operations.{name}.{field}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// JSON pointer syntax (RFC 6901): empty, or `/` segments where `~` is only `~0`/`~1`.
+pub(crate) fn check_pointer(pointer: &str) -> Result<(), String> {
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Err(format!("`{pointer}` must be empty or start with `/`"));
+    }
+    let mut chars = pointer.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return Err(format!(
+                "`{pointer}`: `~` must be followed by 0 or 1 (`~0` is ~, `~1` is /)"
+            ));
+        }
     }
     Ok(())
 }

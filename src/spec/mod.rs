@@ -2,12 +2,14 @@
 
 mod catalog;
 mod contract;
+pub(crate) mod examples;
 mod schemas;
 
 pub use catalog::{
     AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, FindCreated, GenerateSpec, HttpBinding,
     OperationSpec, Paginator, Protocol, ServiceSpec,
 };
+pub(crate) use contract::check_pointer;
 pub use contract::{Contract, Service};
 pub use schemas::{SchemaSet, SchemaViolation};
 

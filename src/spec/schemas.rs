@@ -45,6 +45,26 @@ impl SchemaSet {
             .get("$defs")
             .and_then(Value::as_object)
             .ok_or_else(|| "failed to find `$defs` in the schema document".to_string())?;
+        for name in defs.keys() {
+            // A shape that is only a reference back to itself would accept anything.
+            let mut seen = vec![name.as_str()];
+            let mut current = name.as_str();
+            while let Some(next) = defs
+                .get(current)
+                .and_then(|d| d.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                if seen.contains(&next) {
+                    return Err(format!(
+                        "shape `{name}` refers to itself through {}",
+                        seen.join(" → ")
+                    ));
+                }
+                seen.push(next);
+                current = next;
+            }
+        }
         let mut validators = BTreeMap::new();
         for name in defs.keys() {
             let wrapper = json!({

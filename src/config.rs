@@ -223,7 +223,11 @@ pub fn remote_target(
     public: bool,
 ) -> Result<Target, HarnessError> {
     let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
-    if let Some(unknown) = profile.endpoints.keys().find(|k| !known.contains(&k.as_str())) {
+    if let Some(unknown) = profile
+        .endpoints
+        .keys()
+        .find(|k| !known.contains(&k.as_str()))
+    {
         return Err(HarnessError::Config(format!(
             "the profile's endpoints name `{unknown}`, which is not a service of the suite ({})",
             known.join(", ")
@@ -242,9 +246,7 @@ pub fn remote_target(
             .or_else(|| profile.endpoints.get(service.name()).cloned())
             .or_else(|| env(&service.spec.endpoint.env))
             .or_else(|| env("AWS_ENDPOINT_URL"))
-            .or_else(|| {
-                public.then(|| service.spec.endpoint.default.replace("{region}", &region))
-            });
+            .or_else(|| public.then(|| service.spec.endpoint.default.replace("{region}", &region)));
         if let Some(url) = url {
             check_url(&url)?;
             endpoints.push((service.name().to_string(), url));

@@ -94,9 +94,7 @@ impl Profile {
             let field = format!("identities.{}", name.as_str());
             match (&def.bearer_token, &def.bearer_token_env) {
                 (None, None) => {
-                    return Err(format!(
-                        "{field}: needs bearer_token or bearer_token_env"
-                    ))
+                    return Err(format!("{field}: needs bearer_token or bearer_token_env"))
                 }
                 (Some(t), _) => clean(format!("{field}.bearer_token"), t)?,
                 (None, Some(e)) => clean(format!("{field}.bearer_token_env"), e)?,

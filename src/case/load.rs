@@ -71,16 +71,19 @@ fn case_files(dir: &Path, errors: &mut Vec<CaseLoadError>) -> Vec<PathBuf> {
             let path = entry.path();
             // Follows links, so a link to a file counts; FIFOs, sockets and devices
             // are skipped (reading one could block forever).
-            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
             if meta.is_dir() {
                 // A folder reached twice (links to `.`, loops) is walked once.
                 if std::fs::canonicalize(&path).is_ok_and(|real| seen.insert(real)) {
                     stack.push(path);
                 }
-            } else if meta.is_file() && path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| EXTENSIONS.contains(&e))
+            } else if meta.is_file()
+                && path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e))
             {
                 files.push(path);
             }

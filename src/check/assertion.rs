@@ -230,10 +230,14 @@ pub(crate) fn evaluate(
                 };
                 let target = base.and_then(|b| {
                     b.checked_add(time::Duration::seconds(*offset_secs))
-                        .ok_or_else(|| format!("{near}{offset_secs:+}s is not a representable time"))
+                        .ok_or_else(|| {
+                            format!("{near}{offset_secs:+}s is not a representable time")
+                        })
                 });
                 match (target, parse_timestamp(value)) {
-                    (Err(e), _) => Some(fail(format!("{ptr}: the time it is compared with, {near}: {e}"))),
+                    (Err(e), _) => Some(fail(format!(
+                        "{ptr}: the time it is compared with, {near}: {e}"
+                    ))),
                     (_, Err(e)) => Some(fail(format!("{ptr}: {e}"))),
                     (Ok(target), Ok(actual)) => {
                         let off = (actual - target).abs();

@@ -79,7 +79,12 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
             profile,
             public,
         } => (
-            remote_target(&suite.contract, endpoint.as_deref(), (**profile).clone(), *public)?,
+            remote_target(
+                &suite.contract,
+                endpoint.as_deref(),
+                (**profile).clone(),
+                *public,
+            )?,
             None,
         ),
     };

@@ -173,15 +173,18 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             .sensitive
             .iter()
             .map(|p| ("sensitive", p))
-            .chain(creates.clone().flat_map(|c| c.input.values().map(|p| ("creates.input", p))))
+            .chain(
+                creates
+                    .clone()
+                    .flat_map(|c| c.input.values().map(|p| ("creates.input", p))),
+            )
             .chain(
                 creates
                     .filter_map(|c| c.find.as_ref())
                     .flat_map(|f| f.input.values().map(|p| ("creates.find.input", p))),
             );
         for (field, pointer) in pointers {
-            check_pointer(pointer)
-                .map_err(|e| format!("operations.{name}.{field}: {e}"))?;
+            check_pointer(pointer).map_err(|e| format!("operations.{name}.{field}: {e}"))?;
         }
     }
     Ok(())

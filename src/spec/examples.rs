@@ -36,7 +36,10 @@ pub(crate) fn check(path: &Path, schemas: &SchemaSet) -> Result<usize, String> {
     })?;
     for (i, ex) in doc.examples.iter().enumerate() {
         if !schemas.has(&ex.shape) {
-            return Err(format!("examples[{i}].shape: `{}` is not a shape", ex.shape));
+            return Err(format!(
+                "examples[{i}].shape: `{}` is not a shape",
+                ex.shape
+            ));
         }
         let violations = schemas.validate(&ex.shape, &ex.value);
         if violations.is_empty() != ex.valid {

@@ -1,5 +1,7 @@
-//! Ctrl-C: running cases stop, every token they created is deleted, partial reports
-//! are written, and the process exits 130.
+//! Signals, the way CI sends them: SIGINT (Ctrl-C), SIGTERM (a cancelled or timed-out
+//! job) and SIGHUP each stop the run, let creates in flight get their answer, delete
+//! every token the run created, write partial reports and exit 130. A second signal
+//! stops waiting and reports what may be left.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,31 +16,55 @@ use crate::cli::temp_dir;
 use crate::support::{block_on, Background};
 
 pub fn trials() -> Vec<Trial> {
+    let unix = cfg!(unix);
     vec![
-        Trial::test("interrupt::ctrl_c_cleans_up_and_exits_130", ctrl_c)
-            .with_ignored_flag(!cfg!(unix)),
+        Trial::test("interrupt::sigint_cleans_up_and_exits_130", || {
+            one_signal("INT")
+        })
+        .with_ignored_flag(!unix),
+        Trial::test("interrupt::sigterm_cleans_up_and_exits_130", || {
+            one_signal("TERM")
+        })
+        .with_ignored_flag(!unix),
+        Trial::test("interrupt::sighup_cleans_up_and_exits_130", || {
+            one_signal("HUP")
+        })
+        .with_ignored_flag(!unix),
+        Trial::test(
+            "interrupt::second_signal_stops_waiting_and_reports_what_is_left",
+            second_signal,
+        )
+        .with_ignored_flag(!unix),
     ]
 }
 
-/// Listings take 5 s, so cases are caught between their creates and their checks;
-/// counts the tokens created. The test's own check skips the delay.
-struct SlowLists(Arc<AtomicUsize>);
+/// Creates are carried out at once but answered late (so a signal lands while their
+/// answers are on the way); listings take 5 s. Counts the tokens created. The test's
+/// own look at the target skips the delays.
+pub(crate) struct Slow {
+    pub(crate) created: Arc<AtomicUsize>,
+    pub(crate) create_delay: Duration,
+}
 
-const DIRECT: &str = "x-test-direct";
+pub(crate) const DIRECT: &str = "x-test-direct";
 
-impl Middleware for SlowLists {
+impl Middleware for Slow {
     fn handle(
         &self,
         req: &wiremock::Request,
         inner: &dyn Fn(&wiremock::Request) -> Reply,
     ) -> Reply {
         let mut reply = inner(req);
+        if req.headers.contains_key(DIRECT) {
+            return reply;
+        }
         let listing = req.method.as_str() == "POST" && req.url.path() == "/v1/accessTokens";
-        if listing && !req.headers.contains_key(DIRECT) {
+        if listing {
             reply.delay = Duration::from_secs(5);
         }
         if req.method.as_str() == "PUT" && reply.status == 201 {
-            self.0.fetch_add(1, Ordering::SeqCst);
+            self.created.fetch_add(1, Ordering::SeqCst);
+            reply.delay = self.create_delay;
         }
         reply
     }
@@ -46,7 +72,7 @@ impl Middleware for SlowLists {
 
 /// How many tokens the profile's identities still hold (first page of each is enough:
 /// any token at all is a leftover).
-fn tokens_left(bg: &Background) -> Result<usize, Failed> {
+pub(crate) fn tokens_left(bg: &Background) -> Result<usize, Failed> {
     block_on(async {
         let client = reqwest::Client::new();
         let mut left = 0;
@@ -67,12 +93,14 @@ fn tokens_left(bg: &Background) -> Result<usize, Failed> {
     })
 }
 
-fn ctrl_c() -> Result<(), Failed> {
-    let created = Arc::new(AtomicUsize::new(0));
-    let bg = Background::start(Some(Arc::new(SlowLists(created.clone()))));
-    let dir = temp_dir("interrupt");
-    let profile = bg.write_profile(&dir);
-    let reports = dir.join("reports");
+/// Starts a CodeCatalyst run against `bg` and sends `signals` once tokens exist.
+fn run_and_signal(
+    bg: &Background,
+    created: &AtomicUsize,
+    dir: &Path,
+    signals: &[&str],
+) -> Result<(std::process::Output, Duration), Failed> {
+    let profile = bg.write_profile(dir);
     let child = crate::cli::bin()
         .args([
             "run",
@@ -80,63 +108,100 @@ fn ctrl_c() -> Result<(), Failed> {
             "codecatalyst",
             "--exclude-tag",
             "generated",
-            "--profile",
         ])
+        .arg("--profile")
         .arg(&profile)
         .arg("--reports")
-        .arg(&reports)
+        .arg(dir.join("reports"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()?;
-    // Interrupt once tokens exist (the listings that follow take 5 s), however busy the
-    // machine is.
+    // Signal once tokens exist, however busy the machine is.
     let waiting = Instant::now();
     while created.load(Ordering::SeqCst) < 3 && waiting.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     }
-    std::thread::sleep(Duration::from_millis(200));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()?;
-    if !status.success() {
-        return Err("kill -INT failed".into());
+    std::thread::sleep(Duration::from_millis(100));
+    for signal in signals {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()?;
+        if !status.success() {
+            return Err(format!("kill -{signal} failed").into());
+        }
+        std::thread::sleep(Duration::from_millis(300));
     }
     let started = Instant::now();
     let out = child.wait_with_output()?;
+    Ok((out, started.elapsed()))
+}
+
+fn one_signal(signal: &str) -> Result<(), Failed> {
+    let created = Arc::new(AtomicUsize::new(0));
+    let bg = Background::start(Some(Arc::new(Slow {
+        created: created.clone(),
+        create_delay: Duration::from_millis(1500),
+    })));
+    let dir = temp_dir("interrupt");
+    let (out, took) = run_and_signal(&bg, &created, &dir, &[signal])?;
+    let text = crate::cli::text(&out);
     if out.status.code() != Some(130) {
-        return Err(format!(
-            "expected exit 130, got {:?}\n{}",
-            out.status.code(),
-            crate::cli::text(&out)
-        )
-        .into());
+        return Err(format!("expected exit 130, got {:?}\n{text}", out.status.code()).into());
     }
-    if started.elapsed() > Duration::from_secs(20) {
+    if took > Duration::from_secs(20) {
         return Err("the interrupted run took too long to stop".into());
     }
     if created.load(Ordering::SeqCst) == 0 {
-        return Err("no token was created before the interrupt: the test proves nothing".into());
+        return Err("no token was created before the signal: the test proves nothing".into());
     }
     let left = tokens_left(&bg)?;
     if left != 0 {
-        return Err(format!(
-            "{left} tokens were left on the target\n{}",
-            crate::cli::text(&out)
-        )
-        .into());
+        return Err(format!("{left} tokens were left on the target\n{text}").into());
     }
-    let report = find_report(&reports).ok_or("no partial report")?;
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(report)?)?;
-    if v["interrupted"] != Value::Bool(true) {
+    let report = read_report(&dir.join("reports"))?;
+    if report["interrupted"] != Value::Bool(true) {
         return Err("report.json does not say the run was interrupted".into());
+    }
+    let ledger = &report["ledger"];
+    let made = created.load(Ordering::SeqCst) as u64;
+    if ledger["created"].as_u64() != Some(made) || ledger["deleted"].as_u64() != Some(made) {
+        return Err(format!("the ledger says {ledger}, the target saw {made} creates").into());
+    }
+    if !text.contains("nothing left on the target") {
+        return Err(format!("no closing ledger line\n{text}").into());
     }
     Ok(())
 }
 
-fn find_report(root: &Path) -> Option<std::path::PathBuf> {
-    std::fs::read_dir(root)
-        .ok()?
+fn second_signal() -> Result<(), Failed> {
+    let created = Arc::new(AtomicUsize::new(0));
+    // Answers to creates take 20 s: only a second signal can end the wait.
+    let bg = Background::start(Some(Arc::new(Slow {
+        created: created.clone(),
+        create_delay: Duration::from_secs(20),
+    })));
+    let dir = temp_dir("interrupt-twice");
+    let (out, took) = run_and_signal(&bg, &created, &dir, &["TERM", "TERM"])?;
+    let text = crate::cli::text(&out);
+    if out.status.code() != Some(130) {
+        return Err(format!("expected exit 130, got {:?}\n{text}", out.status.code()).into());
+    }
+    if took > Duration::from_secs(10) {
+        return Err(format!("the second signal did not stop the wait ({took:?})\n{text}").into());
+    }
+    let report = read_report(&dir.join("reports"))?;
+    let left = report["ledger"]["left"].as_array().map_or(0, Vec::len);
+    if left == 0 || !text.contains("may be left on the target") {
+        return Err(format!("the run did not report what may be left\n{text}").into());
+    }
+    Ok(())
+}
+
+fn read_report(root: &Path) -> Result<Value, Failed> {
+    let path = std::fs::read_dir(root)?
         .filter_map(Result::ok)
         .map(|e| e.path().join("report.json"))
         .find(|p| p.is_file())
+        .ok_or("no partial report")?;
+    Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
 }

@@ -10,6 +10,7 @@ mod golden;
 mod interrupt;
 mod mutants;
 mod reports;
+mod safety;
 mod sdk;
 mod specs;
 mod support;
@@ -28,5 +29,6 @@ fn main() {
     trials.extend(mutants::trials());
     trials.extend(reports::trials());
     trials.extend(interrupt::trials());
+    trials.extend(safety::trials());
     libtest_mimic::run(&args, trials).exit();
 }

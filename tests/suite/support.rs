@@ -50,8 +50,8 @@ pub async fn run_report(cases: Vec<Case>, endpoint: Option<String>) -> JsonRepor
     let suite = suite();
     let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
     let endpoint = endpoint.unwrap_or_else(|| emulator.uri());
-    let target =
-        remote_target(&suite.contract, Some(&endpoint), emulator.profile(), false).expect("a target");
+    let target = remote_target(&suite.contract, Some(&endpoint), emulator.profile(), false)
+        .expect("a target");
     let mut collector = ReportCollector::new();
     runner::run(
         suite.contract.clone(),

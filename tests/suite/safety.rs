@@ -1,0 +1,507 @@
+//! Safe under faults and hostile targets: lost answers to creates are recovered, bodies
+//! and memory are bounded, redirects are judged not followed, echoed secrets are masked
+//! in every output (escaped ones too), and the emulator refuses huge requests.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Failed, Trial};
+use pat_conformance::config::remote_target;
+use pat_conformance::emulator::{Middleware, Reply};
+use pat_conformance::report::{JsonReport, ReportCollector};
+use pat_conformance::runner::{self, RunOptions};
+
+use crate::cli::{bin, temp_dir, text};
+use crate::interrupt::{tokens_left, DIRECT};
+use crate::support::{block_on, suite, Background};
+
+pub fn trials() -> Vec<Trial> {
+    vec![
+        Trial::test("safety::create_timing_out_is_found_and_deleted", || {
+            lost_create(Lose::Late)
+        }),
+        Trial::test(
+            "safety::create_with_reset_connection_is_found_and_deleted",
+            || lost_create(Lose::Reset),
+        ),
+        Trial::test("safety::redirects_are_judged_not_followed", redirects),
+        Trial::test(
+            "safety::huge_and_endless_bodies_keep_memory_flat",
+            huge_bodies,
+        )
+        .with_ignored_flag(!cfg!(target_os = "linux")),
+        Trial::test(
+            "safety::escaped_and_signed_echoes_are_masked_everywhere",
+            echoes,
+        ),
+        Trial::test("safety::emulator_refuses_huge_request_bodies", huge_request),
+    ]
+}
+
+#[derive(Clone, Copy)]
+enum Lose {
+    /// The create is carried out, its answer comes after the run's timeout.
+    Late,
+    /// The create is carried out, then the connection drops without an answer.
+    Reset,
+}
+
+struct LoseCreates {
+    how: Lose,
+    created: Arc<AtomicUsize>,
+}
+
+impl Middleware for LoseCreates {
+    fn handle(
+        &self,
+        req: &wiremock::Request,
+        inner: &dyn Fn(&wiremock::Request) -> Reply,
+    ) -> Reply {
+        let mut reply = inner(req);
+        if req.method.as_str() == "PUT" && reply.status == 201 && !req.headers.contains_key(DIRECT)
+        {
+            self.created.fetch_add(1, Ordering::SeqCst);
+            match self.how {
+                Lose::Late => reply.delay = Duration::from_secs(3),
+                // Unwinding out of the handler drops the connection unanswered.
+                Lose::Reset => std::panic::resume_unwind(Box::new("connection lost")),
+            }
+        }
+        reply
+    }
+}
+
+/// Runs `ids` against `uri` with the emulator profile and a 1 s timeout.
+fn run_ids(bg: &Background, ids: &[&str], endpoint: &str) -> JsonReport {
+    let cases = suite()
+        .cases
+        .iter()
+        .filter(|c| ids.contains(&c.id.as_str()))
+        .cloned()
+        .collect();
+    block_on(async {
+        let target = remote_target(&suite().contract, Some(endpoint), bg.profile.clone(), false)
+            .expect("a target");
+        let mut options = RunOptions::new();
+        options.timeout = Duration::from_secs(1);
+        let mut collector = ReportCollector::new();
+        runner::run(
+            suite().contract.clone(),
+            cases,
+            target,
+            options,
+            &mut collector,
+        )
+        .await
+        .expect("the run completes");
+        collector.report()
+    })
+}
+
+fn lost_create(how: Lose) -> Result<(), Failed> {
+    let created = Arc::new(AtomicUsize::new(0));
+    let bg = Background::start(Some(Arc::new(LoseCreates {
+        how,
+        created: created.clone(),
+    })));
+    let ids = [
+        "create-returns-documented-members",
+        "create-ids-are-unique",
+        "create-name-non-ascii-echoed",
+    ];
+    let report = run_ids(&bg, &ids, &bg.uri);
+    let made = created.load(Ordering::SeqCst);
+    if made == 0 {
+        return Err("no create reached the target: the test proves nothing".into());
+    }
+    let left = tokens_left(&bg)?;
+    if left != 0 {
+        return Err(format!("{left} of {made} tokens were left: {:?}", report.ledger).into());
+    }
+    let l = &report.ledger;
+    if l.created != made || l.deleted != made || !l.left.is_empty() {
+        return Err(format!("the ledger says {l:?}, the target saw {made} creates").into());
+    }
+    if report.cases.iter().any(|c| c.status.as_str() == "pass") {
+        return Err("a case whose create got no answer passed".into());
+    }
+    Ok(())
+}
+
+/// Answers everything with a redirect to `to`.
+fn redirector(to: String) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let uri = format!("http://{}", listener.local_addr().expect("addr"));
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(true).ok();
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            let Ok((mut s, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            s.set_nonblocking(false).ok();
+            if read_request(&mut s).is_none() {
+                continue;
+            }
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}/v1/accessTokens\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            let _ = s.write_all(answer.as_bytes());
+        }
+    });
+    (uri, handle)
+}
+
+/// Reads one request (head and Content-Length body); `None` when the peer went away.
+fn read_request(s: &mut std::net::TcpStream) -> Option<String> {
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = find(&buf, b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let n = s.read(&mut chunk).ok()?;
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Some(head);
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+struct Count(Arc<AtomicUsize>);
+
+impl Middleware for Count {
+    fn handle(
+        &self,
+        req: &wiremock::Request,
+        inner: &dyn Fn(&wiremock::Request) -> Reply,
+    ) -> Reply {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        inner(req)
+    }
+}
+
+fn redirects() -> Result<(), Failed> {
+    let reached = Arc::new(AtomicUsize::new(0));
+    let other = Background::start(Some(Arc::new(Count(reached.clone()))));
+    let (uri, _thread) = redirector(other.uri.clone());
+    let ids: Vec<&str> = suite()
+        .cases
+        .iter()
+        .filter(|c| !c.tags.iter().any(|t| t == "generated"))
+        .map(|c| c.id.as_str())
+        .collect();
+    let report = run_ids(&other, &ids, &uri);
+    if reached.load(Ordering::SeqCst) != 0 {
+        return Err(format!(
+            "{} requests (with their credentials) reached the redirect's target",
+            reached.load(Ordering::SeqCst)
+        )
+        .into());
+    }
+    let passed: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| c.status.as_str() == "pass")
+        .map(|c| c.id.clone())
+        .collect();
+    if !passed.is_empty() {
+        return Err(format!("cases passed on a 307: {passed:?}").into());
+    }
+    if report.summary.failed < 20 {
+        return Err(format!("too few cases judged the 307: {}", report.summary).into());
+    }
+    Ok(())
+}
+
+/// Serves a body of `size` bytes, or an endless chunked one when `None`, to every request.
+fn body_server(size: Option<usize>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let uri = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let until = Instant::now() + Duration::from_secs(120);
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                if read_request(&mut s).is_none() {
+                    return;
+                }
+                let block = vec![b' '; 64 * 1024];
+                let head = match size {
+                    Some(n) => format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {n}\r\n\r\n"),
+                    None => "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".into(),
+                };
+                if s.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let mut sent = 0;
+                while Instant::now() < until {
+                    let ok = match size {
+                        Some(n) if sent >= n => break,
+                        Some(n) => s.write_all(&block[..block.len().min(n - sent)]).is_ok(),
+                        None => {
+                            let chunk = format!("{:x}\r\n", block.len());
+                            s.write_all(chunk.as_bytes()).is_ok()
+                                && s.write_all(&block).is_ok()
+                                && s.write_all(b"\r\n").is_ok()
+                        }
+                    };
+                    if !ok {
+                        break;
+                    }
+                    sent += block.len();
+                }
+            });
+        }
+    });
+    uri
+}
+
+/// Runs the binary, returning its output and peak resident memory in MB.
+#[cfg(target_os = "linux")]
+fn run_measured(args: &[&str], dir: &Path) -> Result<(String, i32, f64), Failed> {
+    let out_path = dir.join("out.txt");
+    let out = std::fs::File::create(&out_path)?;
+    let child = bin()
+        .args(args)
+        .stdout(out.try_clone()?)
+        .stderr(out)
+        .spawn()?;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; `status` and `usage` are valid for writing.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    if pid <= 0 {
+        return Err("wait4 failed".into());
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let text = std::fs::read_to_string(out_path)?;
+    Ok((text, code, usage.ru_maxrss as f64 / 1024.0))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run_measured(_: &[&str], _: &Path) -> Result<(String, i32, f64), Failed> {
+    Err("linux only".into())
+}
+
+fn huge_bodies() -> Result<(), Failed> {
+    let profile_source = Background::start(None);
+    let dir = temp_dir("huge-bodies");
+    let profile = profile_source.write_profile(&dir);
+    let profile = profile.to_str().ok_or("path")?;
+    for (label, size) in [
+        ("10 MB", Some(10_000_000)),
+        ("50 MB", Some(50_000_000)),
+        ("endless", None),
+    ] {
+        let uri = body_server(size);
+        let reports = dir.join(format!("reports-{}", label.replace(' ', "")));
+        let reports = reports.to_str().ok_or("path")?;
+        let args = [
+            "run",
+            "--endpoint",
+            &uri,
+            "--profile",
+            profile,
+            "--reports",
+            reports,
+            "--operation",
+            "ListAccessTokens",
+            "--operation",
+            "ListPersonalAccessTokens",
+            "--exclude-tag",
+            "generated",
+            "--timeout",
+            "10s",
+        ];
+        let started = Instant::now();
+        let (out, code, peak) = run_measured(&args, &dir)?;
+        eprintln!(
+            "{label} bodies: peak RSS {peak:.1} MB, {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        if code != 1 {
+            return Err(
+                format!("{label}: expected exit 1 (contract failure), got {code}\n{out}").into(),
+            );
+        }
+        if !out.contains("larger than") {
+            return Err(format!("{label}: no failure names the body size\n{out}").into());
+        }
+        if peak > 100.0 {
+            return Err(format!("{label}: peak RSS {peak:.1} MB is over 100 MB").into());
+        }
+        let size: u64 = walk_size(Path::new(reports));
+        if size > 20_000_000 {
+            return Err(format!("{label}: the reports take {size} bytes").into());
+        }
+    }
+    Ok(())
+}
+
+fn walk_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                walk_size(&p)
+            } else {
+                p.metadata().map(|m| m.len()).unwrap_or(0)
+            }
+        })
+        .sum()
+}
+
+/// Echoes the request's credentials into every JSON answer, every character
+/// `\u`-escaped, and the Authorization header raw into a response header.
+struct Echo;
+
+fn u_escape(s: &str) -> String {
+    s.chars().map(|c| format!("\\u{:04x}", c as u32)).collect()
+}
+
+impl Middleware for Echo {
+    fn handle(
+        &self,
+        req: &wiremock::Request,
+        inner: &dyn Fn(&wiremock::Request) -> Reply,
+    ) -> Reply {
+        let mut reply = inner(req);
+        let header = |n: &str| {
+            req.headers
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let auth = header("authorization");
+        let echoed = format!("{auth} {}", header("x-amz-security-token"));
+        if reply.body.starts_with(b"{") {
+            let mut body = format!("{{\"echo\":\"{}\",", u_escape(&echoed)).into_bytes();
+            body.extend_from_slice(&reply.body[1..]);
+            if reply.body.len() == 2 {
+                body.truncate(body.len() - 2);
+                body.extend_from_slice(b"}");
+            }
+            reply.body = body;
+        }
+        reply.set_header("x-echo", auth);
+        reply
+    }
+}
+
+fn echoes() -> Result<(), Failed> {
+    let bg = Background::start(Some(Arc::new(Echo)));
+    let dir = temp_dir("echoes");
+    let profile = bg.write_profile(&dir);
+    let mut outputs = String::new();
+    let mut reports = Vec::new();
+    for run in ["a", "b"] {
+        let out = bin()
+            .args(["run", "--exclude-tag", "generated", "--profile"])
+            .arg(&profile)
+            .arg("--reports")
+            .arg(dir.join(run))
+            .output()?;
+        outputs.push_str(&text(&out));
+        let report = std::fs::read_dir(dir.join(run))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .next()
+            .ok_or("no report folder")?;
+        for file in ["report.json", "report.html", "report.md", "junit.xml"] {
+            outputs.push_str(&std::fs::read_to_string(report.join(file))?);
+        }
+        reports.push(report.join("report.json"));
+    }
+    let diff = bin().arg("diff").args(&reports).output()?;
+    outputs.push_str(&text(&diff));
+    let creds = bg.profile.sigv4.clone().ok_or("sigv4")?;
+    let mut secrets: Vec<String> = bg
+        .profile
+        .identities
+        .values()
+        .filter_map(|d| d.bearer_token.clone())
+        .collect();
+    secrets.push(creds.access_key_id.clone());
+    secrets.push(creds.secret_access_key.clone());
+    secrets.extend(creds.session_token.clone());
+    for secret in &secrets {
+        let json_escaped = serde_json::to_string(secret)?;
+        for form in [
+            secret.clone(),
+            u_escape(secret),
+            json_escaped.trim_matches('"').to_string(),
+        ] {
+            if outputs.contains(&form) {
+                return Err(format!("a credential appears in the output as `{form}`").into());
+            }
+        }
+    }
+    let signature = regex::Regex::new(r"Signature=[0-9a-f]{64}")?;
+    if let Some(m) = signature.find(&outputs) {
+        return Err(format!("a SigV4 signature appears in the output: {}", m.as_str()).into());
+    }
+    if !outputs.contains("echo") || !outputs.contains("<redacted>") {
+        return Err("the echoes never reached the reports: the test proves nothing".into());
+    }
+    Ok(())
+}
+
+fn huge_request() -> Result<(), Failed> {
+    let bg = Background::start(None);
+    let token = bg
+        .profile
+        .identities
+        .values()
+        .find_map(|d| d.bearer_token.clone())
+        .ok_or("token")?;
+    let status = block_on(async {
+        let body = format!(
+            "{{\"name\":\"{}\"}}",
+            "a".repeat(2 * pat_conformance::emulator::MAX_REQUEST_BODY)
+        );
+        let resp = reqwest::Client::new()
+            .put(format!("{}/v1/accessTokens", bg.uri))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await?;
+        Ok::<_, Failed>(resp.status().as_u16())
+    })?;
+    if status != 413 {
+        return Err(format!("a 2 MiB request got HTTP {status}, expected 413").into());
+    }
+    Ok(())
+}

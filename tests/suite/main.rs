@@ -6,6 +6,7 @@
 mod cases;
 mod cli;
 mod coverage;
+mod fuzz;
 mod golden;
 mod interrupt;
 mod mutants;
@@ -30,5 +31,6 @@ fn main() {
     trials.extend(reports::trials());
     trials.extend(interrupt::trials());
     trials.extend(safety::trials());
+    trials.extend(fuzz::trials());
     libtest_mimic::run(&args, trials).exit();
 }

@@ -132,36 +132,54 @@ impl Redactor {
 
     /// Scrubs every string (and member name) in a JSON value, masking and remembering
     /// sensitive members by name; a string that is itself JSON is scrubbed as data too.
-    pub(crate) fn scrub_value(&self, v: &mut Value) {
+    /// Returns whether anything changed.
+    pub(crate) fn scrub_value(&self, v: &mut Value) -> bool {
         match v {
-            Value::String(s) => *s = self.scrub_string(s),
-            Value::Array(a) => a.iter_mut().for_each(|x| self.scrub_value(x)),
+            Value::String(s) => {
+                let scrubbed = self.scrub_string(s);
+                let changed = scrubbed != *s;
+                *s = scrubbed;
+                changed
+            }
+            Value::Array(a) => a.iter_mut().fold(false, |c, x| self.scrub_value(x) | c),
             Value::Object(o) => {
-                let entries = std::mem::take(o);
-                for (k, mut x) in entries {
+                let mut changed = false;
+                for (k, mut x) in std::mem::take(o) {
                     if self.names.contains(&k) {
                         if let Some(s) = x.as_str() {
                             if s != MASK {
                                 self.add(s);
+                                x = Value::String(MASK.into());
+                                changed = true;
                             }
-                            x = Value::String(MASK.into());
                         }
                     }
-                    self.scrub_value(&mut x);
-                    o.insert(self.scrub(&k), x);
+                    changed |= self.scrub_value(&mut x);
+                    let key = self.scrub(&k);
+                    changed |= key != k;
+                    o.insert(key, x);
                 }
+                changed
             }
-            _ => {}
+            _ => false,
         }
     }
 
-    /// A string scrubbed as text, or as data when it holds a JSON document.
+    /// A string scrubbed as text, or as data when it holds a JSON document. A document
+    /// with nothing to mask and no escapes keeps its layout (a pretty-printed value in a
+    /// failure stays readable); otherwise it is written back from the scrubbed data.
     fn scrub_string(&self, s: &str) -> String {
         let t = s.trim_start();
         if t.starts_with('{') || t.starts_with('[') {
             if let Ok(mut json) = serde_json::from_str::<Value>(s) {
-                self.scrub_value(&mut json);
-                return self.scrub(&json.to_string());
+                if self.scrub_value(&mut json) || s.contains('\\') {
+                    let text = if s.contains('\n') {
+                        serde_json::to_string_pretty(&json).unwrap_or_default()
+                    } else {
+                        json.to_string()
+                    };
+                    return self.scrub(&text);
+                }
             }
         }
         self.scrub(s)
@@ -189,11 +207,7 @@ impl Redactor {
     /// A body as text fit to record: JSON is scrubbed as data and written back without
     /// escapes it does not need; anything else is scrubbed as text.
     pub(crate) fn body(&self, body: &[u8]) -> String {
-        if let Ok(mut json) = serde_json::from_slice::<Value>(body) {
-            self.scrub_value(&mut json);
-            return self.scrub(&json.to_string());
-        }
-        self.scrub(&String::from_utf8_lossy(body))
+        self.scrub_string(&String::from_utf8_lossy(body))
     }
 
     /// Whether a known secret is still in `text`, as is or JSON-escaped: the last
@@ -233,6 +247,11 @@ mod tests {
         assert!(!b.contains("pat-secret-value"), "{b}");
         assert_eq!(r.scrub("later pat-secret-value"), "later <redacted>");
         assert_eq!(r.scrub("abc"), "abc", "short values are not secrets");
+        // A pretty value with nothing to hide keeps its layout.
+        let pretty = "{\n  \"a\": 1\n}";
+        let mut v = serde_json::json!({ "actual": pretty });
+        assert!(!r.scrub_value(&mut v));
+        assert_eq!(v["actual"], pretty);
         let b = r.body(br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#);
         assert!(!b.contains("leaked-secret-1"), "{b}");
         assert_eq!(r.scrub("echo leaked-secret-1"), "echo <redacted>");

@@ -429,9 +429,8 @@ impl Execution<'_> {
     async fn run_cleanups(&mut self) {
         while let Some(cleanup) = self.cleanups.pop() {
             let step = Step::call(&cleanup.operation, cleanup.identity);
-            let left = |why: String| Fate::Left(why);
             let fate = match self.operation(&cleanup.operation) {
-                Err(e) => left(e),
+                Err(e) => Fate::Left(e),
                 Ok(op) => {
                     let op = op.clone();
                     match self
@@ -439,11 +438,11 @@ impl Execution<'_> {
                         .await
                     {
                         Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Fate::Deleted,
-                        Ok(r) => left(format!(
+                        Ok(r) => Fate::Left(format!(
                             "cleanup {} {} answered HTTP {}",
                             cleanup.operation, cleanup.input, r.status
                         )),
-                        Err(e) => left(format!(
+                        Err(e) => Fate::Left(format!(
                             "cleanup {} {} failed ({e})",
                             cleanup.operation, cleanup.input
                         )),

@@ -223,7 +223,12 @@ pub async fn run(
         reporter.on_event(&RunEvent::CaseFinished { result: &result })?;
     }
     let interrupted = options.cancel.is_cancelled();
-    let ledger = ctx.ledger.summary();
+    // Reasons quote answers and errors: scrubbed like everything else printed.
+    let mut ledger = ctx.ledger.summary();
+    for left in &mut ledger.left {
+        left.what = ctx.redactor.scrub(&left.what);
+        left.reason = ctx.redactor.scrub(&left.reason);
+    }
     reporter.on_event(&RunEvent::RunFinished {
         summary,
         interrupted,

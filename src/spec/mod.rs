@@ -2,7 +2,7 @@
 
 mod catalog;
 mod contract;
-pub(crate) mod examples;
+pub mod examples;
 mod schemas;
 
 pub use catalog::{

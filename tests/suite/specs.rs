@@ -20,6 +20,9 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
+/// Loading the specs checks every `examples.yaml` (seed examples validate, violations
+/// do not); here: that there are enough of them, and that a wrong declaration stops the
+/// load naming the file.
 fn examples() -> Result<(), Failed> {
     let mut checked = 0;
     for service in &suite().contract.services {
@@ -27,30 +30,21 @@ fn examples() -> Result<(), Failed> {
             .join("specs")
             .join(service.name())
             .join("examples.yaml");
-        let doc: Value = serde_saphyr::from_str(&std::fs::read_to_string(&path)?)?;
-        for ex in doc["examples"]
-            .as_array()
-            .ok_or("examples must be a list")?
-        {
-            let shape = ex["shape"].as_str().ok_or("shape")?;
-            let valid = ex["valid"].as_bool().ok_or("valid")?;
-            let violations = service.schemas.validate(shape, &ex["value"]);
-            if violations.is_empty() != valid {
-                return Err(format!(
-                    "{}: {shape} example `{}` should be {}valid: {violations:?}",
-                    path.display(),
-                    ex["from"],
-                    if valid { "" } else { "in" }
-                )
-                .into());
-            }
-            checked += 1;
-        }
+        checked += pat_conformance::spec::examples::check(&path, &service.schemas)?;
     }
     if checked < 10 {
         return Err(format!("only {checked} examples checked").into());
     }
-    Ok(())
+    let specs = crate::cli::temp_dir("examples").join("specs");
+    crate::fuzz::copy_dir(&root().join("specs"), &specs)?;
+    let path = specs.join("codecatalyst/examples.yaml");
+    let text = std::fs::read_to_string(&path)?;
+    std::fs::write(&path, text.replacen("valid: true", "valid: false", 1))?;
+    match pat_conformance::spec::Contract::load(&specs) {
+        Ok(_) => Err("a wrongly declared example did not stop the load".into()),
+        Err(e) if e.to_string().contains("examples.yaml") => Ok(()),
+        Err(e) => Err(format!("the load failed without naming examples.yaml: {e}").into()),
+    }
 }
 
 fn generated_schemas() -> Result<(), Failed> {

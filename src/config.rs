@@ -263,3 +263,19 @@ pub fn remote_target(
         region,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4MiB").ok(), Some(4 * 1024 * 1024));
+        assert_eq!(parse_size("512 KiB").ok(), Some(512 * 1024));
+        assert_eq!(parse_size("1MB").ok(), Some(1_000_000));
+        assert_eq!(parse_size("100").ok(), Some(100));
+        for bad in ["", "0", "4XB", "MiB", "99999999999999999999GiB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -8,6 +8,7 @@ mod cli;
 mod coverage;
 mod fuzz;
 mod golden;
+mod inputs;
 mod interrupt;
 mod mutants;
 mod reports;
@@ -32,5 +33,6 @@ fn main() {
     trials.extend(interrupt::trials());
     trials.extend(safety::trials());
     trials.extend(fuzz::trials());
+    trials.extend(inputs::trials());
     libtest_mimic::run(&args, trials).exit();
 }

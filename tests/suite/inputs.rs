@@ -1,0 +1,201 @@
+//! Nothing silent: profiles, specs and case folders that used to be accepted (and then
+//! sent a run somewhere unexpected, failed the target for our mistake, or hung) are
+//! refused with exit 2 and a message naming what is wrong; odd files in `cases/` are
+//! skipped without hanging.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Failed, Trial};
+
+use crate::cli::{bin, expect_code, temp_dir, text};
+use crate::fuzz::copy_dir;
+use crate::support::{block_on, Background};
+
+pub fn trials() -> Vec<Trial> {
+    vec![
+        Trial::test(
+            "inputs::bad_profiles_exit_2_naming_the_problem",
+            bad_profiles,
+        ),
+        Trial::test("inputs::bad_specs_exit_2_naming_the_problem", bad_specs),
+        Trial::test(
+            "inputs::fifos_and_link_loops_in_cases_are_skipped",
+            odd_files,
+        )
+        .with_ignored_flag(!cfg!(unix)),
+        Trial::test(
+            "inputs::emulator_rejects_max_results_beyond_any_integer",
+            huge_max_results,
+        ),
+    ]
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bad_profiles() -> Result<(), Failed> {
+    let dir = temp_dir("bad-profiles");
+    let cases = [
+        ("empty", "{}", "no endpoint selected"),
+        (
+            "unknown service",
+            "endpoints: { codecatlyst: \"http://127.0.0.1:9\" }",
+            "`codecatlyst`",
+        ),
+        (
+            "identity without token",
+            "endpoints: { codecatalyst: \"http://127.0.0.1:9\" }\nidentities: { default: {} }",
+            "needs bearer_token or bearer_token_env",
+        ),
+        (
+            "CR/LF in a token",
+            "endpoints: { codecatalyst: \"http://127.0.0.1:9\" }\nidentities: { default: { bearer_token: \"abc\\r\\nX-Injected: 1\" } }",
+            "identities.default.bearer_token: holds a control character",
+        ),
+        (
+            "CR/LF in the region",
+            "endpoints: { codecatalyst: \"http://127.0.0.1:9\" }\nregion: \"us-east-1\\r\\n\"",
+            "region:",
+        ),
+    ];
+    for (i, (what, yaml, says)) in cases.iter().enumerate() {
+        let path = dir.join(format!("p{i}.yaml"));
+        std::fs::write(&path, yaml)?;
+        let out = bin().arg("run").arg("--profile").arg(&path).output()?;
+        expect_code(&out, 2).map_err(|e| format!("{what}: {:?}", e.message()))?;
+        if !text(&out).contains(says) {
+            return Err(
+                format!("{what}: the message does not say `{says}`\n{}", text(&out)).into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn bad_specs() -> Result<(), Failed> {
+    let edits = [
+        (
+            "unclosed path label",
+            "codecatalyst/service.yaml",
+            "path: \"/v1/accessTokens/{id}\"",
+            "path: \"/v1/accessTokens/{id\"",
+            "has a label without its closing `}`",
+        ),
+        (
+            "a shape that refers to itself",
+            "codecatalyst/shapes.schema.json",
+            "\"AccessTokenName\": {",
+            "\"AccessTokenName\": { \"$ref\": \"#/$defs/AccessTokenName\",",
+            "refers to itself",
+        ),
+        (
+            "a bad pointer",
+            "codecatalyst/service.yaml",
+            "input: { id: /accessTokenId }",
+            "input: { id: /access~2TokenId }",
+            "`~` must be followed by 0 or 1",
+        ),
+        (
+            "recovery through an unpaginated operation",
+            "codecatalyst/service.yaml",
+            "list: ListAccessTokens",
+            "list: DeleteAccessToken",
+            "is not a paginated operation",
+        ),
+    ];
+    for (i, (what, file, from, to, says)) in edits.iter().enumerate() {
+        let specs = temp_dir(&format!("bad-specs-{i}")).join("specs");
+        copy_dir(&root().join("specs"), &specs)?;
+        let path = specs.join(file);
+        let text_before = std::fs::read_to_string(&path)?;
+        if !text_before.contains(from) {
+            return Err(
+                format!("{what}: `{from}` is not in {file}: the test proves nothing").into(),
+            );
+        }
+        std::fs::write(&path, text_before.replacen(from, to, 1))?;
+        let out = bin().arg("validate").arg("--specs").arg(&specs).output()?;
+        expect_code(&out, 2).map_err(|e| format!("{what}: {:?}", e.message()))?;
+        if !text(&out).contains(says) {
+            return Err(
+                format!("{what}: the message does not say `{says}`\n{}", text(&out)).into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn odd_files() -> Result<(), Failed> {
+    let cases = temp_dir("odd-files").join("cases");
+    copy_dir(&root().join("cases"), &cases)?;
+    let status = std::process::Command::new("mkfifo")
+        .arg(cases.join("codecatalyst/f.yaml"))
+        .status()?;
+    if !status.success() {
+        return Err("mkfifo failed".into());
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(".", cases.join("codecatalyst/loop-a"))?;
+        std::os::unix::fs::symlink(".", cases.join("codecatalyst/loop-b"))?;
+    }
+    let expected = bin().arg("validate").output()?;
+    let mut child = bin()
+        .arg("validate")
+        .arg("--cases")
+        .arg(&cases)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let started = Instant::now();
+    while child.try_wait()?.is_none() {
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill()?;
+            return Err("validate hung on a FIFO or a link loop in cases/".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output()?;
+    expect_code(&out, 0)?;
+    if out.stdout != expected.stdout {
+        return Err(format!(
+            "the odd files changed what loads:\n{}\nvs\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&expected.stdout)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn huge_max_results() -> Result<(), Failed> {
+    let bg = Background::start(None);
+    let token = bg
+        .profile
+        .identities
+        .values()
+        .find_map(|d| d.bearer_token.clone())
+        .ok_or("token")?;
+    let (status, kind) = block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/v1/accessTokens", bg.uri))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body("{\"maxResults\": -1e19}")
+            .send()
+            .await?;
+        let kind = resp
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Ok::<_, Failed>((resp.status().as_u16(), kind))
+    })?;
+    if status != 400 || kind != "ValidationException" {
+        return Err(format!("maxResults -1e19 got HTTP {status} {kind}").into());
+    }
+    Ok(())
+}

@@ -100,8 +100,6 @@ pub struct RunOutcome {
     pub summary: Summary,
     /// Whether a signal stopped it.
     pub interrupted: bool,
-    /// What the run created and did not delete.
-    pub ledger: crate::outcome::LedgerSummary,
     /// Every secret the run learned, for a last pass over what gets written.
     pub scrubber: Scrubber,
 }
@@ -238,7 +236,6 @@ pub async fn run(
     Ok(RunOutcome {
         summary,
         interrupted,
-        ledger,
         scrubber,
     })
 }

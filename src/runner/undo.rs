@@ -144,7 +144,12 @@ impl Execution<'_> {
                     .call(0, &step, &list_op, &page_input, Phase::Cleanup)
                     .await
                 {
-                    Ok(r) if (200..300).contains(&r.status) && r.truncated.is_none() => r,
+                    Ok(r) if r.truncated.is_some() => {
+                        return Fate::Left(format!(
+                            "{lost}; listing to find it gave a body too large to read"
+                        ))
+                    }
+                    Ok(r) if (200..300).contains(&r.status) => r,
                     Ok(r) => {
                         return Fate::Left(format!(
                             "{lost}; listing to find it answered HTTP {}",

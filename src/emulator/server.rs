@@ -72,6 +72,20 @@ async fn answer(req: hyper::Request<Incoming>, handler: &Handler) -> hyper::Resp
         })
 }
 
+/// Most bytes of a refused body read (and dropped) so the client, still sending, gets
+/// the 413 rather than a reset connection; beyond it the connection is closed.
+const MAX_DRAINED: usize = 64 * 1024 * 1024;
+
+/// Reads and drops the rest of a refused body, up to [`MAX_DRAINED`]: nothing is kept.
+async fn drain(body: &mut Incoming, mut read: usize) {
+    while read < MAX_DRAINED {
+        match body.frame().await {
+            Some(Ok(frame)) => read += frame.data_ref().map_or(0, |d| d.len()),
+            _ => return,
+        }
+    }
+}
+
 fn too_large() -> Reply {
     let mut reply = Reply::json(
         413,
@@ -94,6 +108,7 @@ async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_REQUEST_BODY as u64) {
+        drain(&mut body, 0).await;
         return Err(too_large());
     }
     let mut bytes = Vec::new();
@@ -101,6 +116,9 @@ async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
         let Ok(frame) = frame else { break };
         if let Some(data) = frame.data_ref() {
             if bytes.len() + data.len() > MAX_REQUEST_BODY {
+                let read = bytes.len() + data.len();
+                drop(bytes);
+                drain(&mut body, read).await;
                 return Err(too_large());
             }
             bytes.extend_from_slice(data);

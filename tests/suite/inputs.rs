@@ -10,7 +10,7 @@ use libtest_mimic::{Failed, Trial};
 
 use crate::cli::{bin, expect_code, temp_dir, text};
 use crate::fuzz::copy_dir;
-use crate::support::{block_on, Background};
+use crate::support::Background;
 
 pub fn trials() -> Vec<Trial> {
     vec![
@@ -172,28 +172,7 @@ fn odd_files() -> Result<(), Failed> {
 
 fn huge_max_results() -> Result<(), Failed> {
     let bg = Background::start(None);
-    let token = bg
-        .profile
-        .identities
-        .values()
-        .find_map(|d| d.bearer_token.clone())
-        .ok_or("token")?;
-    let (status, kind) = block_on(async {
-        let resp = reqwest::Client::new()
-            .post(format!("{}/v1/accessTokens", bg.uri))
-            .bearer_auth(token)
-            .header("content-type", "application/json")
-            .body("{\"maxResults\": -1e19}")
-            .send()
-            .await?;
-        let kind = resp
-            .headers()
-            .get("x-amzn-errortype")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        Ok::<_, Failed>((resp.status().as_u16(), kind))
-    })?;
+    let (status, kind) = bg.call(reqwest::Method::POST, "{\"maxResults\": -1e19}".into())?;
     if status != 400 || kind != "ValidationException" {
         return Err(format!("maxResults -1e19 got HTTP {status} {kind}").into());
     }

@@ -136,6 +136,39 @@ impl Background {
     }
 }
 
+impl Background {
+    /// Sends `body` to `/v1/accessTokens` as the default identity; the answer's status
+    /// and `X-Amzn-Errortype`.
+    pub fn call(
+        &self,
+        method: reqwest::Method,
+        body: String,
+    ) -> Result<(u16, String), libtest_mimic::Failed> {
+        let token = self
+            .profile
+            .identities
+            .get(&pat_conformance::case::Identity::Default)
+            .and_then(|d| d.bearer_token.clone())
+            .ok_or("the profile has no default token")?;
+        block_on(async {
+            let resp = reqwest::Client::new()
+                .request(method, format!("{}/v1/accessTokens", self.uri))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await?;
+            let kind = resp
+                .headers()
+                .get("x-amzn-errortype")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            Ok((resp.status().as_u16(), kind))
+        })
+    }
+}
+
 impl Drop for Background {
     fn drop(&mut self) {
         drop(self.stop.take());

@@ -98,6 +98,10 @@ pub struct Failure {
     /// Actual value (rendered), for diffs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
+    /// `should` for a finding the documents only imply (an output constraint, free
+    /// text, a check of a `should` case); absent means `must`.
+    #[serde(default, skip_serializing_if = "Level::is_must")]
+    pub level: Level,
 }
 
 /// A request as sent (secrets redacted).

@@ -21,17 +21,39 @@ pub struct CaseFile {
 
 /// How strongly the documents back a case.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// The documents or the service model require it.
+    #[default]
     Must,
     /// The documents imply it.
     Should,
 }
 
 impl Level {
+    /// Whether this is `must` (for serde's `skip_serializing_if`).
+    pub fn is_must(&self) -> bool {
+        *self == Level::Must
+    }
+
+    /// The weaker of two levels: a `should` check in a `must` case, or any check in a
+    /// `should` case, is a `should` finding.
+    pub fn weaker(self, other: Level) -> Level {
+        self.max(other)
+    }
+
     /// The level's name as written in case files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -68,8 +68,11 @@ pub(crate) fn evaluate(
     scope: &Scope,
     step_time: OffsetDateTime,
 ) -> Result<Vec<Violation>, String> {
-    let path_text = scope.expand_text(&assertion.path)?;
-    let path = JsonPath::parse(&path_text)?;
+    let path = JsonPath::parse_with(&assertion.path, |s| scope.expand_text(s))?;
+    // For messages only: the path with its variables filled in.
+    let path_text = scope
+        .expand_text(&assertion.path)
+        .unwrap_or_else(|_| assertion.path.clone());
     let found = path.select(body);
     let at = if path_text.is_empty() {
         "/"

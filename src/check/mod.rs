@@ -13,6 +13,7 @@ pub(crate) use path::JsonPath;
 pub(crate) use response::check_response;
 pub(crate) use time::parse_timestamp;
 
+use crate::case::Level;
 use crate::outcome::CheckKind;
 
 /// One violated check, before the runner adds the step.
@@ -22,6 +23,9 @@ pub(crate) struct Violation {
     pub(crate) message: String,
     pub(crate) expected: Option<String>,
     pub(crate) actual: Option<String>,
+    /// How strongly the contract backs the check (a `should` check never fails a case
+    /// judged at `must` only).
+    pub(crate) level: Level,
 }
 
 impl Violation {
@@ -31,7 +35,14 @@ impl Violation {
             message: message.into(),
             expected: None,
             actual: None,
+            level: Level::Must,
         }
+    }
+
+    /// The same violation as a `should`-level finding.
+    pub(crate) fn should(mut self) -> Self {
+        self.level = Level::Should;
+        self
     }
 
     pub(crate) fn diff(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {

@@ -20,14 +20,24 @@ pub(crate) struct JsonPath {
 impl JsonPath {
     /// Parses `""` (the whole body) or `/a/*/[id=x]/b`.
     pub(crate) fn parse(text: &str) -> Result<JsonPath, String> {
+        Self::parse_with(text, |s| Ok(s.to_string()))
+    }
+
+    /// Parses a path whose keys and filter values may hold `${…}` variables, expanding
+    /// them with `expand` only after the path is split: a value the target sent (an id
+    /// with `/`, `]` or `=` in it) is matched literally and can never break the path.
+    pub(crate) fn parse_with(
+        text: &str,
+        expand: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<JsonPath, String> {
         if text.is_empty() {
             return Ok(JsonPath { segments: vec![] });
         }
         let Some(rest) = text.strip_prefix('/') else {
             return Err(format!("path `{text}` must be empty or start with `/`"));
         };
-        let segments = rest
-            .split('/')
+        let segments = split_segments(rest)
+            .into_iter()
             .map(|seg| {
                 if seg == "*" {
                     Ok(Segment::Any)
@@ -41,12 +51,14 @@ impl JsonPath {
                         .filter(|(m, _)| !m.is_empty())
                         .ok_or_else(|| format!("filter `{seg}` must be `[member=value]`"))?;
                     Ok(Segment::Filter {
-                        member: member.to_string(),
-                        value: value.to_string(),
+                        member: expand(member)?,
+                        value: expand(value)?,
                     })
                 } else {
                     crate::spec::check_pointer(&format!("/{seg}"))?;
-                    Ok(Segment::Key(seg.replace("~1", "/").replace("~0", "~")))
+                    Ok(Segment::Key(expand(
+                        &seg.replace("~1", "/").replace("~0", "~"),
+                    )?))
                 }
             })
             .collect::<Result<_, String>>()?;
@@ -99,6 +111,31 @@ impl JsonPath {
     }
 }
 
+/// Splits at `/`, except inside `${…}` (a variable reference is never cut in two).
+fn split_segments(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut depth) = (0, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth > 0 => depth -= 1,
+            b'/' if depth == 0 => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&text[start..]);
+    out
+}
+
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
@@ -119,6 +156,14 @@ mod tests {
         assert!(p("/items/[id=c]").select(&body).is_empty());
         assert_eq!(p("/x~1y").select(&body)[0].1, &json!(3));
         assert_eq!(p("").select(&body).len(), 1);
+    }
+
+    #[test]
+    fn variables_expand_after_the_split() {
+        let body = json!({"items": [{"id": "a/b]=c", "n": 1}]});
+        let expand = |s: &str| Ok(s.replace("${id}", "a/b]=c"));
+        let p = JsonPath::parse_with("/items/[id=${id}]/n", expand).unwrap();
+        assert_eq!(p.select(&body)[0].1, &json!(1));
     }
 
     #[test]

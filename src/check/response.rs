@@ -187,7 +187,13 @@ pub(crate) fn check_response(
     }
     if let (Some(shape), false) = (schema_shape, body.is_null()) {
         for v in service.schemas.validate(shape, &body) {
-            violations.push(Violation::new(CheckKind::Schema, format!("{shape}: {v}")));
+            let violation = Violation::new(CheckKind::Schema, format!("{shape}: {v}"));
+            // Constraint traits validate input; on output they are only implied.
+            violations.push(if v.constraint {
+                violation.should()
+            } else {
+                violation
+            });
         }
     }
     Verdict {

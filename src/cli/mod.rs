@@ -92,6 +92,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     options.jobs = config.jobs;
     options.timeout = config.timeout;
     options.max_body = config.max_body;
+    options.levels = config.filter.levels.clone();
     signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
     let collector = ReportCollector::new();

@@ -73,7 +73,13 @@ impl Reporter for TerminalReporter {
                             text.push_str(&super::render_failure(f).replace('\n', "\n  "));
                         }
                     }
-                    Status::Pass => {}
+                    Status::Pass => {
+                        // Findings of levels this run does not judge (`--level`).
+                        for f in &result.failures {
+                            text.push_str("\n  note (not judged): ");
+                            text.push_str(&super::render_failure(f).replace('\n', "\n  "));
+                        }
+                    }
                 }
                 for w in &result.cleanup_warnings {
                     text.push_str(&format!("\n  warning: {w}"));

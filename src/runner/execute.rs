@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::ledger::{Fate, Ledger, Ticket};
 use super::Target;
-use crate::case::{Case, Expect, Identity, Step};
+use crate::case::{Case, Expect, Identity, Level, Step};
 use crate::check::{self, check_response, JsonPath, Violation};
 use crate::outcome::{
     CaseResult, CheckKind, Exchange, Failure, RecordedRequest, RecordedResponse, Status,
@@ -42,6 +42,16 @@ pub(super) struct Ctx {
     /// Second signal: stop waiting for anything, cleanups included.
     pub(super) abandon: CancellationToken,
     pub(super) ledger: Arc<Ledger>,
+    /// The levels whose findings fail a case (empty: every level). Findings of other
+    /// levels are still reported.
+    pub(super) judged: Vec<Level>,
+}
+
+impl Ctx {
+    /// Whether a finding of `level` fails its case.
+    fn judges(&self, level: Level) -> bool {
+        self.judged.is_empty() || self.judged.contains(&level)
+    }
 }
 
 /// A call that undoes something a case created.
@@ -68,6 +78,8 @@ pub(super) struct Execution<'a> {
     pub(super) ctx: &'a Ctx,
     pub(super) service: &'a Service,
     pub(super) case_id: &'a str,
+    /// The case's level: every finding is at most this strong.
+    level: Level,
     scope: Scope,
     failures: Vec<Failure>,
     exchanges: Vec<Exchange>,
@@ -187,6 +199,7 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
         ctx,
         service,
         case_id: &case.id,
+        level: case.level,
         scope: Scope {
             run_id: ctx.run_id.clone(),
             case_uid: format!("{}-{:08x}", ctx.run_id, rand::random::<u32>()),
@@ -214,7 +227,7 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
     result.status = if let Some(error) = exec.error.take() {
         result.error = Some(ctx.redactor.scrub(&error));
         Status::Error
-    } else if !exec.failures.is_empty() {
+    } else if exec.failures.iter().any(|f| ctx.judges(f.level)) {
         Status::Fail
     } else if interrupted {
         result.skip_reason = Some("the run was interrupted".into());
@@ -275,6 +288,7 @@ impl Execution<'_> {
             message: v.message,
             expected: v.expected,
             actual: v.actual,
+            level: self.level.weaker(v.level),
         });
     }
 
@@ -313,8 +327,8 @@ impl Execution<'_> {
             }
         }
         for (name, path) in &step.capture {
-            let path_text = self.scope.expand_text(path)?;
-            let found = JsonPath::parse(&path_text)?.select(&body);
+            let found = JsonPath::parse_with(path, |s| self.scope.expand_text(s))?.select(&body);
+            let path_text = path;
             match found.as_slice() {
                 // Sensitive values were learned when the response was recorded.
                 [(_, value)] => {

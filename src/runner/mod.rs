@@ -61,6 +61,9 @@ pub struct RunOptions {
     /// Cancelled on the second signal: stop waiting for anything, cleanups included;
     /// what may be left is reported.
     pub abandon: CancellationToken,
+    /// The levels whose findings fail a case (`--level`); empty judges every level.
+    /// A `should` finding in a case judged at `must` only is reported, not failed.
+    pub levels: Vec<crate::case::Level>,
 }
 
 impl RunOptions {
@@ -75,6 +78,7 @@ impl RunOptions {
             run_id: new_run_id(),
             cancel: CancellationToken::new(),
             abandon: CancellationToken::new(),
+            levels: Vec::new(),
         }
     }
 }
@@ -191,6 +195,7 @@ pub async fn run(
         cancel: options.cancel.clone(),
         abandon: options.abandon.clone(),
         ledger: Arc::new(ledger::Ledger::default()),
+        judged: options.levels.clone(),
     });
     let slots = Arc::new(Semaphore::new(options.jobs.max(1)));
     let exclusive = Arc::new(RwLock::new(()));

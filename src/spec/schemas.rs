@@ -11,6 +11,10 @@ pub struct SchemaViolation {
     pub pointer: String,
     /// What is wrong there.
     pub message: String,
+    /// A length, pattern, range, item-count or enum constraint: input validation in the
+    /// models, which clients do not enforce on output. Type, required members and
+    /// formats are not constraints in this sense.
+    pub constraint: bool,
 }
 
 impl std::fmt::Display for SchemaViolation {
@@ -96,6 +100,7 @@ impl SchemaSet {
             return vec![SchemaViolation {
                 pointer: String::new(),
                 message: format!("no schema for shape `{shape}`"),
+                constraint: false,
             }];
         };
         validator
@@ -103,9 +108,30 @@ impl SchemaSet {
             .map(|error| SchemaViolation {
                 pointer: error.instance_path().to_string(),
                 message: clip(error.to_string()),
+                constraint: is_constraint(error.kind()),
             })
             .collect()
     }
+}
+
+/// Whether a violation is of a constraint trait (length, pattern, range, enum) rather
+/// than of the shape's structure (type, required members, timestamp format).
+fn is_constraint(kind: &jsonschema::error::ValidationErrorKind) -> bool {
+    use jsonschema::error::ValidationErrorKind as K;
+    matches!(
+        kind,
+        K::MinLength { .. }
+            | K::MaxLength { .. }
+            | K::Pattern { .. }
+            | K::Minimum { .. }
+            | K::Maximum { .. }
+            | K::ExclusiveMinimum { .. }
+            | K::ExclusiveMaximum { .. }
+            | K::MinItems { .. }
+            | K::MaxItems { .. }
+            | K::MultipleOf { .. }
+            | K::Enum { .. }
+    )
 }
 
 /// Violation messages quote the offending value; a 10,000-character value would drown
@@ -148,5 +174,21 @@ mod tests {
         assert_eq!(v[0].pointer, "/t");
         let v = set().validate("O", &json!({}));
         assert!(v[0].message.contains("\"t\""), "{v:?}");
+        assert!(!v[0].constraint);
+    }
+
+    #[test]
+    fn constraints_are_told_from_structure() {
+        let s = SchemaSet::compile(&json!({"$defs": {
+            "S": {"type": "string", "maxLength": 2, "pattern": "^a"},
+            "N": {"type": "integer", "maximum": 3}
+        }}))
+        .unwrap();
+        let v = s.validate("S", &json!("bcd"));
+        assert_eq!(v.len(), 2);
+        assert!(v.iter().all(|v| v.constraint), "{v:?}");
+        assert!(s.validate("N", &json!(4))[0].constraint);
+        assert!(!s.validate("N", &json!("4"))[0].constraint);
+        assert!(!s.validate("S", &json!(1))[0].constraint);
     }
 }

@@ -5,6 +5,7 @@
 //! | `${run_id}` | the run's id |
 //! | `${case_uid}` | unique per case execution (use it in names) |
 //! | `${uuid}` | a fresh UUID at every use |
+//! | `${hex:N}`, `${alnum:N}` | N fresh random lowercase hex digits / letters and digits (1 ≤ N ≤ 4096) |
 //! | `${now}`, `${now+365d}`, `${now-1h}` | an RFC 3339 UTC time relative to now |
 //! | `${profile.NAME}` | a value from the target profile's `vars` |
 //! | `${NAME}` | a value captured by an earlier step |
@@ -25,10 +26,56 @@ pub(crate) enum VarRef {
     RunId,
     CaseUid,
     Uuid,
-    Now { offset_secs: i64 },
+    /// `len` random characters from `alphabet`, fresh at every use.
+    Random {
+        alphabet: Alphabet,
+        len: usize,
+    },
+    Now {
+        offset_secs: i64,
+    },
     Profile(String),
     Captured(String),
 }
+
+/// The characters of a random value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Alphabet {
+    /// `0-9a-f`.
+    Hex,
+    /// `a-z0-9`.
+    Alnum,
+}
+
+impl Alphabet {
+    fn chars(self) -> &'static [u8] {
+        match self {
+            Alphabet::Hex => b"0123456789abcdef",
+            Alphabet::Alnum => b"abcdefghijklmnopqrstuvwxyz0123456789",
+        }
+    }
+
+    /// Its name in `${NAME:N}`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Alphabet::Hex => "hex",
+            Alphabet::Alnum => "alnum",
+        }
+    }
+
+    /// `len` random characters.
+    pub(crate) fn random(self, len: usize) -> String {
+        use rand::Rng;
+        let chars = self.chars();
+        let mut rng = rand::rng();
+        (0..len)
+            .map(|_| chars[rng.random_range(0..chars.len())] as char)
+            .collect()
+    }
+}
+
+/// The longest random value a case may ask for.
+const MAX_RANDOM_LEN: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
@@ -46,6 +93,24 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
         _ if name.starts_with("now+") || name.starts_with("now-") => VarRef::Now {
             offset_secs: parse_offset(&name[3..])?,
         },
+        _ if name.starts_with("hex:") || name.starts_with("alnum:") => {
+            let (kind, len) = name.split_once(':').unwrap_or_default();
+            let alphabet = if kind == "hex" {
+                Alphabet::Hex
+            } else {
+                Alphabet::Alnum
+            };
+            let len = len
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_RANDOM_LEN).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "`{name}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}"
+                    )
+                })?;
+            VarRef::Random { alphabet, len }
+        }
         _ => match name.strip_prefix("profile.") {
             Some(p) if is_ident(p) => VarRef::Profile(p.to_string()),
             _ if is_ident(name) => VarRef::Captured(name.to_string()),
@@ -158,6 +223,7 @@ impl Scope {
             VarRef::RunId => Value::String(self.run_id.clone()),
             VarRef::CaseUid => Value::String(self.case_uid.clone()),
             VarRef::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),
+            VarRef::Random { alphabet, len } => Value::String(alphabet.random(*len)),
             VarRef::Now { offset_secs } => {
                 let t = OffsetDateTime::now_utc()
                     .checked_add(time::Duration::seconds(*offset_secs))
@@ -261,6 +327,27 @@ mod tests {
         let t = OffsetDateTime::parse(v.as_str().unwrap(), &Rfc3339).unwrap();
         let delta = t - OffsetDateTime::now_utc();
         assert!((delta.whole_hours() - 24).abs() <= 1, "{delta}");
+    }
+
+    #[test]
+    fn random_values_are_fresh_and_well_formed() {
+        let s = scope();
+        let a = s.expand_text("m-${hex:32}").unwrap();
+        let b = s.expand_text("m-${hex:32}").unwrap();
+        assert_ne!(a, b);
+        assert!(
+            regex::Regex::new("^m-[0-9a-f]{32}$").unwrap().is_match(&a),
+            "{a}"
+        );
+        let c = s.expand_text("${alnum:7}").unwrap();
+        assert!(
+            c.len() == 7
+                && c.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        );
+        assert!(refs_in_str("${hex:0}").is_err());
+        assert!(refs_in_str("${alnum:x}").is_err());
+        assert!(refs_in_str("${hex:5000}").is_err());
     }
 
     #[test]

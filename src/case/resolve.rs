@@ -318,7 +318,7 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
             step
         })
         .collect();
-    Step {
+    let step = Step {
         operation: op_name.clone(),
         identity: def.identity,
         input,
@@ -329,7 +329,18 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         assertions,
         capture,
         cleanup,
+    };
+    for (pointer, value) in step.fixed_values_meant_to_name_nothing() {
+        ctx.error(
+            def.input.as_ref().map(|i| i.referenced),
+            &format!("{field}.input{}", pointer.replace('/', ".")),
+            format!(
+                "the fixed value {value:?} is meant to name nothing, but a real target may hold it: \
+                 make it fresh at every execution (${{uuid}}, ${{hex:N}}, ${{alnum:N}} or ${{case_uid}})"
+            ),
+        );
     }
+    step
 }
 
 fn resolve_expect(

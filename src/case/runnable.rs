@@ -169,3 +169,36 @@ impl AssertOp {
         }
     }
 }
+
+impl Step {
+    /// The literal strings of the input (pointer and value) when the step expects a
+    /// "not found" error without injecting it: a value meant to name nothing must be
+    /// fresh at every execution (`${uuid}`, `${hex:N}`, `${alnum:N}`, `${case_uid}`), since
+    /// any fixed, well-formed value may name something on a real target.
+    pub fn fixed_values_meant_to_name_nothing(&self) -> Vec<(String, String)> {
+        let expects_not_found =
+            matches!(&self.expect, Expect::Error(name) if name.contains("NotFound"));
+        let mut out = Vec::new();
+        if expects_not_found && self.fault.is_none() {
+            literal_strings(&self.input, String::new(), &mut out);
+        }
+        out
+    }
+}
+
+fn literal_strings(value: &serde_json::Value, at: String, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::String(s) if !s.contains("${") => out.push((at, s.clone())),
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                literal_strings(v, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                literal_strings(v, format!("{at}/{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}

@@ -98,6 +98,19 @@ fn filler(m: &Member, n: u64) -> Option<String> {
         .find(|s| matches_pattern(m, s))
 }
 
+/// `${alnum:N}` (fresh random letters and digits at every execution) when such values
+/// satisfy the member's pattern: a valid value may be sent as one that names nothing,
+/// and a fixed one might name something on a real target.
+fn random(m: &Member, n: u64) -> Option<String> {
+    let alphabet = crate::template::Alphabet::Alnum;
+    let fits = ["a", "0"]
+        .iter()
+        .map(|c| c.repeat(n as usize))
+        .chain((0..16).map(|_| alphabet.random(n as usize)))
+        .all(|s| matches_pattern(m, &s));
+    fits.then(|| format!("${{{}:{n}}}", alphabet.name()))
+}
+
 fn matches_pattern(m: &Member, s: &str) -> bool {
     match &m.pattern {
         None => true,
@@ -164,7 +177,7 @@ fn length(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
         }
     }
     for (suffix, n, what) in valid {
-        if let Some(v) = filler(m, n) {
+        if let Some(v) = random(m, n).or_else(|| filler(m, n)) {
             let t = format!("of {n} {} ({what})", chars(n));
             out.push(draft(at, m, kind, suffix, t, Some(json!(v)), true));
         }

@@ -17,6 +17,7 @@ mod sdk;
 mod specs;
 mod support;
 mod teeth;
+mod trust;
 
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
@@ -34,5 +35,6 @@ fn main() {
     trials.extend(safety::trials());
     trials.extend(fuzz::trials());
     trials.extend(inputs::trials());
+    trials.extend(trust::trials());
     libtest_mimic::run(&args, trials).exit();
 }

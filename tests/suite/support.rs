@@ -65,6 +65,60 @@ pub async fn run_report(cases: Vec<Case>, endpoint: Option<String>) -> JsonRepor
     collector.report()
 }
 
+/// Runs `cases` against the embedded emulator behind `middleware`, judging `levels`
+/// (empty: every level).
+pub async fn run_wrapped(
+    cases: Vec<Case>,
+    middleware: std::sync::Arc<dyn pat_conformance::emulator::Middleware>,
+    levels: Vec<pat_conformance::case::Level>,
+) -> JsonReport {
+    let suite = suite();
+    let emulator = Emulator::start_wrapped(
+        suite.contract.clone(),
+        EmulatorConfig::default(),
+        middleware,
+    )
+    .await;
+    let target = remote_target(
+        &suite.contract,
+        Some(&emulator.uri()),
+        emulator.profile(),
+        false,
+    )
+    .expect("a target");
+    let mut collector = ReportCollector::new();
+    let mut options = RunOptions::new();
+    options.levels = levels;
+    runner::run(
+        suite.contract.clone(),
+        cases,
+        target,
+        options,
+        &mut collector,
+    )
+    .await
+    .expect("the run completes");
+    collector.report()
+}
+
+/// A middleware from a closure that edits the emulator's reply to each request.
+pub struct Edit<F>(pub F);
+
+impl<F> pat_conformance::emulator::Middleware for Edit<F>
+where
+    F: Fn(&wiremock::Request, &mut pat_conformance::emulator::Reply) + Send + Sync,
+{
+    fn handle(
+        &self,
+        req: &wiremock::Request,
+        inner: &dyn Fn(&wiremock::Request) -> pat_conformance::emulator::Reply,
+    ) -> pat_conformance::emulator::Reply {
+        let mut reply = inner(req);
+        (self.0)(req, &mut reply);
+        reply
+    }
+}
+
 /// A result as readable text, for failure messages.
 pub fn describe(r: &CaseResult) -> String {
     let mut text = format!("{} {:?}", r.full_name(), r.status);

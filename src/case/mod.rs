@@ -9,7 +9,7 @@ mod runnable;
 pub use diagnostic::{CaseLoadError, CaseLoadErrors};
 pub use load::load_cases;
 pub use model::{
-    AssertionDef, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level,
+    AssertionDef, Bound, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level,
     NumberBounds, RawDef, Source, StepDef, TimeDef,
 };
 pub use runnable::{AssertOp, Assertion, Case, Expect, Step};

@@ -193,15 +193,86 @@ pub struct ExpectDef {
 }
 
 /// Inclusive bounds on a count.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CountBounds {
     /// At least.
     #[serde(default)]
-    pub min: Option<u64>,
+    pub min: Option<Bound>,
     /// At most.
     #[serde(default)]
-    pub max: Option<u64>,
+    pub max: Option<Bound>,
+}
+
+/// One end of a count: a whole number, or a string that is one `${profile.NAME}`
+/// reference to a whole number the target profile declares (e.g. how many tokens an
+/// organization holds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    /// A number written in the case.
+    Fixed(u64),
+    /// A variable reference, resolved when the case runs.
+    Var(String),
+}
+
+impl From<u64> for Bound {
+    fn from(n: u64) -> Self {
+        Bound::Fixed(n)
+    }
+}
+
+impl Serialize for Bound {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Bound::Fixed(n) => s.serialize_u64(*n),
+            Bound::Var(v) => s.serialize_str(v),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Bound {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Bound;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number or a `${profile.NAME}` reference")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Bound, E> {
+                Ok(Bound::Fixed(n))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Bound, E> {
+                u64::try_from(n)
+                    .map(Bound::Fixed)
+                    .map_err(|_| E::custom(format!("a count cannot be negative ({n})")))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Bound, E> {
+                if s.trim_start().starts_with("${") {
+                    Ok(Bound::Var(s.to_string()))
+                } else {
+                    Err(E::custom(format!(
+                        "`{s}` is neither a whole number nor a `${{profile.NAME}}` reference"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Bound {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Bound".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A whole number, or one `${profile.NAME}` reference to one.",
+            "oneOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": "^\\$\\{"}
+            ]
+        })
+    }
 }
 
 /// Inclusive bounds on a number.
@@ -311,6 +382,11 @@ pub struct StepDef {
     /// Follow the paginator to the last page; assertions see every item.
     #[serde(default)]
     pub paginate: bool,
+    /// With `paginate`: a token on the last page with items that leads to an empty page
+    /// is a `should` finding (SDK paginators tolerate it). For exclusive cases only:
+    /// tokens deleted by concurrent cases can empty a last page legitimately.
+    #[serde(default)]
+    pub check_last_page: bool,
     /// The expected outcome (default: success).
     #[serde(default)]
     pub expect: ExpectDef,

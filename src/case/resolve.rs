@@ -8,7 +8,7 @@ use serde_json::Value;
 use serde_saphyr::Location;
 
 use super::diagnostic::CaseLoadError;
-use super::model::{AssertionDef, CaseDef, CaseFile, ExpectDef, StepDef};
+use super::model::{AssertionDef, Bound, CaseDef, CaseFile, ExpectDef, StepDef};
 use super::runnable::{AssertOp, Assertion, Case, Expect, Step};
 use crate::check::JsonPath;
 use crate::spec::Service;
@@ -266,6 +266,13 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         }
         f.value.clone()
     });
+    if def.check_last_page && !def.paginate {
+        ctx.error(
+            at,
+            &format!("{field}.check_last_page"),
+            "check_last_page needs `paginate: true`",
+        );
+    }
     if def.paginate && op.paginator.is_none() {
         ctx.error(
             at,
@@ -325,6 +332,7 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         raw,
         fault,
         paginate: def.paginate,
+        check_last_page: def.check_last_page,
         expect,
         assertions,
         capture,
@@ -407,8 +415,21 @@ fn resolve_assertion(
         );
         ops.push(AssertOp::NotEquals(v.clone()));
     }
-    if let Some(b) = def.count {
-        ops.push(AssertOp::Count(b));
+    for (name, b) in [("count", &def.count), ("length", &def.length)] {
+        for end in b.iter().flat_map(|b| [&b.min, &b.max]).flatten() {
+            if let Bound::Var(v) = end {
+                check_refs(
+                    ctx,
+                    at,
+                    &format!("{field}.{name}"),
+                    template::refs_in_str(v),
+                    vars,
+                );
+            }
+        }
+    }
+    if let Some(b) = &def.count {
+        ops.push(AssertOp::Count(b.clone()));
     }
     match def.unique {
         Some(true) => ops.push(AssertOp::Unique),
@@ -439,8 +460,8 @@ fn resolve_assertion(
             ),
         }
     }
-    if let Some(b) = def.length {
-        ops.push(AssertOp::Length(b));
+    if let Some(b) = &def.length {
+        ops.push(AssertOp::Length(b.clone()));
     }
     if let Some(v) = &def.contains {
         check_refs(

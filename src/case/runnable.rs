@@ -77,6 +77,9 @@ pub struct Step {
     pub fault: Option<String>,
     /// Follow the paginator.
     pub paginate: bool,
+    /// With `paginate`: a last page reached through a token that holds nothing is a
+    /// `should` finding (the page before it should have carried no token).
+    pub check_last_page: bool,
     /// Expected outcome.
     pub expect: Expect,
     /// Body assertions.
@@ -97,6 +100,7 @@ impl Step {
             raw: RawDef::default(),
             fault: None,
             paginate: false,
+            check_last_page: false,
             expect: Expect::Success,
             assertions: vec![],
             capture: vec![],

@@ -4,7 +4,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::{parse_timestamp, JsonPath, Violation};
-use crate::case::{AssertOp, Assertion};
+use crate::case::{AssertOp, Assertion, Bound, CountBounds};
 use crate::outcome::CheckKind;
 use crate::template::Scope;
 
@@ -89,6 +89,7 @@ pub(crate) fn evaluate(
             })
         }
         AssertOp::Count(bounds) => {
+            let bounds = &resolve_bounds(bounds, scope)?;
             let n = found.len() as u64;
             return Ok(
                 if bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m) {
@@ -163,6 +164,7 @@ pub(crate) fn evaluate(
                 ))),
             },
             AssertOp::Length(bounds) => {
+                let bounds = &resolve_bounds(bounds, scope)?;
                 let len = match value {
                     Value::String(s) => Some(s.chars().count() as u64),
                     Value::Array(a) => Some(a.len() as u64),
@@ -256,6 +258,33 @@ pub(crate) fn evaluate(
     Ok(violations)
 }
 
+/// Count bounds with their `${profile.NAME}` references resolved.
+struct Resolved {
+    min: Option<u64>,
+    max: Option<u64>,
+}
+
+fn resolve_bounds(bounds: &CountBounds, scope: &Scope) -> Result<Resolved, String> {
+    let one = |b: &Option<Bound>| -> Result<Option<u64>, String> {
+        match b {
+            None => Ok(None),
+            Some(Bound::Fixed(n)) => Ok(Some(*n)),
+            Some(Bound::Var(v)) => {
+                let value = scope.expand_str(v)?;
+                value
+                    .as_u64()
+                    .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+                    .map(Some)
+                    .ok_or_else(|| format!("{v} is {value}, not a whole number"))
+            }
+        }
+    };
+    Ok(Resolved {
+        min: one(&bounds.min)?,
+        max: one(&bounds.max)?,
+    })
+}
+
 fn show<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
@@ -263,7 +292,7 @@ fn show<T: std::fmt::Display>(v: Option<T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{CountBounds, NumberBounds};
+    use crate::case::NumberBounds;
     use serde_json::json;
     use std::collections::BTreeMap;
 
@@ -304,12 +333,18 @@ mod tests {
             1
         );
         let once = CountBounds {
-            min: Some(1),
-            max: Some(1),
+            min: Some(1.into()),
+            max: Some(1.into()),
         };
-        assert_eq!(check("/items/[id=b]", AssertOp::Count(once), &body), 0);
-        assert_eq!(check("/items/*", AssertOp::Count(once), &body), 1);
-        assert_eq!(check("/items/[id=z]", AssertOp::Count(once), &body), 1);
+        assert_eq!(
+            check("/items/[id=b]", AssertOp::Count(once.clone()), &body),
+            0
+        );
+        assert_eq!(check("/items/*", AssertOp::Count(once.clone()), &body), 1);
+        assert_eq!(
+            check("/items/[id=z]", AssertOp::Count(once.clone()), &body),
+            1
+        );
         assert_eq!(check("/items/*/id", AssertOp::Unique, &body), 0);
         let twice = json!({"items": [{"id": "a"}, {"id": "a"}]});
         assert_eq!(check("/items/*/id", AssertOp::Unique, &twice), 1);
@@ -336,8 +371,8 @@ mod tests {
             check(
                 "/items",
                 AssertOp::Length(CountBounds {
-                    min: Some(2),
-                    max: Some(2)
+                    min: Some(2.into()),
+                    max: Some(2.into())
                 }),
                 &body
             ),
@@ -347,7 +382,7 @@ mod tests {
             check(
                 "/items",
                 AssertOp::Length(CountBounds {
-                    min: Some(3),
+                    min: Some(3.into()),
                     max: None
                 }),
                 &body

@@ -89,6 +89,9 @@ impl Directory {
                     pat(3, ALICE),
                     pat(4, BOB),
                     pat(5, ALICE),
+                    // Seven in all: no multiple of the page sizes 2 and 3 the walks use.
+                    pat(6, BOB),
+                    pat(7, ALICE),
                 ],
             },
         );
@@ -113,7 +116,12 @@ impl Directory {
 
     /// The profile vars that describe the seeds to cases.
     pub(crate) fn profile_vars(&self) -> BTreeMap<String, String> {
-        [
+        let held = self
+            .orgs
+            .get(ACTIVE_ORG)
+            .map_or(0, |o| o.tokens.len())
+            .to_string();
+        let mut vars: BTreeMap<String, String> = [
             ("workmail_organization_id", ACTIVE_ORG),
             ("workmail_empty_organization_id", EMPTY_ORG),
             ("workmail_inactive_organization_id", INACTIVE_ORG),
@@ -125,7 +133,9 @@ impl Directory {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+        .collect();
+        vars.insert("workmail_organization_token_count".into(), held);
+        vars
     }
 }
 

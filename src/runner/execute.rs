@@ -376,7 +376,7 @@ impl Execution<'_> {
             .clone()
             .ok_or("the operation has no paginator")?;
         let mut items = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for _ in 0..MAX_PAGES {
             if self.ctx.cancel.is_cancelled() {
                 self.interrupted = true;
@@ -392,7 +392,9 @@ impl Execution<'_> {
                 return Ok((verdict.body, false));
             }
             let mut body = verdict.body;
+            let mut page_len = 0;
             if let Some(Value::Array(page)) = body.get(&paginator.items) {
+                page_len = page.len();
                 items.extend(page.iter().cloned());
             }
             let token = body
@@ -401,6 +403,17 @@ impl Execution<'_> {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string);
             let Some(token) = token else {
+                if step.check_last_page && !seen.is_empty() && page_len == 0 {
+                    let v = Violation::new(
+                        CheckKind::Pagination,
+                        format!(
+                            "page {} carried {} but led to an empty page: the last page with items should carry none",
+                            seen.len(),
+                            paginator.output_token
+                        ),
+                    );
+                    self.fail(n, &step.operation, v.should());
+                }
                 if let Some(obj) = body.as_object_mut() {
                     obj.insert(paginator.items.clone(), Value::Array(items));
                 }

@@ -149,10 +149,119 @@ fn validation() -> Vec<Mode> {
     ]
 }
 
+/// The token, page-size and items members of a listing call.
+fn listing(req: &Request) -> Option<(&'static str, &'static str, &'static str)> {
+    match op(req) {
+        Op::List => Some(("nextToken", "maxResults", "items")),
+        Op::WmList => Some(("NextToken", "MaxResults", "PersonalAccessTokenSummaries")),
+        _ => None,
+    }
+}
+
+/// An off-by-one cursor: with pages of two or more, every page after the first starts
+/// with the last item of the page before (with pages of one it would never end, so it
+/// is right there).
+fn repeat_at_boundary() -> impl Middleware {
+    let last_item_of: Mutex<BTreeMap<String, Value>> = Mutex::default();
+    Mw(move |req: &Request, inner: Inner| {
+        let Some((token_key, size_key, items_key)) = listing(req) else {
+            return inner(req);
+        };
+        let token = input(req, token_key).and_then(|t| t.as_str().map(str::to_string));
+        let size = input(req, size_key).and_then(|s| s.as_u64());
+        let remembered = token.and_then(|t| {
+            last_item_of
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&t)
+                .cloned()
+        });
+        let (req, repeated) = match (remembered, size) {
+            (Some(item), Some(size)) if size >= 2 => (
+                with_input(req, |i| {
+                    i.insert(size_key.into(), json!(size - 1));
+                }),
+                Some(item),
+            ),
+            _ => (req.clone(), None),
+        };
+        let mut reply = inner(&req);
+        if ok(&reply) {
+            body(&mut reply, |v| {
+                if let (Some(item), Some(list)) = (repeated, v[items_key].as_array_mut()) {
+                    list.insert(0, item);
+                }
+                if let (Some(next), Some(last)) = (
+                    v.get(token_key).and_then(Value::as_str),
+                    v[items_key].as_array().and_then(|l| l.last()),
+                ) {
+                    last_item_of
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(next.to_string(), last.clone());
+                }
+            });
+        }
+        reply
+    })
+}
+
+/// The last page with items carries a token, which leads to an empty page.
+fn trailing_token() -> impl Middleware {
+    const TRAILING: &str = "trailing-token-to-an-empty-page";
+    Mw(|req: &Request, inner: Inner| {
+        let Some((token_key, _, items_key)) = listing(req) else {
+            return inner(req);
+        };
+        let trailing = input(req, token_key).is_some_and(|t| t.as_str() == Some(TRAILING));
+        if trailing {
+            let mut reply = inner(&with_input(req, |i| {
+                i.remove(token_key);
+            }));
+            body(&mut reply, |v| {
+                v[items_key] = json!([]);
+                if let Some(o) = v.as_object_mut() {
+                    o.remove(token_key);
+                }
+            });
+            return reply;
+        }
+        let mut reply = inner(req);
+        if ok(&reply) {
+            body(&mut reply, |v| {
+                let has_items = v[items_key].as_array().is_some_and(|l| !l.is_empty());
+                if v.get(token_key).is_none() && has_items {
+                    v[token_key] = json!(TRAILING);
+                }
+            });
+        }
+        reply
+    })
+}
+
 fn pagination() -> Vec<Mode> {
     use Class::Pagination as P;
     const RESTART: &str = "restart-from-the-top";
     vec![
+        mode(
+            "pages-repeat-last-item",
+            P,
+            "an off-by-one cursor: with pages of 2 or more, each page repeats the last item of the page before",
+            &["list-walks-at-page-sizes-1-2-3-10", "wm-walks-at-page-sizes-1-2-3-100"],
+            repeat_at_boundary(),
+        ),
+        mode(
+            "trailing-token",
+            P,
+            "the last page with items carries a token that leads to an empty page",
+            &[
+                "list-walks-at-page-sizes-1-2-3-10",
+                "list-walks-every-page",
+                "wm-walks-at-page-sizes-1-2-3-100",
+                "wm-walks-every-summary-once",
+            ],
+            trailing_token(),
+        ),
         mode(
             "list-ignores-max-results",
             P,

@@ -8,6 +8,7 @@
 
 mod behaviour;
 mod edit;
+mod liberties;
 mod matrix;
 mod responses;
 mod variations;
@@ -113,7 +114,9 @@ pub fn deviations() -> Vec<Mode> {
 
 /// Every conformant variation.
 pub fn variations() -> Vec<Mode> {
-    variations::modes()
+    let mut modes = variations::modes();
+    modes.extend(liberties::modes());
+    modes
 }
 
 fn mode(

@@ -10,7 +10,10 @@ use pat_conformance::mutants::{deviations, run_modes, variations, Class, Mode};
 use crate::support::{block_on, suite};
 
 pub fn trials() -> Vec<Trial> {
-    let mut trials = vec![Trial::test("mutants::catalogue", catalogue)];
+    let mut trials = vec![
+        Trial::test("mutants::catalogue", catalogue),
+        Trial::test("mutants::variations_take_effect", variations_take_effect),
+    ];
     for mode in deviations().into_iter().chain(variations()) {
         let kind = if mode.is_deviation() {
             "deviation"
@@ -118,6 +121,90 @@ fn catalogue() -> Result<(), Failed> {
             "the README's kill matrix lacks `{missing}`: paste `pat-conformance mutants --format markdown`"
         )
         .into());
+    }
+    Ok(())
+}
+
+/// A variation that changes nothing proves nothing: each one's mark must show in what
+/// the run recorded (requests, replies, headers) against it.
+fn variations_take_effect() -> Result<(), Failed> {
+    use pat_conformance::outcome::Exchange;
+    type Seen = fn(&Exchange) -> bool;
+    fn body(e: &Exchange) -> &str {
+        e.response.as_ref().map_or("", |r| r.body.as_str())
+    }
+    fn has_header(e: &Exchange, name: &str, part: &str) -> bool {
+        e.response.as_ref().is_some_and(|r| {
+            r.headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(name) && v.contains(part))
+        })
+    }
+    let marks: Vec<(&str, Seen)> = vec![
+        ("ids-with-url-reserved-characters", |e| {
+            e.request.url.contains("/v1/accessTokens/") && e.request.url.contains("%2F")
+        }),
+        ("error-messages-reworded", |e| {
+            body(e).contains("Die Anfrage")
+        }),
+        ("wm-error-messages-absent", |e| {
+            e.response.as_ref().is_some_and(|r| r.status == 400)
+                && body(e).contains("__type")
+                && !body(e).contains("Message")
+        }),
+        ("null-for-absent-members", |e| {
+            body(e).contains("\"nextToken\":null") || body(e).contains("\"NextToken\":null")
+        }),
+        ("pretty-printed-json", |e| body(e).contains("\n  \"")),
+        ("members-in-reverse-order", |e| {
+            body(e).contains("{\"UserId\"")
+        }),
+        ("wm-epochs-in-exponent-notation", |e| body(e).contains("e9")),
+        ("extra-response-headers", |e| {
+            has_header(e, "x-amz-apigw-id", "")
+        }),
+        ("media-type-parameters", |e| {
+            has_header(e, "content-type", "charset=UTF-8")
+        }),
+        ("opaque-page-tokens", |e| {
+            body(e).contains("+/") && body(e).contains("==")
+        }),
+        ("default-page-size-two", |e| {
+            e.request.method == "POST"
+                && e.request.url.ends_with("/v1/accessTokens")
+                && !e.request.body.contains("maxResults")
+                && body(e).contains("nextToken")
+        }),
+        ("connection-close", |e| has_header(e, "connection", "close")),
+        ("empty-body-for-empty-output", |e| {
+            e.request.method == "DELETE"
+                && e.response
+                    .as_ref()
+                    .is_some_and(|r| r.status == 200 && r.body.is_empty())
+        }),
+    ];
+    let modes = variations();
+    for (name, seen) in marks {
+        let mode = modes
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| format!("no variation `{name}`"))?;
+        let middleware = mode
+            .middleware
+            .clone()
+            .ok_or("a variation without a middleware")?;
+        let report = block_on(crate::support::run_wrapped(
+            suite().cases.clone(),
+            middleware,
+            vec![],
+        ));
+        let shown = report.cases.iter().flat_map(|c| &c.exchanges).any(seen);
+        if !shown {
+            return Err(format!(
+                "variation `{name}` left no mark on any exchange: it tests nothing"
+            )
+            .into());
+        }
     }
     Ok(())
 }

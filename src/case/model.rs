@@ -66,6 +66,9 @@ pub enum Capability {
     LimitedIdentity,
     /// The target honours the `X-Pat-Conformance-Fault` header.
     FaultInjection,
+    /// The target checks SigV4 signatures and signing times (AWS does; many emulators
+    /// accept any well-formed signature).
+    VerifiesSignatures,
 }
 
 impl Capability {
@@ -75,6 +78,7 @@ impl Capability {
             Capability::SecondIdentity => "second-identity",
             Capability::LimitedIdentity => "limited-identity",
             Capability::FaultInjection => "fault-injection",
+            Capability::VerifiesSignatures => "verifies-signatures",
         }
     }
 }
@@ -177,6 +181,14 @@ pub struct RawDef {
     /// Send no credentials at all.
     #[serde(default)]
     pub no_auth: bool,
+    /// SigV4: sign with the profile's access key id but a wrong secret key (a
+    /// well-formed signature that does not verify).
+    #[serde(default)]
+    pub sign_with_wrong_secret: bool,
+    /// SigV4: sign as of this offset from now, e.g. `-20m` (X-Amz-Date outside the
+    /// 15 minutes AWS allows).
+    #[serde(default)]
+    pub sign_at: Option<String>,
 }
 
 /// What the step expects. Empty means the documented success.

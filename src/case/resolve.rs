@@ -266,6 +266,20 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         }
         f.value.clone()
     });
+    let sigv4 = ctx.service.spec.auth.scheme == crate::spec::AuthScheme::Sigv4;
+    if (raw.sign_with_wrong_secret || raw.sign_at.is_some()) && !sigv4 {
+        let service = ctx.service.name().to_string();
+        ctx.error(
+            at,
+            &format!("{field}.raw"),
+            format!(
+                "sign_with_wrong_secret and sign_at apply to SigV4, which {service} does not use"
+            ),
+        );
+    }
+    if let Some(Err(e)) = raw.sign_at.as_deref().map(template::parse_offset) {
+        ctx.error(at, &format!("{field}.raw.sign_at"), e);
+    }
     if def.check_last_page && !def.paginate {
         ctx.error(
             at,

@@ -9,6 +9,7 @@ mod codecatalyst;
 mod pages;
 mod router;
 mod server;
+mod sigv4;
 mod wire;
 mod workmail;
 
@@ -20,6 +21,8 @@ use serde_json::json;
 pub use router::Middleware;
 pub use server::MAX_REQUEST_BODY;
 pub use wire::Reply;
+
+pub(crate) use sigv4::{sign_as_emulator, signed_at, verifies};
 
 use crate::case::{Capability, Identity};
 use crate::profile::{IdentityDef, Profile, SigV4Credentials};
@@ -34,6 +37,30 @@ pub struct EmulatorConfig {
     pub quotas: BTreeMap<String, usize>,
     /// List newest first instead of oldest first (the contract fixes no order).
     pub newest_first: bool,
+    /// How SigV4 signatures are checked.
+    pub signatures: SignatureCheck,
+}
+
+/// How the emulator checks SigV4 (a deviation may check less).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureCheck {
+    /// The signature must verify for the emulator's credentials and be at most 15
+    /// minutes old (what AWS does).
+    #[default]
+    Full,
+    /// The signature must verify; its time is not checked.
+    IgnoreTime,
+    /// Any well-formed SigV4 header is accepted (what many emulators do).
+    Off,
+}
+
+/// The SigV4 credentials the emulator's profile hands out, and the only ones it accepts.
+pub(crate) fn credentials() -> SigV4Credentials {
+    SigV4Credentials {
+        access_key_id: "AKIAEMULATOR7EXAMPLE".into(),
+        secret_access_key: "emulator/secret/access/key/not-real".into(),
+        session_token: Some("emulator-session-token-not-real".into()),
+    }
 }
 
 /// Bearer tokens of the identities the emulator's profile offers.
@@ -52,6 +79,7 @@ impl Default for EmulatorConfig {
             default_quota: 100,
             quotas: BTreeMap::from([(LIMITED_TOKEN.to_string(), 1)]),
             newest_first: false,
+            signatures: SignatureCheck::Full,
         }
     }
 }
@@ -151,12 +179,8 @@ impl Emulator {
                 (Identity::Second, identity(SECOND_TOKEN)),
                 (Identity::Limited, identity(LIMITED_TOKEN)),
             ]),
-            sigv4: Some(SigV4Credentials {
-                access_key_id: "AKIAEMULATOR7EXAMPLE".into(),
-                secret_access_key: "emulator/secret/access/key/not-real".into(),
-                session_token: Some("emulator-session-token-not-real".into()),
-            }),
-            capabilities: vec![Capability::FaultInjection],
+            sigv4: Some(credentials()),
+            capabilities: vec![Capability::FaultInjection, Capability::VerifiesSignatures],
             vars: seeds
                 .profile_vars()
                 .into_iter()

@@ -17,6 +17,8 @@ use crate::spec::{AuthScheme, Contract, Protocol, Service, FAULT_HEADER};
 pub(crate) struct Router {
     contract: Arc<Contract>,
     state: Arc<Mutex<State>>,
+    /// How SigV4 is checked (fixed for the emulator's life).
+    signatures: super::SignatureCheck,
 }
 
 /// A routed call.
@@ -29,7 +31,16 @@ pub(crate) struct Call<'a> {
 
 impl Router {
     pub(crate) fn new(contract: Arc<Contract>, state: Arc<Mutex<State>>) -> Router {
-        Router { contract, state }
+        let signatures = state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .config
+            .signatures;
+        Router {
+            contract,
+            state,
+            signatures,
+        }
     }
 
     fn route<'c>(
@@ -142,7 +153,7 @@ impl Router {
                 )
             });
         }
-        let identity = authenticate(service, req)?;
+        let identity = authenticate(service, req, self.signatures)?;
         let input = parse_input(service, req, labels)?;
         let violations = service.schemas.validate(&op.input, &input);
         if let Some(v) = violations.first() {
@@ -169,7 +180,11 @@ impl Router {
     }
 }
 
-fn authenticate(service: &Service, req: &Request) -> Result<String, ApiError> {
+fn authenticate(
+    service: &Service,
+    req: &Request,
+    signatures: super::SignatureCheck,
+) -> Result<String, ApiError> {
     let auth = header(req, "authorization").unwrap_or("").trim();
     match service.spec.auth.scheme {
         AuthScheme::Bearer => match auth.strip_prefix("Bearer ").map(str::trim) {
@@ -181,6 +196,12 @@ fn authenticate(service: &Service, req: &Request) -> Result<String, ApiError> {
                 "missing or malformed bearer token",
             )),
         },
+        AuthScheme::Sigv4 if signatures != super::SignatureCheck::Off => super::sigv4::verify(
+            req,
+            auth,
+            &super::credentials(),
+            signatures == super::SignatureCheck::Full,
+        ),
         AuthScheme::Sigv4 => {
             let scope = format!("/{}/aws4_request", service.spec.signing_name);
             let key = auth

@@ -74,6 +74,8 @@ pub(super) struct Draft {
     pub(super) raw: RawDef,
     pub(super) fault: Option<String>,
     pub(super) expect: Expect,
+    /// Capabilities beyond those the step implies.
+    pub(super) requires: Vec<crate::case::Capability>,
 }
 
 impl Draft {
@@ -90,6 +92,7 @@ impl Draft {
             raw: RawDef::default(),
             fault: None,
             expect,
+            requires: Vec::new(),
         }
     }
 
@@ -110,7 +113,7 @@ impl Draft {
                 profile_vars.insert(name);
             }
         }
-        let mut requires = BTreeSet::new();
+        let mut requires: BTreeSet<_> = self.requires.into_iter().collect();
         if step.fault.is_some() {
             requires.insert(crate::case::Capability::FaultInjection);
         }

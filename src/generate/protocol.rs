@@ -10,6 +10,7 @@ use crate::case::{Case, Expect, Level};
 pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
     let mut drafts = vec![no_auth(at)];
     drafts.extend(malformed_auth(at));
+    drafts.extend(bad_signatures(at));
     if has_body(at) {
         drafts.extend([
             malformed_json(at),
@@ -74,6 +75,35 @@ fn malformed_auth(at: &Origin) -> Option<Draft> {
     d.raw.no_auth = true;
     d.raw.headers.insert("Authorization".into(), header);
     Some(d)
+}
+
+/// SigV4 only: a well-formed signature that does not verify, and one made 20 minutes
+/// ago (AWS allows 15). For targets that check signatures (`verifies-signatures`).
+fn bad_signatures(at: &Origin) -> Vec<Draft> {
+    if at.service.spec.auth.scheme != crate::spec::AuthScheme::Sigv4 {
+        return vec![];
+    }
+    let expect = auth_outcome(at);
+    let wrong = format!(
+        "A well-formed signature made with a wrong secret key gets {}",
+        verdict(&expect)
+    );
+    let stale = format!(
+        "A signature made 20 minutes ago (X-Amz-Date outside the 15 minutes allowed) gets {}",
+        verdict(&expect)
+    );
+    let mut drafts = vec![
+        Draft::new("wrong-secret".into(), wrong, expect.clone()),
+        Draft::new("stale-signature".into(), stale, expect),
+    ];
+    drafts[0].raw.sign_with_wrong_secret = true;
+    drafts[1].raw.sign_at = Some("-20m".into());
+    for d in &mut drafts {
+        d.quote = "AWS Signature Version 4: the signature and its time are verified".into();
+        d.input = base(at);
+        d.requires = vec![crate::case::Capability::VerifiesSignatures];
+    }
+    drafts
 }
 
 fn auth_quote(at: &Origin) -> String {

@@ -100,7 +100,37 @@ pub(super) fn modes() -> Vec<Mode> {
     modes.extend(pagination());
     modes.extend(state());
     modes.extend(isolation_auth_secret());
+    modes.extend(signatures());
     modes
+}
+
+/// SigV4 checked less than AWS checks it (the emulator's own setting, no rewrite).
+fn signatures() -> Vec<Mode> {
+    let with = |name, what, killers, signatures| Mode {
+        name,
+        class: Class::Auth,
+        what,
+        killers,
+        config: crate::emulator::EmulatorConfig {
+            signatures,
+            ..Default::default()
+        },
+        middleware: None,
+    };
+    vec![
+        with(
+            "wm-signature-not-verified",
+            "WorkMail accepts any well-formed SigV4 header, even one signed with a wrong secret key",
+            &["gen-list-personal-access-tokens-wrong-secret"],
+            crate::emulator::SignatureCheck::Off,
+        ),
+        with(
+            "wm-stale-signature-accepted",
+            "WorkMail accepts a valid signature made 20 minutes ago (AWS allows 15)",
+            &["gen-list-personal-access-tokens-stale-signature"],
+            crate::emulator::SignatureCheck::IgnoreTime,
+        ),
+    ]
 }
 
 fn validation() -> Vec<Mode> {
@@ -599,8 +629,10 @@ fn isolation_auth_secret() -> Vec<Mode> {
             &["gen-list-personal-access-tokens-no-auth"],
             on_request(is(Op::WmList), |r| {
                 if auth(r).is_none() {
-                    let r = with_header(r, "authorization", "AWS4-HMAC-SHA256 Credential=ANONYMOUS/20260101/us-east-1/workmail/aws4_request, SignedHeaders=host, Signature=00");
-                    with_header(&r, "x-amz-date", "20260101T000000Z")
+                    // Served as if the emulator's own caller had signed it.
+                    let mut r = r.clone();
+                    crate::emulator::sign_as_emulator(&mut r, std::time::SystemTime::now());
+                    r
                 } else {
                     r.clone()
                 }

@@ -58,17 +58,29 @@ pub(super) fn body(reply: &mut Reply, f: impl FnOnce(&mut Value)) {
 
 /// A copy of `req` with its JSON body edited (an empty body counts as `{}`).
 pub(super) fn with_input(
-    req: &Request,
+    original: &Request,
     f: impl FnOnce(&mut serde_json::Map<String, Value>),
 ) -> Request {
-    let mut req = req.clone();
+    let mut req = original.clone();
     let mut input = serde_json::from_slice::<Value>(&req.body)
         .ok()
         .and_then(|v| v.as_object().cloned())
         .unwrap_or_default();
     f(&mut input);
     req.body = Value::Object(input).to_string().into_bytes();
-    req
+    keep_signed(original, req)
+}
+
+/// A rewrite of a request with a valid SigV4 signature is signed again (as of the
+/// original time), so the emulator sees the rewrite and not a broken signature; a
+/// request whose signature was bad to begin with stays bad.
+fn keep_signed(original: &Request, mut edited: Request) -> Request {
+    if original.headers.contains_key("x-amz-date") && crate::emulator::verifies(original) {
+        if let Some(time) = crate::emulator::signed_at(original) {
+            crate::emulator::sign_as_emulator(&mut edited, time);
+        }
+    }
+    edited
 }
 
 /// The request's JSON input member `name`.
@@ -79,12 +91,12 @@ pub(super) fn input(req: &Request, name: &str) -> Option<Value> {
 }
 
 /// A copy of `req` with header `name` set.
-pub(super) fn with_header(req: &Request, name: &'static str, value: &str) -> Request {
-    let mut req = req.clone();
+pub(super) fn with_header(original: &Request, name: &'static str, value: &str) -> Request {
+    let mut req = original.clone();
     if let Ok(v) = value.parse() {
         req.headers.insert(name, v);
     }
-    req
+    keep_signed(original, req)
 }
 
 /// The error type a reply carries (header, then `__type`), if any.

@@ -15,6 +15,8 @@ pub(crate) enum Credentials {
         credentials: SigV4Credentials,
         region: String,
         signing_name: String,
+        /// When the request is signed (now, unless a case asks for a stale signature).
+        time: SystemTime,
     },
 }
 
@@ -32,6 +34,7 @@ pub(crate) fn authenticate(
             credentials,
             region,
             signing_name,
+            time,
         } => {
             let identity = aws_credential_types::Credentials::new(
                 &credentials.access_key_id,
@@ -45,7 +48,7 @@ pub(crate) fn authenticate(
                 .identity(&identity)
                 .region(region)
                 .name(signing_name)
-                .time(SystemTime::now())
+                .time(*time)
                 .settings(SigningSettings::default())
                 .build()
                 .map_err(|e| format!("failed to prepare SigV4 signing: {e}"))?
@@ -94,6 +97,7 @@ mod tests {
                 session_token: Some("session".into()),
             },
             region: "us-east-1".into(),
+            time: SystemTime::now(),
             signing_name: "workmail".into(),
         };
         authenticate(&mut req, &creds).unwrap();

@@ -153,6 +153,7 @@ fn credentials(ctx: &Ctx, service: &Service, identity: Identity) -> Result<Crede
                 credentials,
                 region: ctx.target.region.clone(),
                 signing_name: service.spec.signing_name.clone(),
+                time: std::time::SystemTime::now(),
             })
             .ok_or_else(|| {
                 "no SigV4 credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)".to_string()
@@ -551,7 +552,26 @@ impl Execution<'_> {
             req.remove_header(name);
         }
         if !raw.no_auth {
-            let creds = credentials(self.ctx, self.service, step.identity)?;
+            let mut creds = credentials(self.ctx, self.service, step.identity)?;
+            if let Credentials::SigV4 {
+                credentials, time, ..
+            } = &mut creds
+            {
+                if raw.sign_with_wrong_secret {
+                    credentials.secret_access_key =
+                        format!("wrong/{}", crate::template::Alphabet::Alnum.random(36));
+                }
+                if let Some(offset) = &raw.sign_at {
+                    let secs = crate::template::parse_offset(offset)?;
+                    let shift = std::time::Duration::from_secs(secs.unsigned_abs());
+                    *time = if secs < 0 {
+                        time.checked_sub(shift)
+                    } else {
+                        time.checked_add(shift)
+                    }
+                    .ok_or_else(|| format!("sign_at `{offset}` is not a representable time"))?;
+                }
+            }
             authenticate(req, &creds)?;
         }
         for (name, value) in raw.headers.iter().filter(|(n, _)| is_auth(n)) {

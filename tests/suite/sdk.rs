@@ -98,19 +98,33 @@ async fn workmail() -> R {
         .as_str()
         .unwrap()
         .to_string();
-    let conf = aws_sdk_workmail::Config::builder()
-        .behavior_version(aws_sdk_workmail::config::BehaviorVersion::latest())
-        .endpoint_url(emulator.uri())
-        .region(aws_sdk_workmail::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_workmail::config::Credentials::new(
-            "AKIDSDKTEST",
-            "sdk-secret",
-            None,
-            None,
-            "test",
-        ))
-        .build();
-    let client = aws_sdk_workmail::Client::from_conf(conf);
+    // The emulator verifies SigV4 for the credentials its profile hands out: the SDK's
+    // own signatures must verify, and a wrong secret must not.
+    let keys = emulator.profile().sigv4.expect("SigV4 credentials");
+    let client_with = |secret: &str| {
+        let conf = aws_sdk_workmail::Config::builder()
+            .behavior_version(aws_sdk_workmail::config::BehaviorVersion::latest())
+            .endpoint_url(emulator.uri())
+            .region(aws_sdk_workmail::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_workmail::config::Credentials::new(
+                &keys.access_key_id,
+                secret,
+                keys.session_token.clone(),
+                None,
+                "test",
+            ))
+            .build();
+        aws_sdk_workmail::Client::from_conf(conf)
+    };
+    let client = client_with(&keys.secret_access_key);
+    let err = client_with("a-wrong-secret")
+        .list_personal_access_tokens()
+        .organization_id(&org)
+        .send()
+        .await
+        .expect_err("a wrong secret key is refused");
+    let raw = err.raw_response().map(|r| r.status().as_u16());
+    assert_eq!(raw, Some(403), "a signature that does not verify: {err:?}");
     let all: Vec<_> = client
         .list_personal_access_tokens()
         .organization_id(&org)
@@ -120,7 +134,11 @@ async fn workmail() -> R {
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await?;
-    assert_eq!(all.len(), 5, "the paginator walks every page");
+    let held: usize = vars["workmail_organization_token_count"]
+        .as_str()
+        .and_then(|n| n.parse().ok())
+        .expect("the profile declares the token count");
+    assert_eq!(all.len(), held, "the paginator walks every page");
     let created = all[0].date_created().expect("DateCreated");
     assert!(
         (1_000_000_000..5_000_000_000).contains(&created.secs()),
@@ -130,7 +148,7 @@ async fn workmail() -> R {
     assert!(!all[0].scopes().is_empty());
     let err = client
         .list_personal_access_tokens()
-        .organization_id("m-00000000000000000000000000000000")
+        .organization_id(format!("m-{:032x}", rand::random::<u128>()))
         .send()
         .await
         .expect_err("unknown organization");

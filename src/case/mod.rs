@@ -10,7 +10,7 @@ pub use diagnostic::{CaseLoadError, CaseLoadErrors};
 pub use load::load_cases;
 pub use model::{
     AssertionDef, Bound, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level,
-    NumberBounds, RawDef, Source, StepDef, TimeDef,
+    NumberBounds, RawDef, RepeatDef, Source, StepDef, TimeDef,
 };
 pub use runnable::{AssertOp, Assertion, Case, Expect, Step};
 

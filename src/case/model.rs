@@ -204,6 +204,18 @@ pub struct ExpectDef {
     pub client_error: bool,
 }
 
+/// Repeating a step.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatDef {
+    /// How many times at most: a whole number or a `${profile.NAME}` reference.
+    pub times: Bound,
+    /// A modelled error that ends the repetition early, as an accepted answer (e.g.
+    /// the quota was reached sooner because the caller already held tokens).
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
 /// Inclusive bounds on a count.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -399,6 +411,9 @@ pub struct StepDef {
     /// tokens deleted by concurrent cases can empty a last page legitimately.
     #[serde(default)]
     pub check_last_page: bool,
+    /// Send the call up to this many times (e.g. up to a quota the profile declares).
+    #[serde(default)]
+    pub repeat: Option<RepeatDef>,
     /// The expected outcome (default: success).
     #[serde(default)]
     pub expect: ExpectDef,

@@ -280,6 +280,36 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
     if let Some(Err(e)) = raw.sign_at.as_deref().map(template::parse_offset) {
         ctx.error(at, &format!("{field}.raw.sign_at"), e);
     }
+    if let Some(repeat) = &def.repeat {
+        if let Bound::Var(v) = &repeat.times {
+            check_refs(
+                ctx,
+                at,
+                &format!("{field}.repeat.times"),
+                template::refs_in_str(v),
+                vars,
+            );
+        }
+        if let Some(until) = &repeat.until {
+            if !errors_of(until) {
+                ctx.error(
+                    at,
+                    &format!("{field}.repeat.until"),
+                    format!(
+                        "`{until}` is not an error of {op_name} (expected one of: {})",
+                        op.errors.join(", ")
+                    ),
+                );
+            }
+        }
+        if def.paginate {
+            ctx.error(
+                at,
+                &format!("{field}.repeat"),
+                "a paginated step cannot repeat",
+            );
+        }
+    }
     if def.check_last_page && !def.paginate {
         ctx.error(
             at,
@@ -347,6 +377,7 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         fault,
         paginate: def.paginate,
         check_last_page: def.check_last_page,
+        repeat: def.repeat.clone(),
         expect,
         assertions,
         capture,

@@ -80,6 +80,8 @@ pub struct Step {
     /// With `paginate`: a last page reached through a token that holds nothing is a
     /// `should` finding (the page before it should have carried no token).
     pub check_last_page: bool,
+    /// Up to how many times the call is sent, and which error ends it early.
+    pub repeat: Option<super::model::RepeatDef>,
     /// Expected outcome.
     pub expect: Expect,
     /// Body assertions.
@@ -101,6 +103,7 @@ impl Step {
             fault: None,
             paginate: false,
             check_last_page: false,
+            repeat: None,
             expect: Expect::Success,
             assertions: vec![],
             capture: vec![],

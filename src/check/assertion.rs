@@ -264,21 +264,23 @@ struct Resolved {
     max: Option<u64>,
 }
 
-fn resolve_bounds(bounds: &CountBounds, scope: &Scope) -> Result<Resolved, String> {
-    let one = |b: &Option<Bound>| -> Result<Option<u64>, String> {
-        match b {
-            None => Ok(None),
-            Some(Bound::Fixed(n)) => Ok(Some(*n)),
-            Some(Bound::Var(v)) => {
-                let value = scope.expand_str(v)?;
-                value
-                    .as_u64()
-                    .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-                    .map(Some)
-                    .ok_or_else(|| format!("{v} is {value}, not a whole number"))
-            }
+/// The number a bound stands for (a `${profile.NAME}` holding something else is a
+/// harness problem: the profile is the user's input).
+pub(crate) fn resolve_bound(bound: &Bound, scope: &Scope) -> Result<u64, String> {
+    match bound {
+        Bound::Fixed(n) => Ok(*n),
+        Bound::Var(v) => {
+            let value = scope.expand_str(v)?;
+            value
+                .as_u64()
+                .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+                .ok_or_else(|| format!("{v} is {value}, not a whole number"))
         }
-    };
+    }
+}
+
+fn resolve_bounds(bounds: &CountBounds, scope: &Scope) -> Result<Resolved, String> {
+    let one = |b: &Option<Bound>| b.as_ref().map(|b| resolve_bound(b, scope)).transpose();
     Ok(Resolved {
         min: one(&bounds.min)?,
         max: one(&bounds.max)?,

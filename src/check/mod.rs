@@ -7,7 +7,7 @@ mod path;
 mod response;
 mod time;
 
-pub(crate) use assertion::evaluate;
+pub(crate) use assertion::{evaluate, resolve_bound};
 pub(crate) use error_type::error_type;
 pub(crate) use path::JsonPath;
 pub(crate) use response::check_response;

@@ -94,6 +94,8 @@ pub(crate) struct State {
 /// A running emulator; it stops when dropped.
 pub struct Emulator {
     uri: String,
+    /// The default identity's token quota (declared in the profile).
+    quota: usize,
     _stop: tokio_util::sync::DropGuard,
 }
 
@@ -133,6 +135,7 @@ impl Emulator {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_else(|_| "127.0.0.1:0".into());
+        let quota = config.default_quota;
         let state = Arc::new(Mutex::new(State {
             config,
             codecatalyst: codecatalyst::Tokens::default(),
@@ -151,6 +154,7 @@ impl Emulator {
         server::spawn(listener, handler, stop.clone());
         Emulator {
             uri: format!("http://{address}"),
+            quota,
             _stop: stop.drop_guard(),
         }
     }
@@ -185,6 +189,7 @@ impl Emulator {
                 .profile_vars()
                 .into_iter()
                 .map(|(k, v)| (k, json!(v)))
+                .chain([("codecatalyst_token_quota".to_string(), json!(self.quota))])
                 .collect(),
         }
     }

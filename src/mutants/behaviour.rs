@@ -466,7 +466,7 @@ fn state() -> Vec<Mode> {
             "quota-not-enforced",
             S,
             "creates beyond the quota answer 201 (with a token that is never stored)",
-            &["create-quota-exceeded"],
+            &["create-quota-exceeded", "create-up-to-declared-quota"],
             Mw(|req: &Request, inner: Inner| {
                 let reply = inner(req);
                 if op(req) == Op::Create

@@ -27,6 +27,9 @@ const RECORDED_BODY: usize = 64 * 1024;
 /// Most bytes of a failure's message, expected or actual value kept in a report.
 const RECORDED_TEXT: usize = 16 * 1024;
 
+/// Most times a step may repeat (`repeat.times`).
+const MAX_REPEAT: u64 = 10_000;
+
 /// Most pages a paginated step follows before calling the paginator broken.
 const MAX_PAGES: usize = 200;
 
@@ -312,12 +315,7 @@ impl Execution<'_> {
         let (body, go_on) = if step.paginate {
             self.paginate(n, step, &op, input).await?
         } else {
-            let response = self.call(n, step, &op, &input, Phase::Step).await?;
-            let verdict = check_response(self.service, &op, &step.expect, &response);
-            for v in verdict.violations {
-                self.fail(n, &step.operation, v);
-            }
-            (verdict.body, !verdict.fatal)
+            self.send_repeated(n, step, &op, input).await?
         };
         if !go_on {
             return Ok(false);
@@ -362,6 +360,58 @@ impl Execution<'_> {
             }
         }
         Ok(true)
+    }
+
+    /// Sends a step's call once, or as often as its `repeat` says (an answer with its
+    /// `until` error ends the repetition as an accepted answer). Returns the last body
+    /// and whether the case goes on.
+    async fn send_repeated(
+        &mut self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        mut input: Value,
+    ) -> Result<(Value, bool), String> {
+        let times = match &step.repeat {
+            None => 1,
+            Some(r) => check::resolve_bound(&r.times, &self.scope)?,
+        };
+        if times > MAX_REPEAT {
+            return Err(format!(
+                "repeat: {times} times is more than the {MAX_REPEAT} allowed"
+            ));
+        }
+        let until = step.repeat.as_ref().and_then(|r| r.until.clone());
+        let mut last = (Value::Object(Map::new()), true);
+        for i in 0..times {
+            if i > 0 {
+                if self.ctx.cancel.is_cancelled() {
+                    self.interrupted = true;
+                    return Err("interrupted".into());
+                }
+                input = self.scope.expand(&step.input)?;
+            }
+            let response = self.call(n, step, op, &input, Phase::Step).await?;
+            let failed = !(200..300).contains(&response.status);
+            let body = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+            let actual = failed
+                .then(|| check::error_type(response.header("x-amzn-errortype"), &body))
+                .flatten();
+            let stop = until.is_some() && actual.is_some() && actual == until;
+            let expect = match (&until, stop) {
+                (Some(error), true) => Expect::Error(error.clone()),
+                _ => step.expect.clone(),
+            };
+            let verdict = check_response(self.service, op, &expect, &response);
+            for v in verdict.violations {
+                self.fail(n, &step.operation, v);
+            }
+            last = (verdict.body, !verdict.fatal);
+            if verdict.fatal || stop {
+                break;
+            }
+        }
+        Ok(last)
     }
 
     /// Follows the paginator; returns the last page with every page's items.

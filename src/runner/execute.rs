@@ -392,12 +392,14 @@ impl Execution<'_> {
                 input = self.scope.expand(&step.input)?;
             }
             let response = self.call(n, step, op, &input, Phase::Step).await?;
-            let failed = !(200..300).contains(&response.status);
-            let body = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-            let actual = failed
-                .then(|| check::error_type(response.header("x-amzn-errortype"), &body))
-                .flatten();
-            let stop = until.is_some() && actual.is_some() && actual == until;
+            // Only an error answer, read in full, can be the `until` error.
+            let stop = until.is_some()
+                && !(200..300).contains(&response.status)
+                && response.truncated.is_none()
+                && {
+                    let body = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+                    check::error_type(response.header("x-amzn-errortype"), &body) == until
+                };
             let expect = match (&until, stop) {
                 (Some(error), true) => Expect::Error(error.clone()),
                 _ => step.expect.clone(),

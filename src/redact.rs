@@ -210,6 +210,22 @@ impl Redactor {
         self.scrub_string(&String::from_utf8_lossy(body))
     }
 
+    /// Like [`Redactor::body`] for a body cut short: it is never parsed (a partial
+    /// document of megabytes would be built into a value only to fail at its end), so
+    /// sensitive members are masked by a textual match on `"name": "…"`.
+    pub(crate) fn partial_body(&self, body: &[u8]) -> String {
+        let mut text = String::from_utf8_lossy(body).into_owned();
+        for name in self.names.iter() {
+            let pattern = format!(r#"("{}"\s*:\s*)"(?:[^"\\]|\\.)*("|$)"#, regex::escape(name));
+            if let Ok(re) = regex::Regex::new(&pattern) {
+                text = re
+                    .replace_all(&text, format!("${{1}}\"{MASK}\""))
+                    .into_owned();
+            }
+        }
+        self.scrub(&text)
+    }
+
     /// Whether a known secret is still in `text`, as is or JSON-escaped: the last
     /// check before anything is written.
     pub(crate) fn leaks(&self, text: &str) -> bool {
@@ -229,6 +245,15 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_bodies_mask_members_without_parsing() {
+        let r = Redactor::with_names(vec!["secret".into()]);
+        let cut = br#"{"items":[{"secret": "abc\"def", "n": 1}, {"secret":"ghi-cut-off"#;
+        let out = r.partial_body(cut);
+        assert!(!out.contains("abc") && !out.contains("ghi"), "{out}");
+        assert!(out.contains(r#""n": 1"#), "{out}");
+    }
 
     #[test]
     fn masks_headers_members_and_known_values() {

@@ -11,34 +11,11 @@ use serde_json::{json, Value};
 use wiremock::Request;
 
 use super::edit::{body, input, is_codecatalyst_op, items, ok, op, with_input, Mw, Op};
-use super::{Class, Mode};
-use crate::emulator::{EmulatorConfig, Middleware, Reply};
+use super::variations::{replies, variation};
+use super::Mode;
+use crate::emulator::{Middleware, Reply};
 
 type Inner<'a> = &'a dyn Fn(&Request) -> Reply;
-
-fn variation(
-    name: &'static str,
-    what: &'static str,
-    middleware: impl Middleware + 'static,
-) -> Mode {
-    Mode {
-        name,
-        class: Class::Conformant,
-        what,
-        killers: &[],
-        config: EmulatorConfig::default(),
-        middleware: Some(Arc::new(middleware)),
-    }
-}
-
-/// A middleware that edits every reply.
-fn replies(f: impl Fn(&Request, &mut Reply) + Send + Sync + 'static) -> impl Middleware {
-    Mw(move |req: &Request, inner: Inner| {
-        let mut reply = inner(req);
-        f(req, &mut reply);
-        reply
-    })
-}
 
 /// The token, page-size and items members of a listing call.
 fn listing(o: Op) -> Option<(&'static str, &'static str, &'static str)> {
@@ -232,7 +209,7 @@ pub(super) fn modes() -> Vec<Mode> {
         variation(
             "ids-with-url-reserved-characters",
             "CodeCatalyst token ids hold `/ ] = ~` (any 1 to 36 characters are allowed)",
-            reserved_character_ids(),
+            Some(Arc::new(reserved_character_ids())),
         ),
         variation(
             "error-messages-reworded",
@@ -354,12 +331,12 @@ pub(super) fn modes() -> Vec<Mode> {
         variation(
             "opaque-page-tokens",
             "page tokens are long, random at every issue, and hold `+ / =`",
-            opaque_page_tokens(),
+            Some(Arc::new(opaque_page_tokens())),
         ),
         variation(
             "default-page-size-two",
             "without maxResults, pages hold two items (the default page size is the server's choice)",
-            default_page_size_two(),
+            Some(Arc::new(default_page_size_two())),
         ),
         variation(
             "connection-close",

@@ -13,7 +13,7 @@ use crate::emulator::{EmulatorConfig, Middleware, Reply};
 
 type Inner<'a> = &'a dyn Fn(&Request) -> Reply;
 
-fn variation(
+pub(super) fn variation(
     name: &'static str,
     what: &'static str,
     middleware: Option<Arc<dyn Middleware>>,
@@ -28,7 +28,7 @@ fn variation(
     }
 }
 
-fn replies(
+pub(super) fn replies(
     f: impl Fn(&Request, &mut Reply) + Send + Sync + 'static,
 ) -> Option<Arc<dyn Middleware>> {
     Some(Arc::new(Mw(move |req: &Request, inner: Inner| {

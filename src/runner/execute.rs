@@ -650,7 +650,12 @@ impl Execution<'_> {
             body: match r.truncated {
                 Some(cap) => format!(
                     "{} [the target sent more than {cap} bytes; the rest was discarded unread]",
-                    clip(redactor.body(&r.body))
+                    // Only what can be kept is scrubbed (with room for a secret that
+                    // straddles the cut): no copies of megabytes that are dropped anyway.
+                    clip(
+                        redactor
+                            .partial_body(&r.body[..r.body.len().min(RECORDED_BODY + 8 * 1024)])
+                    )
                 ),
                 None => clip(redactor.body(&r.body)),
             },

@@ -10,10 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libtest_mimic::{Failed, Trial};
-use pat_conformance::config::remote_target;
 use pat_conformance::emulator::{Middleware, Reply};
-use pat_conformance::report::{JsonReport, ReportCollector};
-use pat_conformance::runner::{self, RunOptions};
+use pat_conformance::report::JsonReport;
+use pat_conformance::runner::RunOptions;
 
 use crate::cli::{bin, temp_dir, text};
 use crate::interrupt::{tokens_left, DIRECT};
@@ -83,23 +82,14 @@ fn run_ids(bg: &Background, ids: &[&str], endpoint: &str) -> JsonReport {
         .filter(|c| ids.contains(&c.id.as_str()))
         .cloned()
         .collect();
-    block_on(async {
-        let target = remote_target(&suite().contract, Some(endpoint), bg.profile.clone(), false)
-            .expect("a target");
-        let mut options = RunOptions::new();
-        options.timeout = Duration::from_secs(1);
-        let mut collector = ReportCollector::new();
-        runner::run(
-            suite().contract.clone(),
-            cases,
-            target,
-            options,
-            &mut collector,
-        )
-        .await
-        .expect("the run completes");
-        collector.report()
-    })
+    let mut options = RunOptions::new();
+    options.timeout = Duration::from_secs(1);
+    block_on(crate::support::run_at(
+        cases,
+        endpoint,
+        bg.profile.clone(),
+        options,
+    ))
 }
 
 fn lost_create(how: Lose) -> Result<(), Failed> {
@@ -290,6 +280,29 @@ fn run_measured(args: &[&str], dir: &Path) -> Result<(String, i32, f64), Failed>
         .stdout(out.try_clone()?)
         .stderr(out)
         .spawn()?;
+    // ru_maxrss also counts the pages the child shared with this (large) test process
+    // between fork and exec; VmHWM of the exec'd program is its own high-water mark.
+    let status_file = format!("/proc/{}/status", child.id());
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let poller = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut peak_kb = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(text) = std::fs::read_to_string(&status_file) {
+                    if let Some(kb) = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("VmHWM:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                    {
+                        peak_kb = peak_kb.max(kb);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            peak_kb
+        })
+    };
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child; `status` and `usage` are valid for writing.
@@ -302,8 +315,17 @@ fn run_measured(args: &[&str], dir: &Path) -> Result<(String, i32, f64), Failed>
     } else {
         -1
     };
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let polled_kb = poller.join().unwrap_or(0);
     let text = std::fs::read_to_string(out_path)?;
-    Ok((text, code, usage.ru_maxrss as f64 / 1024.0))
+    // The child's own peak, seen while it ran (0 if it ended before the first look;
+    // then fall back to ru_maxrss).
+    let peak_kb = if polled_kb > 0 {
+        polled_kb
+    } else {
+        usage.ru_maxrss as u64
+    };
+    Ok((text, code, peak_kb as f64 / 1024.0))
 }
 
 #[cfg(not(target_os = "linux"))]

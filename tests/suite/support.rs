@@ -47,17 +47,26 @@ pub async fn run_cases(cases: Vec<Case>, endpoint: Option<String>) -> Vec<CaseRe
 
 /// Like [`run_cases`], returning the whole report.
 pub async fn run_report(cases: Vec<Case>, endpoint: Option<String>) -> JsonReport {
-    let suite = suite();
-    let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
+    let emulator = Emulator::start(suite().contract.clone(), EmulatorConfig::default()).await;
     let endpoint = endpoint.unwrap_or_else(|| emulator.uri());
-    let target = remote_target(&suite.contract, Some(&endpoint), emulator.profile(), false)
-        .expect("a target");
+    run_at(cases, &endpoint, emulator.profile(), RunOptions::new()).await
+}
+
+/// Runs `cases` against `endpoint` with `profile` and `options`; the whole report.
+pub async fn run_at(
+    cases: Vec<Case>,
+    endpoint: &str,
+    profile: pat_conformance::profile::Profile,
+    options: RunOptions,
+) -> JsonReport {
+    let target =
+        remote_target(&suite().contract, Some(endpoint), profile, false).expect("a target");
     let mut collector = ReportCollector::new();
     runner::run(
-        suite.contract.clone(),
+        suite().contract.clone(),
         cases,
         target,
-        RunOptions::new(),
+        options,
         &mut collector,
     )
     .await
@@ -72,33 +81,15 @@ pub async fn run_wrapped(
     middleware: std::sync::Arc<dyn pat_conformance::emulator::Middleware>,
     levels: Vec<pat_conformance::case::Level>,
 ) -> JsonReport {
-    let suite = suite();
     let emulator = Emulator::start_wrapped(
-        suite.contract.clone(),
+        suite().contract.clone(),
         EmulatorConfig::default(),
         middleware,
     )
     .await;
-    let target = remote_target(
-        &suite.contract,
-        Some(&emulator.uri()),
-        emulator.profile(),
-        false,
-    )
-    .expect("a target");
-    let mut collector = ReportCollector::new();
     let mut options = RunOptions::new();
     options.levels = levels;
-    runner::run(
-        suite.contract.clone(),
-        cases,
-        target,
-        options,
-        &mut collector,
-    )
-    .await
-    .expect("the run completes");
-    collector.report()
+    run_at(cases, &emulator.uri(), emulator.profile(), options).await
 }
 
 /// A middleware from a closure that edits the emulator's reply to each request.

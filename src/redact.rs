@@ -98,14 +98,24 @@ pub(crate) struct Redactor {
     /// Member names that are sensitive wherever they appear (`secret`), so a target
     /// that leaks a secret into another operation's answer is masked too.
     names: Arc<Vec<String>>,
+    /// `"name": "…"` for each of `names`, to mask them in text that is not parsed.
+    member_patterns: Arc<Vec<regex::Regex>>,
 }
 
 impl Redactor {
     /// A redactor that also masks members of these names anywhere in a body.
     pub(crate) fn with_names(names: Vec<String>) -> Redactor {
+        let member_patterns = names
+            .iter()
+            .filter_map(|name| {
+                let pattern = format!(r#"("{}"\s*:\s*)"(?:[^"\\]|\\.)*("|$)"#, regex::escape(name));
+                regex::Regex::new(&pattern).ok()
+            })
+            .collect();
         Redactor {
             known: Arc::default(),
             names: Arc::new(names),
+            member_patterns: Arc::new(member_patterns),
         }
     }
 
@@ -215,13 +225,10 @@ impl Redactor {
     /// sensitive members are masked by a textual match on `"name": "…"`.
     pub(crate) fn partial_body(&self, body: &[u8]) -> String {
         let mut text = String::from_utf8_lossy(body).into_owned();
-        for name in self.names.iter() {
-            let pattern = format!(r#"("{}"\s*:\s*)"(?:[^"\\]|\\.)*("|$)"#, regex::escape(name));
-            if let Ok(re) = regex::Regex::new(&pattern) {
-                text = re
-                    .replace_all(&text, format!("${{1}}\"{MASK}\""))
-                    .into_owned();
-            }
+        for re in self.member_patterns.iter() {
+            text = re
+                .replace_all(&text, format!("${{1}}\"{MASK}\""))
+                .into_owned();
         }
         self.scrub(&text)
     }

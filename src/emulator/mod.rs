@@ -22,7 +22,7 @@ pub use router::Middleware;
 pub use server::MAX_REQUEST_BODY;
 pub use wire::Reply;
 
-pub(crate) use sigv4::{sign_as_emulator, signed_at, verifies};
+pub(crate) use sigv4::{keep_signed, sign_as_emulator};
 
 use crate::case::{Capability, Identity};
 use crate::profile::{IdentityDef, Profile, SigV4Credentials};

@@ -122,6 +122,36 @@ pub(crate) fn verify(
             Some((*h, value))
         })
         .collect();
+    let scope = Scope {
+        region: parsed.region,
+        service: parsed.service,
+        time,
+    };
+    let (_, expected) = sign_parts(req, headers, known, session, &scope).ok_or_else(malformed)?;
+    if expected != parsed.signature {
+        return Err(invalid_signature(
+            "The request signature we calculated does not match the signature you provided.",
+        ));
+    }
+    Ok(parsed.key.to_string())
+}
+
+/// Where and when a request is signed.
+struct Scope<'a> {
+    region: &'a str,
+    service: &'a str,
+    time: SystemTime,
+}
+
+/// The headers aws-sigv4 adds to sign `headers` of `req` with `known` (and `session`),
+/// and the signature: one signer for verifying and for signing again.
+fn sign_parts(
+    req: &Request,
+    headers: Vec<(&str, &str)>,
+    known: &SigV4Credentials,
+    session: Option<&str>,
+    scope: &Scope,
+) -> Option<(Vec<(String, String)>, String)> {
     let identity = aws_credential_types::Credentials::new(
         &known.access_key_id,
         &known.secret_access_key,
@@ -132,98 +162,88 @@ pub(crate) fn verify(
     .into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
-        .region(parsed.region)
-        .name(parsed.service)
-        .time(time)
+        .region(scope.region)
+        .name(scope.service)
+        .time(scope.time)
         .settings(SigningSettings::default())
         .build()
-        .map_err(|_| malformed())?
+        .ok()?
         .into();
-    let url = req.url.as_str();
     let signable = SignableRequest::new(
         req.method.as_str(),
-        url,
+        req.url.as_str(),
         headers.into_iter(),
         SignableBody::Bytes(&req.body),
     )
-    .map_err(|_| malformed())?;
-    let (_, expected) = sign(signable, &params)
-        .map_err(|_| malformed())?
-        .into_parts();
-    if expected != parsed.signature {
-        return Err(invalid_signature(
-            "The request signature we calculated does not match the signature you provided.",
-        ));
-    }
-    Ok(parsed.key.to_string())
+    .ok()?;
+    let (instructions, signature) = sign(signable, &params).ok()?.into_parts();
+    let (added, _) = instructions.into_parts();
+    let added = added
+        .into_iter()
+        .map(|h| (h.name().to_string(), h.value().to_string()))
+        .collect();
+    Some((added, signature))
 }
 
-/// Whether `req` carries a SigV4 signature that verifies for the emulator's credentials.
-pub(crate) fn verifies(req: &Request) -> bool {
-    req.headers
+/// Signs `edited` with the emulator's credentials in the scope and at the time
+/// `original` was signed, if `original` carried a signature that verifies: a rewrite of
+/// a signed request stays signed, a request signed badly stays bad.
+pub(crate) fn keep_signed(original: &Request, edited: &mut Request) {
+    let Some(auth) = original
+        .headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|auth| verify(req, auth, &super::credentials(), true).is_ok())
-}
-
-/// Signs `req` with the emulator's credentials as of `time` (for rewrites of a signed
-/// request that must stay signed, and for a caller the target serves without asking).
-pub(crate) fn sign_as_emulator(req: &mut Request, time: SystemTime) {
-    let known = super::credentials();
-    for name in ["authorization", "x-amz-date", "x-amz-security-token"] {
-        req.headers.remove(name);
-    }
-    let identity = aws_credential_types::Credentials::new(
-        &known.access_key_id,
-        &known.secret_access_key,
-        known.session_token.clone(),
-        None,
-        "pat-conformance-emulator",
-    )
-    .into();
-    let Ok(params) = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("workmail")
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
     else {
         return;
     };
-    let params = params.into();
-    let headers: Vec<(String, String)> = req
+    let known = super::credentials();
+    if verify(original, auth, &known, true).is_err() {
+        return;
+    }
+    let (Some(parsed), Some(time)) = (parse(auth), signing_time(original)) else {
+        return;
+    };
+    let scope = Scope {
+        region: parsed.region,
+        service: parsed.service,
+        time,
+    };
+    sign_as(edited, &known, &scope);
+}
+
+/// Signs `req` with the emulator's credentials now, for `service` in `region` (a
+/// caller the target serves without asking for a signature).
+pub(crate) fn sign_as_emulator(req: &mut Request, region: &str, service: &str) {
+    let scope = Scope {
+        region,
+        service,
+        time: SystemTime::now(),
+    };
+    sign_as(req, &super::credentials(), &scope);
+}
+
+fn sign_as(req: &mut Request, known: &SigV4Credentials, scope: &Scope) {
+    for name in ["authorization", "x-amz-date", "x-amz-security-token"] {
+        req.headers.remove(name);
+    }
+    let current = req.clone();
+    let headers: Vec<(&str, &str)> = current
         .headers
         .iter()
-        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
         .collect();
-    let url = req.url.to_string();
-    let Ok(signable) = SignableRequest::new(
-        req.method.as_str(),
-        &url,
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(&req.body),
-    ) else {
+    let session = known.session_token.as_deref();
+    let Some((added, _)) = sign_parts(&current, headers, known, session, scope) else {
         return;
     };
-    let Ok(output) = sign(signable, &params) else {
-        return;
-    };
-    let (instructions, _) = output.into_parts();
-    let (new_headers, _) = instructions.into_parts();
-    for h in new_headers {
+    for (name, value) in added {
         if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(h.name().as_bytes()),
-            http::HeaderValue::from_str(h.value()),
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_str(&value),
         ) {
             req.headers.insert(name, value);
         }
     }
-}
-
-/// The signing time of `req`, if it says one.
-pub(crate) fn signed_at(req: &Request) -> Option<SystemTime> {
-    signing_time(req)
 }
 
 #[cfg(test)]

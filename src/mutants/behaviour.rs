@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 use wiremock::Request;
 
-use super::edit::{self, body, error_type, input, items, ok, op, with_header, with_input, Mw, Op};
+use super::edit::{
+    self, body, error_type, input, items, listing, ok, op, with_header, with_input, Mw, Op,
+};
 use super::{mode, Class, Mode};
 use crate::emulator::{Middleware, Reply};
 
@@ -179,22 +181,13 @@ fn validation() -> Vec<Mode> {
     ]
 }
 
-/// The token, page-size and items members of a listing call.
-fn listing(req: &Request) -> Option<(&'static str, &'static str, &'static str)> {
-    match op(req) {
-        Op::List => Some(("nextToken", "maxResults", "items")),
-        Op::WmList => Some(("NextToken", "MaxResults", "PersonalAccessTokenSummaries")),
-        _ => None,
-    }
-}
-
 /// An off-by-one cursor: with pages of two or more, every page after the first starts
 /// with the last item of the page before (with pages of one it would never end, so it
 /// is right there).
 fn repeat_at_boundary() -> impl Middleware {
     let last_item_of: Mutex<BTreeMap<String, Value>> = Mutex::default();
     Mw(move |req: &Request, inner: Inner| {
-        let Some((token_key, size_key, items_key)) = listing(req) else {
+        let Some((token_key, size_key, items_key)) = listing(op(req)) else {
             return inner(req);
         };
         let token = input(req, token_key).and_then(|t| t.as_str().map(str::to_string));
@@ -240,7 +233,7 @@ fn repeat_at_boundary() -> impl Middleware {
 fn trailing_token() -> impl Middleware {
     const TRAILING: &str = "trailing-token-to-an-empty-page";
     Mw(|req: &Request, inner: Inner| {
-        let Some((token_key, _, items_key)) = listing(req) else {
+        let Some((token_key, _, items_key)) = listing(op(req)) else {
             return inner(req);
         };
         let trailing = input(req, token_key).is_some_and(|t| t.as_str() == Some(TRAILING));
@@ -631,7 +624,7 @@ fn isolation_auth_secret() -> Vec<Mode> {
                 if auth(r).is_none() {
                     // Served as if the emulator's own caller had signed it.
                     let mut r = r.clone();
-                    crate::emulator::sign_as_emulator(&mut r, std::time::SystemTime::now());
+                    crate::emulator::sign_as_emulator(&mut r, "us-east-1", "workmail");
                     r
                 } else {
                     r.clone()

@@ -31,6 +31,15 @@ pub(super) fn op(req: &Request) -> Op {
     }
 }
 
+/// The token, page-size and items members of a listing operation.
+pub(super) fn listing(o: Op) -> Option<(&'static str, &'static str, &'static str)> {
+    match o {
+        Op::List => Some(("nextToken", "maxResults", "items")),
+        Op::WmList => Some(("NextToken", "MaxResults", "PersonalAccessTokenSummaries")),
+        _ => None,
+    }
+}
+
 /// Whether the operation is a CodeCatalyst one.
 pub(super) fn is_codecatalyst_op(o: Op) -> bool {
     matches!(o, Op::Create | Op::List | Op::Delete)
@@ -75,11 +84,7 @@ pub(super) fn with_input(
 /// original time), so the emulator sees the rewrite and not a broken signature; a
 /// request whose signature was bad to begin with stays bad.
 fn keep_signed(original: &Request, mut edited: Request) -> Request {
-    if original.headers.contains_key("x-amz-date") && crate::emulator::verifies(original) {
-        if let Some(time) = crate::emulator::signed_at(original) {
-            crate::emulator::sign_as_emulator(&mut edited, time);
-        }
-    }
+    crate::emulator::keep_signed(original, &mut edited);
     edited
 }
 

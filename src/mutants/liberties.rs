@@ -10,21 +10,12 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC
 use serde_json::{json, Value};
 use wiremock::Request;
 
-use super::edit::{body, input, is_codecatalyst_op, items, ok, op, with_input, Mw, Op};
+use super::edit::{body, input, items, listing, ok, op, with_input, Mw, Op};
 use super::variations::{replies, variation};
 use super::Mode;
 use crate::emulator::{Middleware, Reply};
 
 type Inner<'a> = &'a dyn Fn(&Request) -> Reply;
-
-/// The token, page-size and items members of a listing call.
-fn listing(o: Op) -> Option<(&'static str, &'static str, &'static str)> {
-    match o {
-        Op::List => Some(("nextToken", "maxResults", "items")),
-        Op::WmList => Some(("NextToken", "MaxResults", "PersonalAccessTokenSummaries")),
-        _ => None,
-    }
-}
 
 /// How a JSON value is written.
 struct Style {
@@ -363,7 +354,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "empty-body-for-empty-output",
             "DeleteAccessToken answers 200 with no body at all (its output has no members)",
             replies(|req, r| {
-                if ok(r) && op(req) == Op::Delete && is_codecatalyst_op(op(req)) {
+                if ok(r) && op(req) == Op::Delete {
                     r.body.clear();
                     r.remove_header("content-type");
                 }

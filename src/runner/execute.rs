@@ -327,7 +327,6 @@ impl Execution<'_> {
         }
         for (name, path) in &step.capture {
             let found = JsonPath::parse_with(path, |s| self.scope.expand_text(s))?.select(&body);
-            let path_text = path;
             match found.as_slice() {
                 // Sensitive values were learned when the response was recorded.
                 [(_, value)] => {
@@ -337,7 +336,7 @@ impl Execution<'_> {
                     let v = Violation::new(
                         CheckKind::Capture,
                         format!(
-                            "capture `{name}`: {path_text} matched {} values, expected one",
+                            "capture `{name}`: {path} matched {} values, expected one",
                             other.len()
                         ),
                     );

@@ -11,7 +11,9 @@ use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::HarnessError;
 use crate::exit::Exit;
 use crate::report::baseline::{self, Baseline};
-use crate::report::{AnnotationReporter, JsonReport, ReportCollector, TerminalReporter};
+use crate::report::{
+    AnnotationReporter, CaseSource, InMemory, JournalWriter, JsonReport, TerminalReporter,
+};
 use crate::runner::{self, Filter, Reporters, RunOptions};
 use crate::suite::Suite;
 use args::{
@@ -40,12 +42,10 @@ fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
 
 async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let config = RunConfig::from_args(args)?;
-    let suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
-    let mut cases: Vec<_> = suite
-        .cases
-        .iter()
+    let mut suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
+    let mut cases: Vec<_> = std::mem::take(&mut suite.cases)
+        .into_iter()
         .filter(|c| config.filter.matches(c))
-        .cloned()
         .collect();
     if let Some((k, n)) = config.shard {
         cases = runner::shard(cases, k, n);
@@ -95,10 +95,10 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     options.levels = config.filter.levels.clone();
     signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
-    let collector = ReportCollector::new();
+    let journal = JournalWriter::new(&dir);
     let mut reporters = Reporters(vec![
         Box::new(TerminalReporter::new(Box::new(std::io::stdout()))),
-        Box::new(collector.clone()),
+        Box::new(journal.clone()),
     ]);
     if AnnotationReporter::wanted() {
         reporters.0.push(Box::new(AnnotationReporter::new(Box::new(
@@ -113,32 +113,35 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
         &mut reporters,
     )
     .await?;
-    let mut report = outcome.scrubber.report(&collector.report())?;
+    drop(reporters);
+    let journal = journal.finish(&outcome.scrubber)?;
+    let mut head = outcome.scrubber.report(&journal.head)?;
     if let Some((k, n)) = config.shard {
-        report.shards = vec![format!("{k}/{n}")];
+        head.shards = vec![format!("{k}/{n}")];
     }
     let mut exit = outcome.exit();
+    let statuses = || journal.briefs().iter().map(|b| (b.id.as_str(), b.status));
     if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
-        let comparison = base.compare(&report);
+        let comparison = base.compare_cases(statuses());
         print!("{}", baseline::describe(&comparison));
         exit = comparison.exit(outcome.interrupted);
-        report.baseline = Some(comparison);
+        head.baseline = Some(comparison);
         if config.update_baseline {
-            crate::report::write_file(path, base.updated(&report).to_yaml().as_bytes())?;
+            crate::report::write_file(path, base.updated_cases(statuses()).to_yaml().as_bytes())?;
             println!("baseline updated: {}", path.display());
             if exit == Exit::ContractFailure {
                 exit = Exit::Conforms;
             }
         }
     }
-    crate::report::write_all(&dir, &report)?;
-    step_summary(&report)?;
+    crate::report::write_reports(&dir, &head, &journal)?;
+    step_summary(&head, &journal)?;
     println!("reports: {}", dir.display());
     Ok(exit)
 }
 
 /// Appends `report.md` to `$GITHUB_STEP_SUMMARY` when it is set.
-fn step_summary(report: &JsonReport) -> Result<(), HarnessError> {
+fn step_summary(head: &JsonReport, cases: &dyn CaseSource) -> Result<(), HarnessError> {
     let Some(path) = crate::config::env("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
@@ -152,8 +155,8 @@ fn step_summary(report: &JsonReport) -> Result<(), HarnessError> {
         .append(true)
         .open(&path)
         .map_err(io)?;
-    file.write_all(crate::report::render::markdown(report).as_bytes())
-        .map_err(io)
+    let text = crate::report::render::markdown_from(head, cases)?;
+    file.write_all(text.as_bytes()).map_err(io)
 }
 
 fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
@@ -184,7 +187,7 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
         merged.baseline = Some(comparison);
     }
     crate::report::write_all(&args.out, &merged)?;
-    step_summary(&merged)?;
+    step_summary(&merged, &InMemory::new(&merged.cases))?;
     println!(
         "merged {} reports: {} ({})",
         args.reports.len(),

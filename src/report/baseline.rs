@@ -134,28 +134,32 @@ impl Baseline {
 
     /// Compares a run with this baseline. Cases the run did not select are ignored.
     pub fn compare(&self, report: &JsonReport) -> Comparison {
+        self.compare_cases(report.cases.iter().map(|c| (c.id.as_str(), c.status)))
+    }
+
+    /// Compares a run's cases (id and status) with this baseline.
+    pub fn compare_cases<'a>(
+        &self,
+        cases: impl IntoIterator<Item = (&'a str, Status)>,
+    ) -> Comparison {
         let mut c = Comparison::default();
-        for case in &report.cases {
-            let entry = self.cases.get(&case.id);
+        for (id, status) in cases {
+            let entry = self.cases.get(id);
             let change = Change {
-                id: case.id.clone(),
+                id: id.to_string(),
                 expected: entry.map(|e| e.expect),
-                actual: case.status,
+                actual: status,
                 reason: entry.and_then(|e| e.reason.clone()),
                 link: entry.and_then(|e| e.link.clone()),
             };
-            let broken = matches!(case.status, Status::Fail | Status::Error);
+            let broken = matches!(status, Status::Fail | Status::Error);
             match (entry.map(|e| e.expect), broken) {
                 (None, true) => c.new_failures.push(change),
                 (None, false) => c.other.push(change),
                 (Some(Expected::Fail), true) => c.known_failures.push(change),
-                (Some(Expected::Fail), false) if case.status == Status::Pass => {
-                    c.fixed.push(change)
-                }
+                (Some(Expected::Fail), false) if status == Status::Pass => c.fixed.push(change),
                 (Some(_), true) => c.regressions.push(change),
-                (Some(expected), false) if expected != Expected::of(case.status) => {
-                    c.other.push(change)
-                }
+                (Some(expected), false) if expected != Expected::of(status) => c.other.push(change),
                 _ => {}
             }
         }
@@ -165,12 +169,20 @@ impl Baseline {
     /// This baseline rewritten to what `report` shows; reasons and links of entries
     /// whose outcome did not change are kept, and cases the run did not select stay.
     pub fn updated(&self, report: &JsonReport) -> Baseline {
+        self.updated_cases(report.cases.iter().map(|c| (c.id.as_str(), c.status)))
+    }
+
+    /// Like [`Baseline::updated`] for a run's cases (id and status).
+    pub fn updated_cases<'a>(
+        &self,
+        cases: impl IntoIterator<Item = (&'a str, Status)>,
+    ) -> Baseline {
         let mut next = self.clone();
-        for case in &report.cases {
-            let expect = Expected::of(case.status);
-            let keep = self.cases.get(&case.id).filter(|e| e.expect == expect);
+        for (id, status) in cases {
+            let expect = Expected::of(status);
+            let keep = self.cases.get(id).filter(|e| e.expect == expect);
             next.cases.insert(
-                case.id.clone(),
+                id.to_string(),
                 keep.cloned().unwrap_or(Entry {
                     expect,
                     reason: None,

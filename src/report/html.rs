@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
+use super::journal::{CaseSource, InMemory};
 use super::JsonReport;
+use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Status};
 
 fn esc(s: &str) -> String {
@@ -103,6 +105,23 @@ fn case_html(out: &mut String, c: &CaseResult) {
 
 /// Renders `report` as one HTML page.
 pub fn render(report: &JsonReport) -> String {
+    let mut out = Vec::new();
+    // In memory, neither loading a case nor writing can fail.
+    let _ = write(report, &InMemory::new(&report.cases), &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the page for a report's head and its cases to `w`, one case at a time:
+/// failures and errors first, then skips, then passes.
+pub(crate) fn write(
+    report: &JsonReport,
+    cases: &dyn CaseSource,
+    w: &mut dyn std::io::Write,
+) -> Result<(), HarnessError> {
+    let io = |e: std::io::Error| HarnessError::Io {
+        path: "report.html".into(),
+        source: e,
+    };
     let s = &report.summary;
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pat-conformance {id}</title><style>{STYLE}</style></head><body>\n<h1>pat-conformance <code>{id}</code></h1>\n",
@@ -140,17 +159,13 @@ pub fn render(report: &JsonReport) -> String {
         out.push_str("</ul>");
     }
     out.push_str("<h2>Cases</h2>\n");
-    let mut cases: Vec<&CaseResult> = report.cases.iter().collect();
-    cases.sort_by_key(|c| {
-        (
-            c.status == Status::Pass,
-            c.status == Status::Skip,
-            c.full_name(),
-        )
-    });
-    for c in cases {
-        case_html(&mut out, c);
+    w.write_all(out.as_bytes()).map_err(io)?;
+    let mut briefs: Vec<_> = cases.briefs().iter().collect();
+    briefs.sort_by_key(|c| (c.status == Status::Pass, c.status == Status::Skip));
+    for brief in briefs {
+        let mut out = String::new();
+        case_html(&mut out, &cases.load(brief, true)?);
+        w.write_all(out.as_bytes()).map_err(io)?;
     }
-    out.push_str("</body></html>\n");
-    out
+    w.write_all(b"</body></html>\n").map_err(io)
 }

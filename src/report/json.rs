@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use std::io::Write;
+
 use super::baseline::Comparison;
+use super::journal::{CaseSource, InMemory};
 use crate::error::HarnessError;
 use crate::outcome::{CaseResult, LedgerSummary, Summary};
 use crate::runner::{Reporter, RunEvent};
@@ -164,27 +167,97 @@ pub const REPORT_FILES: [&str; 4] = ["report.json", "junit.xml", "report.md", "r
 
 /// Writes `report.json`, `junit.xml`, `report.md` and `report.html` into `dir`.
 pub fn write_all(dir: &Path, report: &JsonReport) -> Result<Vec<PathBuf>, HarnessError> {
-    let json = serde_json::to_string_pretty(report).map_err(|e| HarnessError::Io {
-        path: dir.join("report.json"),
-        source: std::io::Error::other(e),
+    write_reports(dir, report, &InMemory::new(&report.cases))
+}
+
+/// Writes the report files into `dir` from a report's head (its `cases` are not read)
+/// and its cases, streaming: one case is in memory at a time.
+pub fn write_reports(
+    dir: &Path,
+    head: &JsonReport,
+    cases: &dyn CaseSource,
+) -> Result<Vec<PathBuf>, HarnessError> {
+    std::fs::create_dir_all(dir).map_err(|source| HarnessError::Io {
+        path: dir.to_path_buf(),
+        source,
     })?;
-    let junit = super::junit::render(report).map_err(|e| HarnessError::Io {
-        path: dir.join("junit.xml"),
-        source: std::io::Error::other(e),
-    })?;
-    let files = [
-        json,
-        junit,
-        super::markdown::render(report),
-        super::html::render(report),
-    ];
     let mut written = Vec::new();
-    for (name, text) in REPORT_FILES.iter().zip(files) {
+    for name in REPORT_FILES {
         let path = dir.join(name);
-        write_file(&path, text.as_bytes())?;
+        let io = |source| HarnessError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+        match name {
+            "report.json" => {
+                let streamed = Streamed { head, cases };
+                serde_json::to_writer_pretty(&mut out, &streamed)
+                    .map_err(|e| io(std::io::Error::other(e)))?;
+            }
+            "junit.xml" => {
+                let text = super::junit::render_from(head, cases)
+                    .map_err(|e| io(std::io::Error::other(e)))?;
+                out.write_all(text.as_bytes()).map_err(io)?;
+            }
+            "report.md" => {
+                let text = super::markdown::render_from(head, cases)?;
+                out.write_all(text.as_bytes()).map_err(io)?;
+            }
+            _ => super::html::write(head, cases, &mut out)?,
+        }
+        out.flush().map_err(io)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// `report.json` with its cases read one at a time from a [`CaseSource`]. Serialises
+/// exactly like [`JsonReport`] (a test compares the two).
+struct Streamed<'a> {
+    head: &'a JsonReport,
+    cases: &'a dyn CaseSource,
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let h = self.head;
+        let mut st = s.serialize_struct("JsonReport", 10)?;
+        st.serialize_field("format_version", &h.format_version)?;
+        st.serialize_field("run_id", &h.run_id)?;
+        st.serialize_field("endpoints", &h.endpoints)?;
+        if h.shards.is_empty() {
+            st.skip_field("shards")?;
+        } else {
+            st.serialize_field("shards", &h.shards)?;
+        }
+        st.serialize_field("summary", &h.summary)?;
+        st.serialize_field("interrupted", &h.interrupted)?;
+        st.serialize_field("duration_ms", &h.duration_ms)?;
+        st.serialize_field("ledger", &h.ledger)?;
+        st.serialize_field("cases", &StreamedCases(self.cases))?;
+        match &h.baseline {
+            Some(b) => st.serialize_field("baseline", b)?,
+            None => st.skip_field("baseline")?,
+        }
+        st.end()
+    }
+}
+
+struct StreamedCases<'a>(&'a dyn CaseSource);
+
+impl Serialize for StreamedCases<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let briefs = self.0.briefs();
+        let mut seq = s.serialize_seq(Some(briefs.len()))?;
+        for brief in briefs {
+            let case = self.0.load(brief, true).map_err(S::Error::custom)?;
+            seq.serialize_element(&case)?;
+        }
+        seq.end()
+    }
 }
 
 /// Writes a file, creating its folder.

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::journal::{CaseSource, InMemory};
 use super::JsonReport;
+use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Status};
 
 fn test_case(r: &CaseResult) -> TestCase {
@@ -44,20 +46,42 @@ fn test_case(r: &CaseResult) -> TestCase {
 
 /// `junit.xml` for a report: a test suite per operation, a test case per case.
 pub fn render(report: &JsonReport) -> Result<String, quick_junit::SerializeError> {
-    let mut suites: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
-    for r in &report.cases {
+    render_from(report, &InMemory::new(&report.cases)).map_err(|e| match e {
+        Rendering::Junit(e) => e,
+        Rendering::Read(e) => {
+            quick_junit::SerializeError::from(std::io::Error::other(e.to_string()))
+        }
+    })
+}
+
+/// Why a streamed `junit.xml` could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Rendering {
+    #[error(transparent)]
+    Junit(#[from] quick_junit::SerializeError),
+    #[error(transparent)]
+    Read(#[from] HarnessError),
+}
+
+/// `junit.xml` from a report's head and its cases, read one at a time (without their
+/// exchanges, which JUnit does not show).
+pub(crate) fn render_from(head: &JsonReport, cases: &dyn CaseSource) -> Result<String, Rendering> {
+    let mut suites: BTreeMap<String, Vec<TestCase>> = BTreeMap::new();
+    let mut briefs: Vec<_> = cases.briefs().iter().collect();
+    briefs.sort_by(|a, b| a.id.cmp(&b.id));
+    for brief in briefs {
+        let r = cases.load(brief, false)?;
         suites
             .entry(format!("{}::{}", r.service, r.operation))
             .or_default()
-            .push(r);
+            .push(test_case(&r));
     }
-    let mut junit = Report::new(format!("pat-conformance {}", report.run_id));
-    junit.set_time(Duration::from_millis(report.duration_ms));
-    for (name, mut results) in suites {
-        results.sort_by_key(|r| r.id.clone());
+    let mut junit = Report::new(format!("pat-conformance {}", head.run_id));
+    junit.set_time(Duration::from_millis(head.duration_ms));
+    for (name, tests) in suites {
         let mut suite = TestSuite::new(name);
-        suite.add_test_cases(results.into_iter().map(test_case));
+        suite.add_test_cases(tests);
         junit.add_test_suite(suite);
     }
-    junit.to_string()
+    Ok(junit.to_string()?)
 }

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use super::baseline::{Change, Comparison};
+use super::journal::{CaseSource, InMemory};
 use super::JsonReport;
+use crate::error::HarnessError;
 use crate::outcome::Status;
 
 /// GitHub rejects comments over 65,536 characters; stay well below.
@@ -48,6 +50,13 @@ fn baseline(out: &mut String, c: &Comparison) {
 
 /// Renders `report` as Markdown.
 pub fn render(report: &JsonReport) -> String {
+    // In memory, loading a case cannot fail.
+    render_from(report, &InMemory::new(&report.cases)).unwrap_or_default()
+}
+
+/// Markdown from a report's head and its cases; only failed cases are read, without
+/// their exchanges.
+pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String, HarnessError> {
     let s = &report.summary;
     let mark = if s.failed + s.errors == 0 {
         "✅"
@@ -80,15 +89,16 @@ pub fn render(report: &JsonReport) -> String {
     if let Some(c) = &report.baseline {
         baseline(&mut out, c);
     }
-    let broken: Vec<_> = report
-        .cases
+    let broken: Vec<_> = cases
+        .briefs()
         .iter()
         .filter(|c| matches!(c.status, Status::Fail | Status::Error))
         .collect();
     if !broken.is_empty() {
         let _ = writeln!(out, "\n### Failures ({})\n", broken.len());
     }
-    for (i, case) in broken.iter().enumerate() {
+    for (i, brief) in broken.iter().enumerate() {
+        let case = cases.load(brief, false)?;
         let mut block = format!(
             "<details><summary><code>{}</code> [{}] {} — {}</summary>\n\n`{}:{}`\n\n",
             case.full_name(),
@@ -113,5 +123,5 @@ pub fn render(report: &JsonReport) -> String {
         }
         out.push_str(&block);
     }
-    out
+    Ok(out)
 }

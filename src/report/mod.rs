@@ -6,6 +6,7 @@ mod annotations;
 pub mod baseline;
 pub mod diff;
 mod html;
+mod journal;
 mod json;
 mod junit;
 mod markdown;
@@ -13,8 +14,9 @@ mod merge;
 mod terminal;
 
 pub use annotations::AnnotationReporter;
+pub use journal::{Brief, CaseSource, InMemory, Journal, JournalWriter, JOURNAL_FILE};
 pub use json::{
-    json_schema, write_all, write_file, JsonReport, ReportCollector, REPORT_FILES,
+    json_schema, write_all, write_file, write_reports, JsonReport, ReportCollector, REPORT_FILES,
     REPORT_FORMAT_VERSION,
 };
 pub use merge::merge;
@@ -25,6 +27,7 @@ pub mod render {
     pub use super::html::render as html;
     pub use super::junit::render as junit;
     pub use super::markdown::render as markdown;
+    pub use super::markdown::render_from as markdown_from;
 }
 
 use crate::outcome::Failure;

@@ -9,7 +9,7 @@ mod undo;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{RwLock, Semaphore};
+use tokio::sync::RwLock;
 use tokio_util::sync::CancellationToken;
 
 pub use events::{Collect, Reporter, Reporters, RunEvent};
@@ -114,9 +114,36 @@ pub struct RunOutcome {
 pub struct Scrubber(Redactor);
 
 impl Scrubber {
+    /// A scrubber over the secrets `redactor` knows (and will learn).
+    pub(crate) fn new(redactor: Redactor) -> Scrubber {
+        Scrubber(redactor)
+    }
+
     /// `text` with every known secret masked.
     pub fn scrub(&self, text: &str) -> String {
         self.0.scrub(text)
+    }
+
+    /// One JSON line of the journal, checked for every known secret (as is, escaped
+    /// once or twice): a clean line is kept byte for byte; one that holds a secret is
+    /// scrubbed as data and checked again. Fails closed like [`Scrubber::report`].
+    pub fn line<'a>(&self, line: &'a str) -> Result<std::borrow::Cow<'a, str>, HarnessError> {
+        if !self.0.leaks(line) {
+            return Ok(std::borrow::Cow::Borrowed(line));
+        }
+        let refuse = |why: String| {
+            HarnessError::Redaction(format!(
+                "failed to redact the journal ({why}); no report was written"
+            ))
+        };
+        let mut value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| refuse(e.to_string()))?;
+        self.0.scrub_value(&mut value);
+        let text = value.to_string();
+        if self.0.leaks(&text) {
+            return Err(refuse("a known secret survived scrubbing".into()));
+        }
+        Ok(std::borrow::Cow::Owned(text))
     }
 
     /// A report with every known secret masked, scrubbed as data (every string, and
@@ -185,7 +212,7 @@ pub async fn run(
         total: cases.len(),
         endpoints: &target.endpoints,
     })?;
-    let scrubber = Scrubber(redactor.clone());
+    let scrubber = Scrubber::new(redactor.clone());
     let ctx = Arc::new(execute::Ctx {
         contract,
         target,
@@ -197,27 +224,33 @@ pub async fn run(
         ledger: Arc::new(ledger::Ledger::default()),
         judged: options.levels.clone(),
     });
-    let slots = Arc::new(Semaphore::new(options.jobs.max(1)));
+    let jobs = options.jobs.max(1);
     let exclusive = Arc::new(RwLock::new(()));
     let mut tasks = tokio::task::JoinSet::new();
     // Exclusive cases go last so they wait for the shared ones in bulk, not one by one.
     let mut ordered = cases;
     ordered.sort_by_key(|c| c.exclusive);
-    for case in ordered {
-        let (ctx, slots, exclusive) = (ctx.clone(), slots.clone(), exclusive.clone());
-        tasks.spawn(async move {
-            let _slot = slots.acquire_owned().await;
-            if case.exclusive {
-                let _alone = exclusive.write().await;
-                execute::run_case(&ctx, &case).await
-            } else {
-                let _shared = exclusive.read().await;
-                execute::run_case(&ctx, &case).await
-            }
-        });
-    }
     let mut summary = Summary::default();
-    while let Some(joined) = tasks.join_next().await {
+    // At most `jobs` cases are in flight, and no more are spawned: a case not yet
+    // started costs only its definition, and a finished one is reported and dropped.
+    let mut pending = ordered.into_iter();
+    loop {
+        while tasks.len() < jobs {
+            let Some(case) = pending.next() else { break };
+            let (ctx, exclusive) = (ctx.clone(), exclusive.clone());
+            tasks.spawn(async move {
+                if case.exclusive {
+                    let _alone = exclusive.write().await;
+                    execute::run_case(&ctx, &case).await
+                } else {
+                    let _shared = exclusive.read().await;
+                    execute::run_case(&ctx, &case).await
+                }
+            });
+        }
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
         let result: CaseResult = match joined {
             Ok(result) => result,
             Err(e) => panic_result(e),

@@ -23,6 +23,7 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("reports::redaction_in_every_output", redaction),
         Trial::test("reports::shards_merge_to_the_whole_run", shards),
         Trial::test("reports::report_json_matches_its_schema", schema),
+        Trial::test("reports::reports_stream_from_the_journal", journal),
         Trial::test("reports::html_is_self_contained", html),
         Trial::test("reports::rendered_formats_snapshot", snapshots),
         Trial::test(
@@ -418,7 +419,12 @@ fn sample_report() -> JsonReport {
 
 fn schema() -> Result<(), Failed> {
     let dir = temp_dir("schema");
-    report::write_all(&dir, &sample_report())?;
+    let sample = sample_report();
+    report::write_all(&dir, &sample)?;
+    // Streamed case by case, report.json is what serialising the whole report gives.
+    if std::fs::read_to_string(dir.join("report.json"))? != serde_json::to_string_pretty(&sample)? {
+        return Err("the streamed report.json differs from the serialised report".into());
+    }
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(suite_file(
         "specs/report.schema.json",
     ))?)?;
@@ -434,6 +440,74 @@ fn schema() -> Result<(), Failed> {
     let loaded = JsonReport::load(&dir.join("report.json"))?;
     if loaded.cases.len() != 3 {
         return Err("the report does not load back".into());
+    }
+    Ok(())
+}
+
+/// A run writes each case to `journal.jsonl` as it ends; every report is rendered from
+/// it and holds each case exactly as the journal does.
+fn journal() -> Result<(), Failed> {
+    let root = temp_dir("journal");
+    let out = run_cli(&["run", "--tag", "smoke", "--reports"], &[&root], &[])?;
+    expect_code(&out, 0)?;
+    let journal = newest_file(&root, "journal.jsonl")?;
+    let dir = journal.parent().ok_or("no report folder")?;
+    let lines: Vec<Value> = std::fs::read_to_string(&journal)?
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let first = lines.first().and_then(|l| l.get("started"));
+    let last = lines.last().and_then(|l| l.get("finished"));
+    if first.is_none() || last.is_none() {
+        return Err("the journal does not start with `started` and end with `finished`".into());
+    }
+    let mut from_journal = BTreeMap::new();
+    for pair in lines[1..lines.len() - 1].chunks(2) {
+        let (Some(case), Some(exchanges)) = (
+            pair[0].get("case"),
+            pair.get(1).and_then(|l| l.get("exchanges")),
+        ) else {
+            return Err(format!("not a case and its exchanges: {pair:?}").into());
+        };
+        let mut case = case.clone();
+        case["exchanges"] = exchanges.clone();
+        from_journal.insert(case["id"].as_str().unwrap_or_default().to_string(), case);
+    }
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json"))?)?;
+    let cases = report["cases"].as_array().ok_or("no cases")?;
+    if cases.len() != from_journal.len() || cases.len() < 3 {
+        return Err(format!(
+            "{} cases in report.json, {} in the journal",
+            cases.len(),
+            from_journal.len()
+        )
+        .into());
+    }
+    let mut previous = String::new();
+    for case in cases {
+        let name = format!(
+            "{}::{}::{}",
+            case["service"].as_str().unwrap_or_default(),
+            case["operation"].as_str().unwrap_or_default(),
+            case["id"].as_str().unwrap_or_default()
+        );
+        if name < previous {
+            return Err(format!("report.json is not sorted: {name} after {previous}").into());
+        }
+        previous = name;
+        if from_journal.get(case["id"].as_str().unwrap_or_default()) != Some(case) {
+            return Err(format!("report.json and the journal differ on {}", case["id"]).into());
+        }
+        if case["exchanges"].as_array().is_none_or(|x| x.is_empty()) {
+            return Err(format!("{} lost its exchanges", case["id"]).into());
+        }
+    }
+    let junit = std::fs::read_to_string(dir.join("junit.xml"))?;
+    let html = std::fs::read_to_string(dir.join("report.html"))?;
+    for id in from_journal.keys() {
+        if !junit.contains(&format!("name=\"{id}\"")) || !html.contains(id.as_str()) {
+            return Err(format!("{id} is missing from junit.xml or report.html").into());
+        }
     }
     Ok(())
 }

@@ -1,0 +1,420 @@
+//! The run journal: every case is written to `journal.jsonl` in the run's report folder
+//! as it ends and dropped from memory, so a run's memory does not grow with its cases
+//! (only a short [`Brief`] per case stays). After the run the journal is scrubbed once
+//! more with every secret the run learned, and the reports are rendered from it by
+//! streaming, one case at a time.
+//!
+//! Each case takes two lines: `{"case": …}` (the result without its exchanges) and
+//! `{"exchanges": […]}`, so renderers that need no exchanges (JUnit, Markdown) never
+//! parse them. The first line is `{"started": …}` and, when the run ended, the last is
+//! `{"finished": …}`; a journal cut short by a crash still holds every finished case.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use super::JsonReport;
+use crate::error::HarnessError;
+use crate::outcome::{CaseResult, Status};
+use crate::runner::{Reporter, RunEvent, Scrubber};
+
+/// The journal's file name inside a run's report folder.
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+/// One case as a report lists it, without loading it.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    /// Case id.
+    pub id: String,
+    /// `service::operation::id`.
+    pub full_name: String,
+    /// Its verdict.
+    pub status: Status,
+    /// Where the source keeps it (a position, or a byte offset).
+    at: u64,
+    /// Bytes of the case line and of the exchanges line (journals only).
+    lens: (u64, u64),
+}
+
+/// The cases of a report: in memory, or in a run's journal on disk.
+pub trait CaseSource {
+    /// Every case, sorted by full name.
+    fn briefs(&self) -> &[Brief];
+    /// One case, with its exchanges or without them (then `exchanges` is empty).
+    fn load(&self, brief: &Brief, exchanges: bool) -> Result<CaseResult, HarnessError>;
+}
+
+/// The cases of a report held in memory (merged reports, tests).
+pub struct InMemory<'a> {
+    cases: &'a [CaseResult],
+    briefs: Vec<Brief>,
+}
+
+impl<'a> InMemory<'a> {
+    /// A source over `cases`.
+    pub fn new(cases: &'a [CaseResult]) -> InMemory<'a> {
+        let mut briefs: Vec<Brief> = cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Brief {
+                id: c.id.clone(),
+                full_name: c.full_name(),
+                status: c.status,
+                at: i as u64,
+                lens: (0, 0),
+            })
+            .collect();
+        briefs.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        InMemory { cases, briefs }
+    }
+}
+
+impl CaseSource for InMemory<'_> {
+    fn briefs(&self) -> &[Brief] {
+        &self.briefs
+    }
+
+    fn load(&self, brief: &Brief, exchanges: bool) -> Result<CaseResult, HarnessError> {
+        let case = &self.cases[brief.at as usize];
+        Ok(if exchanges {
+            case.clone()
+        } else {
+            CaseResult {
+                exchanges: vec![],
+                ..case.clone()
+            }
+        })
+    }
+}
+
+/// Writes the journal as the run goes (a [`Reporter`]); [`JournalWriter::finish`]
+/// turns it into a [`Journal`] to render reports from.
+#[derive(Clone)]
+pub struct JournalWriter {
+    inner: Arc<Mutex<Writing>>,
+}
+
+struct Writing {
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+    head: JsonReport,
+    /// Set when a write failed: the journal is incomplete and says so at the end.
+    failed: Option<String>,
+}
+
+impl JournalWriter {
+    /// A journal at `dir/journal.jsonl`; the file is created when the run starts.
+    pub fn new(dir: &Path) -> JournalWriter {
+        JournalWriter {
+            inner: Arc::new(Mutex::new(Writing {
+                path: dir.join(JOURNAL_FILE),
+                out: None,
+                head: JsonReport::new(""),
+                failed: None,
+            })),
+        }
+    }
+
+    /// Scrubs the journal with every secret the run learned (a line that still holds
+    /// one is parsed and scrubbed as data; nothing is kept that fails the check) and
+    /// indexes it. The journal file is replaced by its scrubbed copy.
+    pub fn finish(self, scrubber: &Scrubber) -> Result<Journal, HarnessError> {
+        let mut w = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let path = w.path.clone();
+        let io = |source| HarnessError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(mut out) = w.out.take() {
+            out.flush().map_err(io)?;
+        }
+        if let Some(why) = &w.failed {
+            return Err(HarnessError::Io {
+                path: path.clone(),
+                source: std::io::Error::other(why.clone()),
+            });
+        }
+        let head = std::mem::replace(&mut w.head, JsonReport::new(""));
+        drop(w);
+        let scrubbed = path.with_extension("jsonl.part");
+        let mut out = BufWriter::new(File::create(&scrubbed).map_err(io)?);
+        let mut input = BufReader::new(File::open(&path).map_err(io)?);
+        let mut briefs = Vec::new();
+        let mut offset = 0u64;
+        let mut line = String::new();
+        let mut pending: Option<Brief> = None;
+        loop {
+            line.clear();
+            if input.read_line(&mut line).map_err(io)? == 0 {
+                break;
+            }
+            let text = match scrubber.line(line.trim_end_matches('\n')) {
+                Ok(text) => text,
+                Err(e) => {
+                    // Fail closed: a journal that cannot be cleaned is not kept.
+                    drop(out);
+                    let _ = std::fs::remove_file(&scrubbed);
+                    let _ = std::fs::remove_file(&path);
+                    return Err(e);
+                }
+            };
+            let len = text.len() as u64 + 1;
+            out.write_all(text.as_bytes()).map_err(io)?;
+            out.write_all(b"\n").map_err(io)?;
+            if text.starts_with("{\"case\":") {
+                let value: Value =
+                    serde_json::from_str(&text).map_err(|e| io(std::io::Error::other(e)))?;
+                let case = &value["case"];
+                let str_of = |k: &str| case[k].as_str().unwrap_or_default().to_string();
+                let status: Status = serde_json::from_value(case["status"].clone())
+                    .map_err(|e| io(std::io::Error::other(e)))?;
+                pending = Some(Brief {
+                    id: str_of("id"),
+                    full_name: format!(
+                        "{}::{}::{}",
+                        str_of("service"),
+                        str_of("operation"),
+                        str_of("id")
+                    ),
+                    status,
+                    at: offset,
+                    lens: (len, 0),
+                });
+            } else if text.starts_with("{\"exchanges\":") {
+                if let Some(mut brief) = pending.take() {
+                    brief.lens.1 = len;
+                    briefs.push(brief);
+                }
+            }
+            offset += len;
+        }
+        out.flush().map_err(io)?;
+        drop(out);
+        std::fs::rename(&scrubbed, &path).map_err(io)?;
+        briefs.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        let file = File::open(&path).map_err(io)?;
+        Ok(Journal {
+            head,
+            path,
+            file: Mutex::new(file),
+            briefs,
+        })
+    }
+
+    fn write(w: &mut Writing, lines: &[Value]) {
+        if w.failed.is_some() {
+            return;
+        }
+        let result = (|| -> std::io::Result<()> {
+            let out = match &mut w.out {
+                Some(out) => out,
+                None => {
+                    if let Some(dir) = w.path.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    w.out.insert(BufWriter::new(File::create(&w.path)?))
+                }
+            };
+            for line in lines {
+                serde_json::to_writer(&mut *out, line)?;
+                out.write_all(b"\n")?;
+            }
+            // A finished case survives a crash of the run that follows it.
+            out.flush()
+        })();
+        if let Err(e) = result {
+            w.failed = Some(format!("failed to write the journal: {e}"));
+        }
+    }
+}
+
+impl Reporter for JournalWriter {
+    fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
+        let mut w = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let w = &mut *w;
+        match event {
+            RunEvent::RunStarted {
+                run_id,
+                endpoints,
+                total,
+            } => {
+                w.head.run_id = run_id.to_string();
+                w.head.endpoints = endpoints.to_vec();
+                let line = serde_json::json!({ "started": {
+                    "run_id": run_id, "endpoints": endpoints, "total": total } });
+                JournalWriter::write(w, &[line]);
+            }
+            RunEvent::CaseFinished { result } => {
+                let mut case = serde_json::to_value(result).unwrap_or(Value::Null);
+                let exchanges = case
+                    .as_object_mut()
+                    .and_then(|o| o.remove("exchanges"))
+                    .unwrap_or(Value::Array(vec![]));
+                JournalWriter::write(
+                    w,
+                    &[
+                        serde_json::json!({ "case": case }),
+                        serde_json::json!({ "exchanges": exchanges }),
+                    ],
+                );
+            }
+            RunEvent::RunFinished {
+                summary,
+                interrupted,
+                duration,
+                ledger,
+            } => {
+                w.head.summary = *summary;
+                w.head.interrupted = *interrupted;
+                w.head.duration_ms = duration.as_millis() as u64;
+                w.head.ledger = (*ledger).clone();
+                let line = serde_json::json!({ "finished": {
+                    "summary": summary, "interrupted": interrupted,
+                    "duration_ms": w.head.duration_ms, "ledger": ledger } });
+                JournalWriter::write(w, &[line]);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A finished run's journal, scrubbed and indexed: the cases of its reports.
+pub struct Journal {
+    /// Everything of the report but its cases.
+    pub head: JsonReport,
+    path: PathBuf,
+    file: Mutex<File>,
+    briefs: Vec<Brief>,
+}
+
+impl Journal {
+    /// Where the journal is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl CaseSource for Journal {
+    fn briefs(&self) -> &[Brief] {
+        &self.briefs
+    }
+
+    fn load(&self, brief: &Brief, exchanges: bool) -> Result<CaseResult, HarnessError> {
+        let bad = |e: String| HarnessError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other(format!("failed to read a case back: {e}")),
+        };
+        let len = brief.lens.0 + if exchanges { brief.lens.1 } else { 0 };
+        let mut bytes = vec![0; len as usize];
+        {
+            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            file.seek(SeekFrom::Start(brief.at))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .map_err(|e| bad(e.to_string()))?;
+        }
+        let mut lines = bytes.split(|b| *b == b'\n');
+        #[derive(serde::Deserialize)]
+        struct CaseLine {
+            case: CaseResult,
+        }
+        #[derive(serde::Deserialize)]
+        struct ExchangesLine {
+            exchanges: Vec<crate::outcome::Exchange>,
+        }
+        let head = lines.next().unwrap_or_default();
+        let mut case = serde_json::from_slice::<CaseLine>(head)
+            .map_err(|e| bad(e.to_string()))?
+            .case;
+        if exchanges {
+            let line = lines.next().unwrap_or_default();
+            case.exchanges = serde_json::from_slice::<ExchangesLine>(line)
+                .map_err(|e| bad(e.to_string()))?
+                .exchanges;
+        }
+        Ok(case)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Exchange, LedgerSummary, RecordedRequest, Summary};
+    use crate::redact::Redactor;
+
+    fn case(id: &str, body: &str) -> CaseResult {
+        CaseResult {
+            id: id.into(),
+            service: "codecatalyst".into(),
+            operation: "ListAccessTokens".into(),
+            title: String::new(),
+            level: crate::case::Level::Must,
+            tags: vec![],
+            file: "f.yaml".into(),
+            line: 1,
+            status: Status::Pass,
+            duration_ms: 1,
+            failures: vec![],
+            error: None,
+            skip_reason: None,
+            cleanup_warnings: vec![],
+            exchanges: vec![Exchange {
+                step: 1,
+                operation: "ListAccessTokens".into(),
+                request: RecordedRequest {
+                    method: "POST".into(),
+                    url: "http://x/".into(),
+                    headers: vec![],
+                    body: body.into(),
+                },
+                response: None,
+                elapsed_ms: 0,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_secret_learned_later_is_scrubbed_from_earlier_cases() -> Result<(), HarnessError> {
+        let dir = std::env::temp_dir().join(format!("journal-{}", std::process::id()));
+        let redactor = Redactor::with_names(vec![]);
+        let mut writer = JournalWriter::new(&dir);
+        writer.on_event(&RunEvent::RunStarted {
+            run_id: "r",
+            total: 2,
+            endpoints: &[],
+        })?;
+        let late = "late-secret-0123456789";
+        writer.on_event(&RunEvent::CaseFinished {
+            result: &case("b", &format!("saw {late} early")),
+        })?;
+        writer.on_event(&RunEvent::CaseFinished {
+            result: &case("a", "nothing"),
+        })?;
+        writer.on_event(&RunEvent::RunFinished {
+            summary: Summary::default(),
+            interrupted: false,
+            duration: std::time::Duration::ZERO,
+            ledger: &LedgerSummary::default(),
+        })?;
+        redactor.add(late);
+        let journal = writer.finish(&Scrubber::new(redactor))?;
+        let text = std::fs::read_to_string(journal.path()).unwrap_or_default();
+        assert!(
+            !text.contains(late) && text.contains("saw <redacted> early"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 6, "{text}");
+        let names: Vec<_> = journal.briefs().iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(names, ["a", "b"], "sorted by full name");
+        let b = journal.load(&journal.briefs()[1], true)?;
+        assert_eq!(b.exchanges[0].request.body, "saw <redacted> early");
+        assert!(journal
+            .load(&journal.briefs()[1], false)?
+            .exchanges
+            .is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+}

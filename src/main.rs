@@ -20,7 +20,7 @@ fn main() -> std::process::ExitCode {
     let _ = miette::set_hook(Box::new(|_| {
         Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
     }));
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match cli::runtime(&cli) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: failed to start the async runtime: {e}");

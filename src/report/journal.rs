@@ -99,7 +99,7 @@ pub struct JournalWriter {
 
 struct Writing {
     path: PathBuf,
-    out: Option<BufWriter<File>>,
+    out: Option<File>,
     head: JsonReport,
     /// Set when a write failed: the journal is incomplete and says so at the end.
     failed: Option<String>,
@@ -128,9 +128,7 @@ impl JournalWriter {
             path: path.clone(),
             source,
         };
-        if let Some(mut out) = w.out.take() {
-            out.flush().map_err(io)?;
-        }
+        drop(w.out.take());
         if let Some(why) = &w.failed {
             return Err(HarnessError::Io {
                 path: path.clone(),
@@ -215,15 +213,17 @@ impl JournalWriter {
                     if let Some(dir) = w.path.parent() {
                         std::fs::create_dir_all(dir)?;
                     }
-                    w.out.insert(BufWriter::new(File::create(&w.path)?))
+                    w.out.insert(File::create(&w.path)?)
                 }
             };
+            let mut bytes = Vec::new();
             for line in lines {
-                serde_json::to_writer(&mut *out, line)?;
-                out.write_all(b"\n")?;
+                serde_json::to_writer(&mut bytes, line)?;
+                bytes.push(b'\n');
             }
-            // A finished case survives a crash of the run that follows it.
-            out.flush()
+            // One write per event: a case and its exchanges land together, and a
+            // finished case survives a crash of the run that follows it.
+            out.write_all(&bytes)
         })();
         if let Err(e) = result {
             w.failed = Some(format!("failed to write the journal: {e}"));

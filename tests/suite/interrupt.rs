@@ -35,6 +35,11 @@ pub fn trials() -> Vec<Trial> {
             second_signal,
         )
         .with_ignored_flag(!unix),
+        Trial::test(
+            "interrupt::sigkill_leaves_finished_cases_in_the_journal",
+            sigkill,
+        )
+        .with_ignored_flag(!unix),
     ]
 }
 
@@ -196,6 +201,83 @@ fn second_signal() -> Result<(), Failed> {
     let left = report["ledger"]["left"].as_array().map_or(0, Vec::len);
     if left == 0 || !text.contains("may be left on the target") {
         return Err(format!("the run did not report what may be left\n{text}").into());
+    }
+    Ok(())
+}
+
+/// SIGKILL cannot be handled: no report is written, but every case that finished
+/// before it is in `journal.jsonl`, whole (its result and its exchanges).
+fn sigkill() -> Result<(), Failed> {
+    let created = Arc::new(AtomicUsize::new(0));
+    // Listings take 5 s: the run is still going when a few cases have finished.
+    let bg = Background::start(Some(Arc::new(Slow {
+        created: created.clone(),
+        create_delay: Duration::ZERO,
+    })));
+    let dir = temp_dir("sigkill");
+    let profile = bg.write_profile(&dir);
+    let mut child = crate::cli::bin()
+        .args([
+            "run",
+            "--service",
+            "codecatalyst",
+            "--exclude-tag",
+            "generated",
+        ])
+        .arg("--profile")
+        .arg(&profile)
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let finished = |text: &str| text.lines().filter(|l| l.starts_with("{\"case\":")).count();
+    let waiting = Instant::now();
+    let journal = loop {
+        let found = std::fs::read_dir(dir.join("reports"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("journal.jsonl"))
+            .find(|p| std::fs::read_to_string(p).is_ok_and(|t| finished(&t) >= 2));
+        if let Some(path) = found {
+            break path;
+        }
+        if waiting.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            return Err("no case finished within 30 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    child.kill()?;
+    child.wait()?;
+    let mut text = std::fs::read_to_string(&journal)?;
+    // A line being written when the process died may be cut: only it.
+    if !text.ends_with('\n') {
+        text.truncate(text.rfind('\n').map_or(0, |i| i + 1));
+    }
+    let lines: Vec<Value> = text
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("a journal line is cut or not JSON ({e}):\n{text}"))?;
+    if lines.first().and_then(|l| l.get("started")).is_none() {
+        return Err("the journal does not start with `started`".into());
+    }
+    for (i, line) in lines.iter().enumerate() {
+        if line.get("case").is_some()
+            && i + 1 < lines.len()
+            && lines[i + 1].get("exchanges").is_none()
+        {
+            return Err(format!("case {} lost its exchanges line", line["case"]["id"]).into());
+        }
+    }
+    if finished(&text) < 2 {
+        return Err("the finished cases are not in the journal".into());
+    }
+    let reports = journal.parent().ok_or("no folder")?.join("report.json");
+    if reports.exists() {
+        return Err("a killed run wrote report.json: the test proves nothing".into());
     }
     Ok(())
 }

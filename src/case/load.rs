@@ -11,13 +11,43 @@ use crate::spec::Contract;
 
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
+/// Below this many files per core, loading stays on one thread.
+const FILES_PER_THREAD: usize = 16;
+
 /// Loads and checks every case under `dir`. Collects every problem in every file
 /// before failing, so one run shows them all.
 pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
     let mut errors = Vec::new();
     let mut cases = Vec::new();
-    for file in case_files(dir, &mut errors) {
-        load_file(&file, dir, contract, &mut cases, &mut errors);
+    let files = case_files(dir, &mut errors);
+    // Parsing YAML is most of loading (about 0.1 ms for a small file): many files are
+    // parsed on every core, in order-preserving chunks; a few stay on this thread.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len() / FILES_PER_THREAD)
+        .max(1);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let parts: Vec<(Vec<Case>, Vec<CaseLoadError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let (mut cases, mut errors) = (Vec::new(), Vec::new());
+                    for file in part {
+                        load_file(file, dir, contract, &mut cases, &mut errors);
+                    }
+                    (cases, errors)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for (part_cases, part_errors) in parts {
+        cases.extend(part_cases);
+        errors.extend(part_errors);
     }
     let mut seen: HashMap<String, (PathBuf, u64)> = HashMap::new();
     for case in &cases {

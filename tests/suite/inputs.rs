@@ -20,6 +20,10 @@ pub fn trials() -> Vec<Trial> {
         ),
         Trial::test("inputs::bad_specs_exit_2_naming_the_problem", bad_specs),
         Trial::test(
+            "inputs::many_files_load_in_order_with_every_error",
+            many_files,
+        ),
+        Trial::test(
             "inputs::fifos_and_link_loops_in_cases_are_skipped",
             odd_files,
         )
@@ -175,6 +179,60 @@ fn huge_max_results() -> Result<(), Failed> {
     let (status, kind) = bg.call(reqwest::Method::POST, "{\"maxResults\": -1e19}".into())?;
     if status != 400 || kind != "ValidationException" {
         return Err(format!("maxResults -1e19 got HTTP {status} {kind}").into());
+    }
+    Ok(())
+}
+
+/// Many case files are parsed on several threads: the cases still come in file order,
+/// and a bad field in two of the files is reported for each, in file order too.
+fn many_files() -> Result<(), Failed> {
+    let contract = pat_conformance::spec::Contract::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs"),
+    )?;
+    let dir = temp_dir("many-files");
+    let ops = dir.join("codecatalyst/CreateAccessToken");
+    std::fs::create_dir_all(&ops)?;
+    let bad = [13, 61];
+    for i in 0..80 {
+        let level = if bad.contains(&i) {
+            "sometimes"
+        } else {
+            "must"
+        };
+        std::fs::write(
+            ops.join(format!("f{i:03}.yaml")),
+            format!(
+                "cases:\n  - id: many-{i:03}\n    title: t\n    level: {level}\n    \
+                 source: {{ document: seeds/002_bfee6f76a8d413e7.txt }}\n    steps:\n      \
+                 - operation: CreateAccessToken\n        input: {{ name: \"pat-${{case_uid}}\" }}\n"
+            ),
+        )?;
+    }
+    let errors = match pat_conformance::case::load_cases(&dir, &contract) {
+        Ok(_) => return Err("two bad files loaded".into()),
+        Err(e) => e.0,
+    };
+    let files: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            e.file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    if files != ["f013.yaml", "f061.yaml"] || errors.iter().any(|e| !e.field.contains("level")) {
+        return Err(format!("expected the level of f013 and f061, got {errors:?}").into());
+    }
+    for i in bad {
+        std::fs::remove_file(ops.join(format!("f{i:03}.yaml")))?;
+    }
+    let cases = pat_conformance::case::load_cases(&dir, &contract).map_err(|e| format!("{e:?}"))?;
+    let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    if ids.len() != 78 || ids != sorted {
+        return Err(format!("cases out of file order: {ids:?}").into());
     }
     Ok(())
 }

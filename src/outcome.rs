@@ -184,6 +184,28 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
+    /// This result without its exchanges (everything else cloned): what reports that
+    /// show no exchanges need, and the `case` line of the journal.
+    pub fn without_exchanges(&self) -> CaseResult {
+        CaseResult {
+            id: self.id.clone(),
+            service: self.service.clone(),
+            operation: self.operation.clone(),
+            title: self.title.clone(),
+            level: self.level,
+            tags: self.tags.clone(),
+            file: self.file.clone(),
+            line: self.line,
+            status: self.status,
+            duration_ms: self.duration_ms,
+            failures: self.failures.clone(),
+            error: self.error.clone(),
+            skip_reason: self.skip_reason.clone(),
+            cleanup_warnings: self.cleanup_warnings.clone(),
+            exchanges: Vec::new(),
+        }
+    }
+
     /// `service::Operation::id`.
     pub fn full_name(&self) -> String {
         format!("{}::{}::{}", self.service, self.operation, self.id)

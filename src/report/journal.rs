@@ -82,10 +82,7 @@ impl CaseSource for InMemory<'_> {
         Ok(if exchanges {
             case.clone()
         } else {
-            CaseResult {
-                exchanges: vec![],
-                ..case.clone()
-            }
+            case.without_exchanges()
         })
     }
 }
@@ -202,10 +199,18 @@ impl JournalWriter {
         })
     }
 
-    fn write(w: &mut Writing, lines: &[Value]) {
+    /// Appends `bytes` (whole lines) in one write.
+    fn write(w: &mut Writing, bytes: serde_json::Result<Vec<u8>>) {
         if w.failed.is_some() {
             return;
         }
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                w.failed = Some(format!("failed to write the journal: {e}"));
+                return;
+            }
+        };
         let result = (|| -> std::io::Result<()> {
             let out = match &mut w.out {
                 Some(out) => out,
@@ -216,11 +221,6 @@ impl JournalWriter {
                     w.out.insert(File::create(&w.path)?)
                 }
             };
-            let mut bytes = Vec::new();
-            for line in lines {
-                serde_json::to_writer(&mut bytes, line)?;
-                bytes.push(b'\n');
-            }
             // One write per event: a case and its exchanges land together, and a
             // finished case survives a crash of the run that follows it.
             out.write_all(&bytes)
@@ -228,6 +228,20 @@ impl JournalWriter {
         if let Err(e) = result {
             w.failed = Some(format!("failed to write the journal: {e}"));
         }
+    }
+
+    /// `{"KEY":VALUE}` and a newline, appended to `bytes`.
+    fn line<T: serde::Serialize + ?Sized>(
+        mut bytes: Vec<u8>,
+        key: &str,
+        value: &T,
+    ) -> serde_json::Result<Vec<u8>> {
+        bytes.extend_from_slice(b"{\"");
+        bytes.extend_from_slice(key.as_bytes());
+        bytes.extend_from_slice(b"\":");
+        serde_json::to_writer(&mut bytes, value)?;
+        bytes.extend_from_slice(b"}\n");
+        Ok(bytes)
     }
 }
 
@@ -243,23 +257,19 @@ impl Reporter for JournalWriter {
             } => {
                 w.head.run_id = run_id.to_string();
                 w.head.endpoints = endpoints.to_vec();
-                let line = serde_json::json!({ "started": {
-                    "run_id": run_id, "endpoints": endpoints, "total": total } });
-                JournalWriter::write(w, &[line]);
+                let started = serde_json::json!({
+                    "run_id": run_id, "endpoints": endpoints, "total": total });
+                JournalWriter::write(w, JournalWriter::line(Vec::new(), "started", &started));
             }
             RunEvent::CaseFinished { result } => {
-                let mut case = serde_json::to_value(result).unwrap_or(Value::Null);
-                let exchanges = case
-                    .as_object_mut()
-                    .and_then(|o| o.remove("exchanges"))
-                    .unwrap_or(Value::Array(vec![]));
-                JournalWriter::write(
-                    w,
-                    &[
-                        serde_json::json!({ "case": case }),
-                        serde_json::json!({ "exchanges": exchanges }),
-                    ],
-                );
+                // The result is written as it is, not built into a JSON value first.
+                let bytes = JournalWriter::line(
+                    Vec::with_capacity(16 * 1024),
+                    "case",
+                    &result.without_exchanges(),
+                )
+                .and_then(|b| JournalWriter::line(b, "exchanges", &result.exchanges));
+                JournalWriter::write(w, bytes);
             }
             RunEvent::RunFinished {
                 summary,
@@ -271,10 +281,10 @@ impl Reporter for JournalWriter {
                 w.head.interrupted = *interrupted;
                 w.head.duration_ms = duration.as_millis() as u64;
                 w.head.ledger = (*ledger).clone();
-                let line = serde_json::json!({ "finished": {
+                let finished = serde_json::json!({
                     "summary": summary, "interrupted": interrupted,
-                    "duration_ms": w.head.duration_ms, "ledger": ledger } });
-                JournalWriter::write(w, &[line]);
+                    "duration_ms": w.head.duration_ms, "ledger": ledger });
+                JournalWriter::write(w, JournalWriter::line(Vec::new(), "finished", &finished));
             }
         }
         Ok(())

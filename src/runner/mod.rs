@@ -189,8 +189,12 @@ pub async fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
-    let transport =
-        Transport::new(options.timeout, options.max_body).map_err(HarnessError::Config)?;
+    let transport = Transport::new(
+        options.timeout,
+        options.max_body,
+        needs_tls(&target.endpoints),
+    )
+    .map_err(HarnessError::Config)?;
     let sensitive_names: Vec<String> = contract
         .services
         .iter()
@@ -278,6 +282,14 @@ pub async fn run(
     })
 }
 
+/// Whether any endpoint is anything but plain HTTP.
+fn needs_tls(endpoints: &[(String, String)]) -> bool {
+    endpoints.iter().any(|(_, e)| {
+        !e.get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    })
+}
+
 fn panic_result(e: tokio::task::JoinError) -> CaseResult {
     CaseResult {
         id: "(unknown)".into(),
@@ -295,5 +307,21 @@ fn panic_result(e: tokio::task::JoinError) -> CaseResult {
         skip_reason: None,
         cleanup_warnings: vec![],
         exchanges: vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_plain_http_endpoints_go_without_tls() {
+        let e = |urls: &[&str]| -> Vec<(String, String)> {
+            urls.iter()
+                .map(|u| ("s".to_string(), u.to_string()))
+                .collect()
+        };
+        assert!(!super::needs_tls(&e(&["http://127.0.0.1:1", "HTTP://x"])));
+        assert!(super::needs_tls(&e(&["http://a", "https://b"])));
+        assert!(super::needs_tls(&e(&["HTTPS://b"])));
+        assert!(super::needs_tls(&e(&["ftp"])));
     }
 }

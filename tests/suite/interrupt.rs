@@ -98,16 +98,14 @@ pub(crate) fn tokens_left(bg: &Background) -> Result<usize, Failed> {
     })
 }
 
-/// Starts a CodeCatalyst run against `bg` and sends `signals` once tokens exist.
-fn run_and_signal(
+/// Starts the hand-written CodeCatalyst cases against `bg`, reports under `dir`.
+fn spawn_run(
     bg: &Background,
-    created: &AtomicUsize,
     dir: &Path,
-    signals: &[&str],
-    min_created: usize,
-) -> Result<(std::process::Output, Duration), Failed> {
+    output: fn() -> std::process::Stdio,
+) -> std::io::Result<std::process::Child> {
     let profile = bg.write_profile(dir);
-    let child = crate::cli::bin()
+    crate::cli::bin()
         .args([
             "run",
             "--service",
@@ -119,9 +117,20 @@ fn run_and_signal(
         .arg(&profile)
         .arg("--reports")
         .arg(dir.join("reports"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
+        .stdout(output())
+        .stderr(output())
+        .spawn()
+}
+
+/// Starts a CodeCatalyst run against `bg` and sends `signals` once tokens exist.
+fn run_and_signal(
+    bg: &Background,
+    created: &AtomicUsize,
+    dir: &Path,
+    signals: &[&str],
+    min_created: usize,
+) -> Result<(std::process::Output, Duration), Failed> {
+    let child = spawn_run(bg, dir, std::process::Stdio::piped)?;
     // Signal once tokens exist, however busy the machine is.
     let waiting = Instant::now();
     while created.load(Ordering::SeqCst) < min_created
@@ -215,22 +224,7 @@ fn sigkill() -> Result<(), Failed> {
         create_delay: Duration::ZERO,
     })));
     let dir = temp_dir("sigkill");
-    let profile = bg.write_profile(&dir);
-    let mut child = crate::cli::bin()
-        .args([
-            "run",
-            "--service",
-            "codecatalyst",
-            "--exclude-tag",
-            "generated",
-        ])
-        .arg("--profile")
-        .arg(&profile)
-        .arg("--reports")
-        .arg(dir.join("reports"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
+    let mut child = spawn_run(&bg, &dir, std::process::Stdio::null)?;
     let finished = |text: &str| text.lines().filter(|l| l.starts_with("{\"case\":")).count();
     let waiting = Instant::now();
     let journal = loop {

@@ -9,6 +9,7 @@
 pub mod case;
 pub(crate) mod check;
 pub mod cli;
+pub(crate) mod codec;
 pub mod config;
 pub mod coverage;
 pub mod emulator;

@@ -78,7 +78,7 @@ pub(crate) fn check_response(
             })
     };
     if !empty {
-        let want = service.spec.protocol.content_type();
+        let want = crate::codec::of(service.spec.protocol).media_type();
         match response.header("content-type") {
             Some(got) if media_type(got) == want => {}
             got => violations.push(

@@ -5,13 +5,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use wiremock::Request;
 
 use super::wire::{self, ApiError, Reply};
 use super::{codecatalyst, workmail, State};
-use crate::spec::{AuthScheme, Contract, Protocol, Service, FAULT_HEADER};
+use crate::spec::{AuthScheme, Contract, Service, FAULT_HEADER};
 
 /// The emulator's routing: every request goes through [`Router::reply`].
 pub(crate) struct Router {
@@ -48,25 +47,13 @@ impl Router {
         req: &Request,
     ) -> Option<(&'c Service, &'c str, BTreeMap<String, String>)> {
         let path = req.url.path();
+        let target = header(req, "x-amz-target");
         for service in &self.contract.services {
+            let codec = crate::codec::of(service.spec.protocol);
             for (name, op) in &service.spec.operations {
-                match service.spec.protocol {
-                    Protocol::AwsJson1_1 => {
-                        let target = header(req, "x-amz-target");
-                        if req.method.as_str() == "POST"
-                            && path == "/"
-                            && target == service.spec.target(name, op).as_deref()
-                        {
-                            return Some((service, name, BTreeMap::new()));
-                        }
-                    }
-                    Protocol::RestJson1 => {
-                        if req.method.as_str() == op.http.method {
-                            if let Some(labels) = match_path(&op.http.path, path) {
-                                return Some((service, name, labels));
-                            }
-                        }
-                    }
+                let method = req.method.as_str();
+                if let Some(labels) = codec.route(&service.spec, name, op, method, path, target) {
+                    return Some((service, name, labels));
                 }
             }
         }
@@ -76,30 +63,6 @@ impl Router {
 
 fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
     req.headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// Matches `/v1/accessTokens/{id}` against a path, returning the decoded labels.
-fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if t.len() != p.len() {
-        return None;
-    }
-    let mut labels = BTreeMap::new();
-    for (ts, ps) in t.iter().zip(&p) {
-        match ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(label) if !ps.is_empty() => {
-                labels.insert(
-                    label.to_string(),
-                    percent_decode_str(ps).decode_utf8_lossy().into_owned(),
-                );
-            }
-            Some(_) => return None,
-            None if ts != ps => return None,
-            None => {}
-        }
-    }
-    Some(labels)
 }
 
 /// Lets a wrapper (the mutation self-test's broken targets) sit between the wire and
@@ -226,11 +189,12 @@ fn parse_input(
     req: &Request,
     labels: BTreeMap<String, String>,
 ) -> Result<Value, ApiError> {
-    let protocol = service.spec.protocol;
-    let bad_body = |msg: String| match protocol {
-        Protocol::RestJson1 => ApiError::new(&service.spec.validation_error, msg),
-        Protocol::AwsJson1_1 => ApiError::protocol("SerializationException", 400, msg),
+    let codec = crate::codec::of(service.spec.protocol);
+    let wire_error = |e: crate::codec::WireError, msg: String| match e.status {
+        Some(status) => ApiError::protocol(&e.name, status, msg),
+        None => ApiError::new(&e.name, msg),
     };
+    let bad_body = |msg: String| wire_error(codec.unreadable_body(&service.spec), msg);
     let mut input = Map::new();
     if !req.body.iter().all(u8::is_ascii_whitespace) {
         let content_type = header(req, "content-type").unwrap_or("");
@@ -240,17 +204,11 @@ fn parse_input(
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        if media != protocol.content_type() {
-            return Err(match protocol {
-                Protocol::RestJson1 => ApiError::protocol(
-                    "UnsupportedMediaTypeException",
-                    415,
-                    format!("unsupported Content-Type `{content_type}`"),
-                ),
-                Protocol::AwsJson1_1 => {
-                    bad_body(format!("unsupported Content-Type `{content_type}`"))
-                }
-            });
+        if media != codec.media_type() {
+            return Err(wire_error(
+                codec.unsupported_media_type(&service.spec),
+                format!("unsupported Content-Type `{content_type}`"),
+            ));
         }
         match serde_json::from_slice::<Value>(&req.body) {
             Ok(Value::Object(map)) => input = map,
@@ -262,20 +220,4 @@ fn parse_input(
         input.insert(label, Value::String(value));
     }
     Ok(Value::Object(input))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_match_templates_and_decode_labels() {
-        let l = match_path("/v1/accessTokens/{id}", "/v1/accessTokens/a%20b").unwrap();
-        assert_eq!(l["id"], "a b");
-        assert!(match_path("/v1/accessTokens/{id}", "/v1/accessTokens/").is_none());
-        assert!(match_path("/v1/accessTokens", "/v1/accessTokens")
-            .unwrap()
-            .is_empty());
-        assert!(match_path("/v1/accessTokens", "/v2/accessTokens").is_none());
-    }
 }

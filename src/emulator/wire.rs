@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::spec::{Protocol, Service};
+use crate::spec::Service;
 
 /// A response before it goes on the wire: what a wrapper around the emulator (the
 /// mutation self-test) can read and change.
@@ -101,31 +101,25 @@ fn request_id() -> String {
 
 /// A success response with the operation's status.
 pub(crate) fn success(service: &Service, status: u16, body: &Value) -> Reply {
-    Reply::json(status, body, service.spec.protocol.content_type())
+    Reply::json(
+        status,
+        body,
+        crate::codec::of(service.spec.protocol).media_type(),
+    )
 }
 
-/// An error response: restJson1 names the type in `X-Amzn-Errortype`; awsJson1_1 in
-/// the body's `__type`. Both carry the service's message member.
+/// An error response, as the service's codec writes one (the type in a header or in
+/// the body, the message in the service's message member).
 pub(crate) fn error(service: &Service, error: &ApiError) -> Reply {
     let status = error
         .status
         .or_else(|| service.spec.errors.get(&error.name).map(|e| e.status))
         .unwrap_or(400);
-    let mut body = serde_json::Map::new();
-    body.insert(
-        service.spec.message_member.clone(),
-        Value::String(error.message.clone()),
-    );
-    if service.spec.protocol == Protocol::AwsJson1_1 {
-        body.insert("__type".into(), Value::String(error.name.clone()));
-    }
-    let mut reply = Reply::json(
-        status,
-        &Value::Object(body),
-        service.spec.protocol.content_type(),
-    );
-    if service.spec.protocol == Protocol::RestJson1 {
-        reply.set_header("x-amzn-errortype", error.name.as_str());
+    let codec = crate::codec::of(service.spec.protocol);
+    let (headers, body) = codec.error_answer(&service.spec, &error.name, &error.message);
+    let mut reply = Reply::json(status, &body, codec.media_type());
+    for (name, value) in headers {
+        reply.set_header(&name, value);
     }
     reply
 }

@@ -130,7 +130,7 @@ fn wrong_content_type(at: &Origin) -> Draft {
     let protocol = at.service.spec.protocol;
     let title = format!(
         "A JSON body sent as text/plain instead of {} gets a client error",
-        protocol.content_type()
+        crate::codec::of(protocol).media_type()
     );
     let mut d = Draft::new("wrong-content-type".into(), title, Expect::ClientError);
     // Services differ in how strictly they read Content-Type; the protocol implies it.
@@ -138,7 +138,7 @@ fn wrong_content_type(at: &Origin) -> Draft {
     d.quote = format!(
         "{} requests carry Content-Type {}",
         protocol.name(),
-        protocol.content_type()
+        crate::codec::of(protocol).media_type()
     );
     d.raw.body = Some(body_text(at));
     d.raw

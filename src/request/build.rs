@@ -1,17 +1,9 @@
-//! Serializing logical input into restJson1 or awsJson1_1 requests.
+//! Building a request from logical input, through the service's wire codec.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value};
 
 use super::HttpRequest;
-use crate::spec::{OperationSpec, Protocol, ServiceSpec};
-
-/// RFC 3986 unreserved characters stay; everything else in a label is encoded.
-const LABEL: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+use crate::spec::{OperationSpec, ServiceSpec};
 
 /// Builds the unauthenticated request for `input` (already expanded).
 pub(crate) fn build(
@@ -21,54 +13,22 @@ pub(crate) fn build(
     endpoint: &str,
     input: &Value,
 ) -> Result<HttpRequest, String> {
-    let mut members: Map<String, Value> = match input {
+    let members: Map<String, Value> = match input {
         Value::Object(map) => map.clone(),
         Value::Null => Map::new(),
         _ => return Err("input must be an object".into()),
     };
-    let base = endpoint.trim_end_matches('/');
-    let content_type = service.protocol.content_type();
+    let encoded = crate::codec::of(service.protocol).encode(service, op_name, op, members)?;
     let mut headers = vec![(
         "user-agent".to_string(),
         format!("pat-conformance/{}", env!("CARGO_PKG_VERSION")),
     )];
-    let (method, url, body) = match service.protocol {
-        Protocol::RestJson1 => {
-            let mut path = op.http.path.clone();
-            for label in op.http.labels() {
-                let value = match members.remove(label) {
-                    Some(Value::String(s)) => s,
-                    Some(Value::Null) | None => String::new(),
-                    Some(other) => other.to_string(),
-                };
-                let encoded = utf8_percent_encode(&value, LABEL).to_string();
-                path = path.replace(&format!("{{{label}}}"), &encoded);
-            }
-            let has_body = !members.is_empty()
-                || !matches!(op.http.method.as_str(), "GET" | "DELETE" | "HEAD");
-            let body = if has_body {
-                headers.push(("content-type".into(), content_type.into()));
-                serde_json::to_vec(&Value::Object(members)).map_err(|e| e.to_string())?
-            } else {
-                Vec::new()
-            };
-            (op.http.method.clone(), format!("{base}{path}"), body)
-        }
-        Protocol::AwsJson1_1 => {
-            let target = service
-                .target(op_name, op)
-                .ok_or_else(|| format!("awsJson1_1 operation {op_name} has no target"))?;
-            headers.push(("x-amz-target".into(), target));
-            headers.push(("content-type".into(), content_type.into()));
-            let body = serde_json::to_vec(&Value::Object(members)).map_err(|e| e.to_string())?;
-            ("POST".to_string(), format!("{base}/"), body)
-        }
-    };
+    headers.extend(encoded.headers);
     Ok(HttpRequest {
-        method,
-        url,
+        method: encoded.method,
+        url: format!("{}{}", endpoint.trim_end_matches('/'), encoded.path),
         headers,
-        body,
+        body: encoded.body,
     })
 }
 

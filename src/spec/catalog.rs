@@ -24,14 +24,6 @@ impl Protocol {
             Protocol::AwsJson1_1 => "awsJson1_1",
         }
     }
-
-    /// The media type of JSON bodies in this protocol.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Protocol::RestJson1 => "application/json",
-            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
-        }
-    }
 }
 
 /// How requests authenticate.

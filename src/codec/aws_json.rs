@@ -1,0 +1,73 @@
+//! awsJson1_1: every call is `POST /` naming its operation in `X-Amz-Target`, members
+//! in an `application/x-amz-json-1.1` body; the error type in the body's `__type`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::{json_body, message_body, Codec, Encoded, WireError};
+use crate::spec::{OperationSpec, ServiceSpec};
+
+pub(super) struct AwsJson1_1;
+
+impl Codec for AwsJson1_1 {
+    fn media_type(&self) -> &'static str {
+        "application/x-amz-json-1.1"
+    }
+
+    fn encode(
+        &self,
+        service: &ServiceSpec,
+        op_name: &str,
+        op: &OperationSpec,
+        members: Map<String, Value>,
+    ) -> Result<Encoded, String> {
+        let target = service
+            .target(op_name, op)
+            .ok_or_else(|| format!("awsJson1_1 operation {op_name} has no target"))?;
+        Ok(Encoded {
+            method: "POST".into(),
+            path: "/".into(),
+            headers: vec![
+                ("x-amz-target".into(), target),
+                ("content-type".into(), self.media_type().into()),
+            ],
+            body: json_body(members)?,
+        })
+    }
+
+    fn route(
+        &self,
+        service: &ServiceSpec,
+        op_name: &str,
+        op: &OperationSpec,
+        method: &str,
+        path: &str,
+        target: Option<&str>,
+    ) -> Option<BTreeMap<String, String>> {
+        (method == "POST" && path == "/" && target == service.target(op_name, op).as_deref())
+            .then(BTreeMap::new)
+    }
+
+    fn unreadable_body(&self, _service: &ServiceSpec) -> WireError {
+        WireError {
+            name: "SerializationException".into(),
+            status: Some(400),
+        }
+    }
+
+    fn unsupported_media_type(&self, service: &ServiceSpec) -> WireError {
+        self.unreadable_body(service)
+    }
+
+    fn error_answer(
+        &self,
+        service: &ServiceSpec,
+        name: &str,
+        message: &str,
+    ) -> (Vec<(String, String)>, Value) {
+        let mut body = message_body(service, message);
+        body.insert("__type".into(), Value::String(name.to_string()));
+        (Vec::new(), Value::Object(body))
+    }
+}

@@ -1,0 +1,99 @@
+//! Wire protocols as one seam: a [`Codec`] per protocol turns a logical input into a
+//! request, tells a server which operation a request calls, renders an error answer,
+//! and names the media type. The request builder, the checks, the generated cases and
+//! the emulator all go through it; [`Protocol`] only picks the codec. A new protocol is
+//! one file here plus one enum variant.
+
+mod aws_json;
+mod rest_json;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::spec::{OperationSpec, Protocol, ServiceSpec};
+
+/// A request before authentication, relative to the endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Encoded {
+    /// HTTP method.
+    pub(crate) method: String,
+    /// Path and query, from `/`.
+    pub(crate) path: String,
+    /// Protocol headers (lower-case names).
+    pub(crate) headers: Vec<(String, String)>,
+    /// The body.
+    pub(crate) body: Vec<u8>,
+}
+
+/// An error a server answers with that the model may not list (its status then given).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct WireError {
+    /// Error type.
+    pub(crate) name: String,
+    /// Status, when the error is not one of the service's modelled errors.
+    pub(crate) status: Option<u16>,
+}
+
+/// One wire protocol.
+pub(crate) trait Codec: Send + Sync {
+    /// The media type of bodies.
+    fn media_type(&self) -> &'static str;
+
+    /// Encodes an operation's input members.
+    fn encode(
+        &self,
+        service: &ServiceSpec,
+        op_name: &str,
+        op: &OperationSpec,
+        members: Map<String, Value>,
+    ) -> Result<Encoded, String>;
+
+    /// Whether a request calls this operation: its path labels (decoded) if so.
+    fn route(
+        &self,
+        service: &ServiceSpec,
+        op_name: &str,
+        op: &OperationSpec,
+        method: &str,
+        path: &str,
+        target: Option<&str>,
+    ) -> Option<BTreeMap<String, String>>;
+
+    /// The error for a request body the server cannot read.
+    fn unreadable_body(&self, service: &ServiceSpec) -> WireError;
+
+    /// The error for a request body of another media type.
+    fn unsupported_media_type(&self, service: &ServiceSpec) -> WireError;
+
+    /// An error answer: its protocol headers and its body.
+    fn error_answer(
+        &self,
+        service: &ServiceSpec,
+        name: &str,
+        message: &str,
+    ) -> (Vec<(String, String)>, Value);
+}
+
+/// The codec of a protocol.
+pub(crate) fn of(protocol: Protocol) -> &'static dyn Codec {
+    match protocol {
+        Protocol::RestJson1 => &rest_json::RestJson1,
+        Protocol::AwsJson1_1 => &aws_json::AwsJson1_1,
+    }
+}
+
+/// A JSON object body, as every JSON protocol writes one.
+fn json_body(members: Map<String, Value>) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&Value::Object(members)).map_err(|e| e.to_string())
+}
+
+/// An error body with the service's message member.
+fn message_body(service: &ServiceSpec, message: &str) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert(
+        service.message_member.clone(),
+        Value::String(message.to_string()),
+    );
+    body
+}

@@ -2,13 +2,11 @@
 //! case assertions.
 
 mod assertion;
-mod error_type;
 mod path;
 mod response;
 mod time;
 
 pub(crate) use assertion::{evaluate, resolve_bound};
-pub(crate) use error_type::error_type;
 pub(crate) use path::JsonPath;
 pub(crate) use response::check_response;
 pub(crate) use time::parse_timestamp;

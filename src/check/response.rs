@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{error_type, Violation};
+use super::Violation;
 use crate::case::Expect;
 use crate::outcome::CheckKind;
 use crate::spec::{OperationSpec, Service};
@@ -50,6 +50,7 @@ pub(crate) fn check_response(
     expect: &Expect,
     response: &HttpResponse,
 ) -> Verdict {
+    let codec = crate::codec::of(service.spec.protocol);
     let mut violations = Vec::new();
     if let Some(cap) = response.truncated {
         // Nothing in a body cut short can be judged; the rest was never read.
@@ -67,7 +68,8 @@ pub(crate) fn check_response(
     let body = if empty {
         Value::Object(Default::default())
     } else {
-        serde_json::from_slice(&response.body)
+        codec
+            .decode(&response.body)
             .map(drop_null_members)
             .unwrap_or_else(|e| {
                 violations.push(Violation::new(
@@ -78,7 +80,7 @@ pub(crate) fn check_response(
             })
     };
     if !empty {
-        let want = crate::codec::of(service.spec.protocol).media_type();
+        let want = codec.media_type();
         match response.header("content-type") {
             Some(got) if media_type(got) == want => {}
             got => violations.push(
@@ -93,7 +95,7 @@ pub(crate) fn check_response(
     let status = response.status;
     let succeeded = (200..300).contains(&status);
     let actual_type = (!succeeded)
-        .then(|| error_type(response.header("x-amzn-errortype"), &body))
+        .then(|| codec.error_type(&response.headers, &body))
         .flatten();
     let message = body
         .get(&service.spec.message_member)

@@ -5,6 +5,7 @@
 //! one file here plus one enum variant.
 
 mod aws_json;
+mod error_type;
 mod rest_json;
 
 use std::collections::BTreeMap;
@@ -65,6 +66,21 @@ pub(crate) trait Codec: Send + Sync {
 
     /// The error for a request body of another media type.
     fn unsupported_media_type(&self, service: &ServiceSpec) -> WireError;
+
+    /// Decodes a body (a request's in the emulator, a response's in the checks).
+    fn decode(&self, body: &[u8]) -> Result<Value, String> {
+        serde_json::from_slice(body).map_err(|e| e.to_string())
+    }
+
+    /// The error type of an answer, as the AWS SDKs read it: `X-Amzn-Errortype`, then
+    /// the body's `__type`, then `code`, without a namespace or URL suffix.
+    fn error_type(&self, headers: &[(String, String)], body: &Value) -> Option<String> {
+        let header = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("x-amzn-errortype"))
+            .map(|(_, v)| v.as_str());
+        error_type::error_type(header, body)
+    }
 
     /// An error answer: its protocol headers and its body.
     fn error_answer(

@@ -210,7 +210,7 @@ fn parse_input(
                 format!("unsupported Content-Type `{content_type}`"),
             ));
         }
-        match serde_json::from_slice::<Value>(&req.body) {
+        match codec.decode(&req.body) {
             Ok(Value::Object(map)) => input = map,
             Ok(_) => return Err(bad_body("the request body must be a JSON object".into())),
             Err(e) => return Err(bad_body(format!("the request body is not valid JSON: {e}"))),

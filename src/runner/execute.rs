@@ -396,8 +396,9 @@ impl Execution<'_> {
                 && !(200..300).contains(&response.status)
                 && response.truncated.is_none()
                 && {
-                    let body = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-                    check::error_type(response.header("x-amzn-errortype"), &body) == until
+                    let codec = crate::codec::of(self.service.spec.protocol);
+                    let body = codec.decode(&response.body).unwrap_or(Value::Null);
+                    codec.error_type(&response.headers, &body) == until
                 };
             let expect = match (&until, stop) {
                 (Some(error), true) => Expect::Error(error.clone()),

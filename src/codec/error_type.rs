@@ -1,9 +1,9 @@
-//! Reading the error type off the wire, as the AWS SDKs do.
+//! Reading the error type off the wire, as the AWS SDKs do for the JSON protocols.
 
 use serde_json::Value;
 
 /// `X-Amzn-Errortype` header first, then the body's `__type`, then `code`; sanitized.
-pub(crate) fn error_type(header: Option<&str>, body: &Value) -> Option<String> {
+pub(super) fn error_type(header: Option<&str>, body: &Value) -> Option<String> {
     let raw = header
         .filter(|h| !h.trim().is_empty())
         .map(str::to_string)
@@ -18,7 +18,7 @@ pub(crate) fn error_type(header: Option<&str>, body: &Value) -> Option<String> {
 
 /// Drops everything from the first `:` (a URL suffix), then everything up to and
 /// including a `#` (a namespace).
-pub(crate) fn sanitize_error_type(raw: &str) -> String {
+pub(super) fn sanitize_error_type(raw: &str) -> String {
     let no_url = raw.split(':').next().unwrap_or(raw);
     let name = no_url.rsplit('#').next().unwrap_or(no_url);
     name.trim().to_string()

@@ -34,6 +34,16 @@ pub enum HarnessError {
 }
 
 impl HarnessError {
+    /// The exit for a command that ended in this error: problems with what was given
+    /// (usage, configuration, specs, cases, baselines, reports) exit 2, nothing having
+    /// run; a report that could not be written or redacted exits 3.
+    pub fn exit(&self) -> crate::exit::Exit {
+        match self {
+            HarnessError::Io { .. } | HarnessError::Redaction(_) => crate::exit::Exit::HarnessError,
+            _ => crate::exit::Exit::Usage,
+        }
+    }
+
     pub(crate) fn spec(path: impl Into<PathBuf>, message: impl std::fmt::Display) -> Self {
         HarnessError::Spec {
             path: path.into(),

@@ -18,7 +18,34 @@ pub enum Exit {
     Interrupted = 130,
 }
 
+/// What a finished command found: everything that decides its exit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// A signal stopped it.
+    pub interrupted: bool,
+    /// Harness problems that count (a run's errors; under a baseline, only errors that
+    /// are regressions or new failures).
+    pub harness_errors: usize,
+    /// Contract failures that count (under a baseline: regressions and new failures;
+    /// for `coverage`: gaps; for `mutants`: survivors and false failures).
+    pub failures: usize,
+}
+
 impl Exit {
+    /// The one place an exit is decided: an interruption first, then a harness
+    /// problem (the verdict is incomplete), then a contract failure.
+    pub fn decide(findings: Findings) -> Exit {
+        if findings.interrupted {
+            Exit::Interrupted
+        } else if findings.harness_errors > 0 {
+            Exit::HarnessError
+        } else if findings.failures > 0 {
+            Exit::ContractFailure
+        } else {
+            Exit::Conforms
+        }
+    }
+
     /// The numeric process exit code.
     pub fn code(self) -> i32 {
         self as i32
@@ -28,5 +55,25 @@ impl Exit {
 impl From<Exit> for std::process::ExitCode {
     fn from(exit: Exit) -> Self {
         std::process::ExitCode::from(exit.code() as u8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interruption_then_harness_then_contract() {
+        let f = |interrupted, harness_errors, failures| {
+            Exit::decide(Findings {
+                interrupted,
+                harness_errors,
+                failures,
+            })
+        };
+        assert_eq!(f(true, 1, 1), Exit::Interrupted);
+        assert_eq!(f(false, 1, 1), Exit::HarnessError);
+        assert_eq!(f(false, 0, 1), Exit::ContractFailure);
+        assert_eq!(f(false, 0, 0), Exit::Conforms);
     }
 }

@@ -29,20 +29,18 @@ fn main() -> std::process::ExitCode {
     };
     match runtime.block_on(cli::execute(cli)) {
         Ok(exit) => exit.into(),
-        Err(HarnessError::Cases(errors)) => {
-            let count = errors.0.len();
-            for error in errors.0 {
-                eprintln!("{:?}", miette::Report::new(error));
-            }
-            eprintln!("error: failed to load the cases: {count} error(s)");
-            Exit::Usage.into()
-        }
         Err(e) => {
-            let exit = match e {
-                HarnessError::Io { .. } | HarnessError::Redaction(_) => Exit::HarnessError,
-                _ => Exit::Usage,
-            };
-            eprintln!("error: {:#}", anyhow::Error::new(e));
+            let exit = e.exit();
+            match e {
+                HarnessError::Cases(errors) => {
+                    let count = errors.0.len();
+                    for error in errors.0 {
+                        eprintln!("{:?}", miette::Report::new(error));
+                    }
+                    eprintln!("error: failed to load the cases: {count} error(s)");
+                }
+                e => eprintln!("error: {:#}", anyhow::Error::new(e)),
+            }
             exit.into()
         }
     }

@@ -238,14 +238,12 @@ impl Summary {
         }
     }
 
-    /// The process exit of a finished run.
-    pub fn exit(&self) -> crate::exit::Exit {
-        if self.errors > 0 {
-            crate::exit::Exit::HarnessError
-        } else if self.failed > 0 {
-            crate::exit::Exit::ContractFailure
-        } else {
-            crate::exit::Exit::Conforms
+    /// What decides the exit of a finished run with these counts.
+    pub fn findings(&self, interrupted: bool) -> crate::exit::Findings {
+        crate::exit::Findings {
+            interrupted,
+            harness_errors: self.errors,
+            failures: self.failed,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::config::{remote_target, suite_dirs, RunConfig, TargetChoice};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::HarnessError;
-use crate::exit::Exit;
+use crate::exit::{Exit, Findings};
 use crate::report::baseline::{self, Baseline};
 use crate::report::{
     AnnotationReporter, CaseSource, InMemory, JournalWriter, JsonReport, TerminalReporter,
@@ -134,25 +134,24 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     if let Some((k, n)) = config.shard {
         head.shards = vec![format!("{k}/{n}")];
     }
-    let mut exit = outcome.exit();
+    let mut findings = outcome.findings();
     let statuses = || journal.briefs().iter().map(|b| (b.id.as_str(), b.status));
     if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
         let comparison = base.compare_cases(statuses());
         print!("{}", baseline::describe(&comparison));
-        exit = comparison.exit(outcome.interrupted);
+        findings = comparison.findings(outcome.interrupted);
         head.baseline = Some(comparison);
         if config.update_baseline {
             crate::report::write_file(path, base.updated_cases(statuses()).to_yaml().as_bytes())?;
             println!("baseline updated: {}", path.display());
-            if exit == Exit::ContractFailure {
-                exit = Exit::Conforms;
-            }
+            // The rewritten baseline expects these failures.
+            findings.failures = 0;
         }
     }
     crate::report::write_reports(&dir, &head, &journal)?;
     step_summary(&head, &journal)?;
     println!("reports: {}", dir.display());
-    Ok(exit)
+    Ok(Exit::decide(findings))
 }
 
 /// Appends `report.md` to `$GITHUB_STEP_SUMMARY` when it is set.
@@ -194,11 +193,12 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
         .map(|p| JsonReport::load(p))
         .collect::<Result<Vec<_>, _>>()?;
     let mut merged = crate::report::merge(reports).map_err(HarnessError::Input)?;
-    let mut exit = merged.summary.exit();
+    // A merged report's exit is its counts' (an interrupted shard already exited 130).
+    let mut findings = merged.summary.findings(false);
     if let Some(path) = &args.baseline {
         let comparison = Baseline::load(path)?.compare(&merged);
         print!("{}", baseline::describe(&comparison));
-        exit = comparison.exit(merged.interrupted);
+        findings = comparison.findings(merged.interrupted);
         merged.baseline = Some(comparison);
     }
     crate::report::write_all(&args.out, &merged)?;
@@ -209,7 +209,7 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
         merged.summary,
         args.out.display()
     );
-    Ok(exit)
+    Ok(Exit::decide(findings))
 }
 
 /// A mode of the mutation self-test by name.
@@ -351,11 +351,10 @@ async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
         crate::mutants::terminal,
         crate::mutants::markdown,
     )?;
-    Ok(if matrix.is_clean() {
-        Exit::Conforms
-    } else {
-        Exit::ContractFailure
-    })
+    Ok(Exit::decide(Findings {
+        failures: usize::from(!matrix.is_clean()),
+        ..Findings::default()
+    }))
 }
 
 fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
@@ -377,9 +376,8 @@ fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
             gap.topic
         );
     }
-    Ok(if gaps.is_empty() {
-        Exit::Conforms
-    } else {
-        Exit::ContractFailure
-    })
+    Ok(Exit::decide(Findings {
+        failures: gaps.len(),
+        ..Findings::default()
+    }))
 }

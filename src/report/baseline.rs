@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::JsonReport;
 use crate::error::HarnessError;
-use crate::exit::Exit;
+use crate::exit::Findings;
 use crate::outcome::Status;
 
 /// An expected outcome.
@@ -105,23 +105,15 @@ impl Comparison {
         !self.regressions.is_empty() || !self.new_failures.is_empty()
     }
 
-    /// The exit of a run gated by its baseline: interrupted first, then a regression
-    /// or new failure that is a harness error (3), then contract regressions (1); known
-    /// failures and fixed cases pass.
-    pub fn exit(&self, interrupted: bool) -> Exit {
-        let errored = self
-            .regressions
-            .iter()
-            .chain(&self.new_failures)
-            .any(|ch| ch.actual == Status::Error);
-        if interrupted {
-            Exit::Interrupted
-        } else if errored {
-            Exit::HarnessError
-        } else if self.fails() {
-            Exit::ContractFailure
-        } else {
-            Exit::Conforms
+    /// What decides the exit of a run gated by this comparison: regressions and new
+    /// failures count (those that are errors as harness problems); known failures and
+    /// fixed cases do not.
+    pub fn findings(&self, interrupted: bool) -> Findings {
+        let counted = || self.regressions.iter().chain(&self.new_failures);
+        Findings {
+            interrupted,
+            harness_errors: counted().filter(|ch| ch.actual == Status::Error).count(),
+            failures: counted().count(),
         }
     }
 }

@@ -170,13 +170,9 @@ impl Scrubber {
 }
 
 impl RunOutcome {
-    /// The process exit for this outcome.
-    pub fn exit(&self) -> crate::exit::Exit {
-        if self.interrupted {
-            crate::exit::Exit::Interrupted
-        } else {
-            self.summary.exit()
-        }
+    /// What decides the exit of this run.
+    pub fn findings(&self) -> crate::exit::Findings {
+        self.summary.findings(self.interrupted)
     }
 }
 

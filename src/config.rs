@@ -1,15 +1,13 @@
-//! The validated run configuration, built from command-line arguments and the
-//! environment (the "high-level" view; `cli::args` is the raw one).
+//! The validated run configuration: what a run needs, checked, with no command-line
+//! parser in sight (`cli::config` builds it from the arguments; a library user builds
+//! it directly).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::case::Level;
-use crate::cli::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
 use crate::error::HarnessError;
 use crate::profile::Profile;
-use crate::runner::{Filter, Target};
-use crate::spec::Contract;
+use crate::runner::Filter;
 use crate::suite::bundled_dir;
 
 /// Where the cases run.
@@ -71,15 +69,11 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), HarnessError> {
     Ok((k, n))
 }
 
-/// Reads an environment variable, treating empty as unset.
-pub(crate) fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// Resolves `--specs` / `--cases`: the given folder, else `./specs`, else the bundled one.
-pub fn suite_dirs(args: &SuiteArgs) -> (PathBuf, PathBuf) {
-    let pick = |given: &Option<PathBuf>, name: &str| {
-        given.clone().unwrap_or_else(|| {
+/// Resolves `--specs` / `--cases`: the given folder, else `./specs` / `./cases`, else
+/// the bundled one.
+pub fn suite_dirs(specs: Option<&Path>, cases: Option<&Path>) -> (PathBuf, PathBuf) {
+    let pick = |given: Option<&Path>, name: &str| {
+        given.map(Path::to_path_buf).unwrap_or_else(|| {
             let local = Path::new(name);
             if local.is_dir() {
                 local.to_path_buf()
@@ -88,87 +82,12 @@ pub fn suite_dirs(args: &SuiteArgs) -> (PathBuf, PathBuf) {
             }
         })
     };
-    (pick(&args.specs, "specs"), pick(&args.cases, "cases"))
-}
-
-impl Filter {
-    /// The filter the arguments describe.
-    pub fn from_args(args: &FilterArgs) -> Filter {
-        Filter {
-            services: args.services.clone(),
-            operations: args.operations.clone(),
-            tags: args.tags.clone(),
-            exclude_tags: args.exclude_tags.clone(),
-            ids: args.ids.clone(),
-            levels: args
-                .levels
-                .iter()
-                .map(|l| match l {
-                    LevelArg::Must => Level::Must,
-                    LevelArg::Should => Level::Should,
-                })
-                .collect(),
-        }
-    }
+    (pick(specs, "specs"), pick(cases, "cases"))
 }
 
 /// Whether any `AWS_ENDPOINT_URL*` variable is set.
-fn endpoint_env_set() -> bool {
+pub(crate) fn endpoint_env_set() -> bool {
     std::env::vars().any(|(k, v)| k.starts_with("AWS_ENDPOINT_URL") && !v.trim().is_empty())
-}
-
-impl RunConfig {
-    /// Validates `run` arguments.
-    pub fn from_args(args: &RunArgs) -> Result<RunConfig, HarnessError> {
-        let (specs_dir, cases_dir) = suite_dirs(&args.suite);
-        let timeout = humantime::parse_duration(&args.timeout)
-            .map_err(|e| HarnessError::Config(format!("--timeout `{}`: {e}", args.timeout)))?;
-        if timeout.is_zero() {
-            return Err(HarnessError::Config(
-                "--timeout must be more than 0s".into(),
-            ));
-        }
-        let jobs = args.jobs.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        });
-        if jobs == 0 {
-            return Err(HarnessError::Config("--jobs must be at least 1".into()));
-        }
-        if let Some(e) = &args.endpoint {
-            check_url(e)?;
-        }
-        if args.update_baseline && args.baseline.is_none() {
-            return Err(HarnessError::Config(
-                "--update-baseline needs --baseline FILE".into(),
-            ));
-        }
-        let profile = args.profile.as_deref().map(Profile::load).transpose()?;
-        let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
-        let target = if remote {
-            TargetChoice::Remote {
-                endpoint: args.endpoint.clone(),
-                profile: Box::new(profile.unwrap_or_default()),
-                public: args.aws,
-            }
-        } else {
-            TargetChoice::Embedded
-        };
-        Ok(RunConfig {
-            specs_dir,
-            cases_dir,
-            filter: Filter::from_args(&args.filter),
-            target,
-            jobs,
-            timeout,
-            max_body: parse_size(&args.max_body)?,
-            reports_dir: args.reports.clone(),
-            baseline: args.baseline.clone(),
-            update_baseline: args.update_baseline,
-            shard: args.shard.as_deref().map(parse_shard).transpose()?,
-        })
-    }
 }
 
 /// Parses a byte size: `4194304`, `512KiB`, `4MiB`, `1MB` (KB/MB are 1000-based).
@@ -199,69 +118,6 @@ pub fn parse_size(text: &str) -> Result<usize, HarnessError> {
         return Err(bad("must be more than 0"));
     }
     Ok(size)
-}
-
-fn check_url(url: &str) -> Result<(), HarnessError> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(HarnessError::Config(format!(
-            "endpoint `{url}` must start with http:// or https://"
-        )))
-    }
-}
-
-/// The endpoints and region of a remote target. Per service, first of: `--endpoint`,
-/// the profile, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, and (only with
-/// `public`, i.e. `--aws`) the public endpoint. A service left with none has no
-/// endpoint (its cases skip); no endpoint at all, or a profile naming a service the
-/// contract does not have, is a configuration error.
-pub fn remote_target(
-    contract: &Contract,
-    endpoint: Option<&str>,
-    profile: Profile,
-    public: bool,
-) -> Result<Target, HarnessError> {
-    let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
-    if let Some(unknown) = profile
-        .endpoints
-        .keys()
-        .find(|k| !known.contains(&k.as_str()))
-    {
-        return Err(HarnessError::Config(format!(
-            "the profile's endpoints name `{unknown}`, which is not a service of the suite ({})",
-            known.join(", ")
-        )));
-    }
-    let region = profile
-        .region
-        .clone()
-        .or_else(|| env("AWS_REGION"))
-        .or_else(|| env("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| "us-east-1".to_string());
-    let mut endpoints = Vec::new();
-    for service in &contract.services {
-        let url = endpoint
-            .map(str::to_string)
-            .or_else(|| profile.endpoints.get(service.name()).cloned())
-            .or_else(|| env(&service.spec.endpoint.env))
-            .or_else(|| env("AWS_ENDPOINT_URL"))
-            .or_else(|| public.then(|| service.spec.endpoint.default.replace("{region}", &region)));
-        if let Some(url) = url {
-            check_url(&url)?;
-            endpoints.push((service.name().to_string(), url));
-        }
-    }
-    if endpoints.is_empty() {
-        return Err(HarnessError::Config(
-            "no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints".into(),
-        ));
-    }
-    Ok(Target {
-        endpoints,
-        profile,
-        region,
-    })
 }
 
 #[cfg(test)]

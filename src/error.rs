@@ -9,8 +9,8 @@ use crate::case::CaseLoadErrors;
 #[derive(Debug, thiserror::Error)]
 pub enum HarnessError {
     /// A spec file could not be read, parsed or compiled.
-    #[error("failed to load spec {path}: {message}")]
-    Spec { path: PathBuf, message: String },
+    #[error(transparent)]
+    Spec(#[from] crate::spec::SpecError),
     /// One or more case files are invalid; each error carries its file, line and field.
     #[error(transparent)]
     Cases(#[from] CaseLoadErrors),
@@ -41,13 +41,6 @@ impl HarnessError {
         match self {
             HarnessError::Io { .. } | HarnessError::Redaction(_) => crate::exit::Exit::HarnessError,
             _ => crate::exit::Exit::Usage,
-        }
-    }
-
-    pub(crate) fn spec(path: impl Into<PathBuf>, message: impl std::fmt::Display) -> Self {
-        HarnessError::Spec {
-            path: path.into(),
-            message: message.to_string(),
         }
     }
 }

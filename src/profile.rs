@@ -9,8 +9,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::case::{Capability, Identity};
 use crate::error::HarnessError;
+use crate::vocab::{Capability, Identity};
 
 /// Where an identity's bearer token comes from.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

@@ -8,6 +8,9 @@ mod runnable;
 
 pub use diagnostic::{CaseLoadError, CaseLoadErrors};
 pub use load::load_cases;
+
+/// Ids of generated cases start with this; hand-written ids may not.
+pub const GENERATED_PREFIX: &str = "gen-";
 pub use model::{
     AssertionDef, Bound, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level,
     NumberBounds, RawDef, RepeatDef, Source, StepDef, TimeDef,

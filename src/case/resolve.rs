@@ -10,7 +10,7 @@ use serde_saphyr::Location;
 use super::diagnostic::CaseLoadError;
 use super::model::{AssertionDef, Bound, CaseDef, CaseFile, ExpectDef, StepDef};
 use super::runnable::{AssertOp, Assertion, Case, Expect, Step};
-use crate::check::JsonPath;
+use crate::path::JsonPath;
 use crate::spec::Service;
 use crate::template::{self, VarRef};
 
@@ -75,13 +75,13 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
             format!("`{id}` is not a valid id (lowercase letters, digits and dashes)"),
         );
     }
-    if id.starts_with(crate::generate::GENERATED_PREFIX) {
+    if id.starts_with(super::GENERATED_PREFIX) {
         ctx.error(
             Some(def.id.referenced),
             &format!("{field}.id"),
             format!(
                 "`{id}`: ids starting with `{}` are reserved for generated cases",
-                crate::generate::GENERATED_PREFIX
+                super::GENERATED_PREFIX
             ),
         );
     }
@@ -144,7 +144,7 @@ fn coverage_topics(service: &Service, operation: &str) -> BTreeSet<String> {
         return BTreeSet::new();
     };
     let mut topics: BTreeSet<String> = op.behaviours.keys().cloned().collect();
-    for member in crate::generate::input_members(service, op) {
+    for member in crate::spec::input_members(service, op) {
         for kind in member.kinds() {
             topics.insert(format!("{}.{}", member.name, kind.as_str()));
         }

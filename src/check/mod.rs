@@ -2,17 +2,16 @@
 //! case assertions.
 
 mod assertion;
-mod path;
 mod response;
 mod time;
 
+pub(crate) use crate::path::JsonPath;
 pub(crate) use assertion::{evaluate, resolve_bound};
-pub(crate) use path::JsonPath;
 pub(crate) use response::check_response;
 pub(crate) use time::parse_timestamp;
 
-use crate::case::Level;
 use crate::outcome::CheckKind;
+use crate::vocab::Level;
 
 /// One violated check, before the runner adds the step.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,11 +2,12 @@
 //! library. `main.rs` only renders what comes back.
 
 pub mod args;
+pub mod config;
 mod signals;
 
 use std::sync::Arc;
 
-use crate::config::{remote_target, suite_dirs, RunConfig, TargetChoice};
+use crate::config::TargetChoice;
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::HarnessError;
 use crate::exit::{Exit, Findings};
@@ -14,12 +15,14 @@ use crate::report::baseline::{self, Baseline};
 use crate::report::{
     AnnotationReporter, CaseSource, InMemory, JournalWriter, JsonReport, TerminalReporter,
 };
-use crate::runner::{self, Filter, Reporters, RunOptions};
+use crate::runner::remote_target;
+use crate::runner::{self, Reporters, RunOptions};
 use crate::suite::Suite;
 use args::{
     Cli, Command, CoverageArgs, DiffArgs, ListArgs, MergeArgs, MutantsArgs, OutputArgs,
     OutputFormat, ReportCommand, RunArgs, ServeArgs, SuiteArgs,
 };
+use config::suite_dirs;
 
 /// The async runtime a command runs on. Measured with `bench/run`: one thread runs
 /// the cases faster than a pool at every size (a case is a chain of short waits on
@@ -56,7 +59,7 @@ fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
 }
 
 async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
-    let config = RunConfig::from_args(args)?;
+    let config = config::run_config(args)?;
     let mut suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
     let mut cases: Vec<_> = std::mem::take(&mut suite.cases)
         .into_iter()
@@ -130,7 +133,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     .await?;
     drop(reporters);
     let journal = journal.finish(&outcome.scrubber)?;
-    let mut head = outcome.scrubber.report(&journal.head)?;
+    let mut head = outcome.scrubber.scrubbed(&journal.head)?;
     if let Some((k, n)) = config.shard {
         head.shards = vec![format!("{k}/{n}")];
     }
@@ -156,7 +159,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
 
 /// Appends `report.md` to `$GITHUB_STEP_SUMMARY` when it is set.
 fn step_summary(head: &JsonReport, cases: &dyn CaseSource) -> Result<(), HarnessError> {
-    let Some(path) = crate::config::env("GITHUB_STEP_SUMMARY") else {
+    let Some(path) = crate::runner::env("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
     use std::io::Write;
@@ -266,7 +269,7 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
 
 fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
     let suite = load(&args.suite)?;
-    let filter = Filter::from_args(&args.filter);
+    let filter = config::filter(&args.filter);
     let mut count = 0;
     for case in suite.cases.iter().filter(|c| filter.matches(c)) {
         count += 1;

@@ -1,7 +1,7 @@
 //! Building the matrix from the contract and the cases.
 
 use crate::case::{Case, Expect, Step};
-use crate::generate::input_members;
+use crate::spec::input_members;
 use crate::spec::Contract;
 
 /// What a row is about.

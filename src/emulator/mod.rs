@@ -24,9 +24,9 @@ pub use wire::Reply;
 
 pub(crate) use sigv4::{keep_signed, sign_as_emulator};
 
-use crate::case::{Capability, Identity};
 use crate::profile::{IdentityDef, Profile, SigV4Credentials};
 use crate::spec::Contract;
+use crate::vocab::{Capability, Identity};
 
 /// Emulator settings.
 #[derive(Debug, Clone)]

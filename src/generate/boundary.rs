@@ -3,8 +3,9 @@
 use serde_json::{json, Value};
 
 use super::draft::{Draft, Origin};
-use super::members::{input_members, ConstraintKind, Member};
-use crate::case::{Case, Level};
+use crate::case::Case;
+use crate::spec::{input_members, ConstraintKind, Member};
+use crate::vocab::Level;
 
 /// Appends the boundary cases of one operation.
 pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {

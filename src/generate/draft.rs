@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::{kebab, GENERATED_PREFIX, GENERATED_TAG};
-use crate::case::{Case, Expect, Identity, Level, RawDef, Source, Step};
+use crate::case::{Case, Expect, RawDef, Source, Step};
 use crate::spec::{OperationSpec, Service};
 use crate::template::{self, VarRef};
+use crate::vocab::{Identity, Level};
 
 /// The operation a case is generated for, and where it is written down.
 pub(super) struct Origin<'a> {
@@ -75,7 +76,7 @@ pub(super) struct Draft {
     pub(super) fault: Option<String>,
     pub(super) expect: Expect,
     /// Capabilities beyond those the step implies.
-    pub(super) requires: Vec<crate::case::Capability>,
+    pub(super) requires: Vec<crate::vocab::Capability>,
 }
 
 impl Draft {
@@ -115,7 +116,7 @@ impl Draft {
         }
         let mut requires: BTreeSet<_> = self.requires.into_iter().collect();
         if step.fault.is_some() {
-            requires.insert(crate::case::Capability::FaultInjection);
+            requires.insert(crate::vocab::Capability::FaultInjection);
         }
         let id = format!("{GENERATED_PREFIX}{}-{}", kebab(at.name), self.suffix);
         Case {

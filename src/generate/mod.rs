@@ -8,19 +8,16 @@
 
 mod boundary;
 mod draft;
-mod members;
 mod protocol;
 
 use crate::case::Case;
 use crate::spec::Contract;
 
-pub(crate) use members::input_members;
-
 /// The tag every generated case has; `--exclude-tag generated` leaves them out.
 pub const GENERATED_TAG: &str = "generated";
 
 /// The id prefix reserved for generated cases.
-pub const GENERATED_PREFIX: &str = "gen-";
+pub use crate::case::GENERATED_PREFIX;
 
 /// Every generated case of the contract, in a stable order.
 pub fn generated_cases(contract: &Contract) -> Vec<Case> {

@@ -4,7 +4,8 @@
 use serde_json::{json, Value};
 
 use super::draft::{Draft, Origin};
-use crate::case::{Case, Expect, Level};
+use crate::case::{Case, Expect};
+use crate::vocab::Level;
 
 /// Appends the protocol and fault cases of one operation.
 pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
@@ -32,7 +33,7 @@ pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
 /// Whether the operation sends a JSON body (some input member is not a URI label).
 fn has_body(at: &Origin) -> bool {
     let labels = at.op.http.labels();
-    super::input_members(at.service, at.op)
+    crate::spec::input_members(at.service, at.op)
         .iter()
         .any(|m| !labels.contains(&m.name.as_str()))
 }
@@ -101,7 +102,7 @@ fn bad_signatures(at: &Origin) -> Vec<Draft> {
     for d in &mut drafts {
         d.quote = "AWS Signature Version 4: the signature and its time are verified".into();
         d.input = base(at);
-        d.requires = vec![crate::case::Capability::VerifiesSignatures];
+        d.requires = vec![crate::vocab::Capability::VerifiesSignatures];
     }
     drafts
 }

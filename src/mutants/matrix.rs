@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use super::{Class, Mode};
 use crate::case::Case;
-use crate::config::remote_target;
 use crate::emulator::Emulator;
 use crate::error::HarnessError;
 use crate::outcome::Status;
+use crate::runner::remote_target;
 use crate::runner::{self, Collect, RunOptions};
 use crate::spec::Contract;
 

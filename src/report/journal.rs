@@ -360,7 +360,7 @@ mod tests {
             service: "codecatalyst".into(),
             operation: "ListAccessTokens".into(),
             title: String::new(),
-            level: crate::case::Level::Must,
+            level: crate::vocab::Level::Must,
             tags: vec![],
             file: "f.yaml".into(),
             line: 1,

@@ -35,8 +35,8 @@ use crate::outcome::Failure;
 /// A failure as text: the check, the message, and a unified diff of expected vs actual.
 pub fn render_failure(f: &Failure) -> String {
     let level = match f.level {
-        crate::case::Level::Must => "",
-        crate::case::Level::Should => ", should",
+        crate::vocab::Level::Must => "",
+        crate::vocab::Level::Should => ", should",
     };
     let mut out = format!(
         "step {} {} [{}{level}] {}",

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::ledger::{Fate, Ledger, Ticket};
 use super::Target;
-use crate::case::{Case, Expect, Identity, Level, Step};
+use crate::case::{Case, Expect, Step};
 use crate::check::{self, check_response, JsonPath, Violation};
 use crate::outcome::{
     CaseResult, CheckKind, Exchange, Failure, RecordedRequest, RecordedResponse, Status,
@@ -20,6 +20,7 @@ use crate::request::{self, authenticate, Credentials, HttpRequest};
 use crate::spec::{AuthScheme, Contract, OperationSpec, Service, FAULT_HEADER};
 use crate::template::Scope;
 use crate::transport::{HttpResponse, SendError, Transport};
+use crate::vocab::{Identity, Level};
 
 /// Most bytes of a body kept in a report (the checks saw all that was read).
 const RECORDED_BODY: usize = 64 * 1024;

@@ -4,8 +4,8 @@
 
 use std::sync::Mutex;
 
-use crate::case::Identity;
 use crate::outcome::{LedgerSummary, LeftBehind};
+use crate::vocab::Identity;
 
 /// The fate of one create.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,7 @@ mod events;
 mod execute;
 mod ledger;
 mod select;
+mod target;
 mod undo;
 
 use std::sync::Arc;
@@ -14,35 +15,15 @@ use tokio_util::sync::CancellationToken;
 
 pub use events::{Collect, Reporter, Reporters, RunEvent};
 pub use select::{shard, Filter};
+pub(crate) use target::{check_url, env};
+pub use target::{remote_target, Target};
 
 use crate::case::Case;
 use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Status, Summary};
-use crate::profile::Profile;
 use crate::redact::Redactor;
 use crate::spec::Contract;
 use crate::transport::Transport;
-
-/// Where and as whom cases run.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// Endpoint per service name.
-    pub endpoints: Vec<(String, String)>,
-    /// The target profile.
-    pub profile: Profile,
-    /// SigV4 region.
-    pub region: String,
-}
-
-impl Target {
-    /// The endpoint of a service.
-    pub fn endpoint(&self, service: &str) -> Option<&str> {
-        self.endpoints
-            .iter()
-            .find(|(s, _)| s == service)
-            .map(|(_, e)| e.as_str())
-    }
-}
 
 /// How a run behaves.
 #[derive(Debug, Clone)]
@@ -63,7 +44,7 @@ pub struct RunOptions {
     pub abandon: CancellationToken,
     /// The levels whose findings fail a case (`--level`); empty judges every level.
     /// A `should` finding in a case judged at `must` only is reported, not failed.
-    pub levels: Vec<crate::case::Level>,
+    pub levels: Vec<crate::vocab::Level>,
 }
 
 impl RunOptions {
@@ -126,7 +107,7 @@ impl Scrubber {
 
     /// One JSON line of the journal, checked for every known secret (as is, escaped
     /// once or twice): a clean line is kept byte for byte; one that holds a secret is
-    /// scrubbed as data and checked again. Fails closed like [`Scrubber::report`].
+    /// scrubbed as data and checked again. Fails closed like [`Scrubber::scrubbed`].
     pub fn line<'a>(&self, line: &'a str) -> Result<std::borrow::Cow<'a, str>, HarnessError> {
         if !self.0.leaks(line) {
             return Ok(std::borrow::Cow::Borrowed(line));
@@ -146,20 +127,20 @@ impl Scrubber {
         Ok(std::borrow::Cow::Owned(text))
     }
 
-    /// A report with every known secret masked, scrubbed as data (every string, and
-    /// every JSON document inside a string). Fails closed: if the report cannot be
-    /// scrubbed, or a known secret (as is or escaped) survives, it is an error and
-    /// nothing may be written.
-    pub fn report(
+    /// A value (a report, or its head) with every known secret masked, scrubbed as
+    /// data (every string, and every JSON document inside a string). Fails closed: if
+    /// it cannot be scrubbed, or a known secret (as is or escaped) survives, it is an
+    /// error and nothing may be written.
+    pub fn scrubbed<T: serde::Serialize + serde::de::DeserializeOwned>(
         &self,
-        report: &crate::report::JsonReport,
-    ) -> Result<crate::report::JsonReport, HarnessError> {
+        value: &T,
+    ) -> Result<T, HarnessError> {
         let refuse = |why: String| {
             HarnessError::Redaction(format!(
                 "failed to redact the report ({why}); nothing was written"
             ))
         };
-        let mut value = serde_json::to_value(report).map_err(|e| refuse(e.to_string()))?;
+        let mut value = serde_json::to_value(value).map_err(|e| refuse(e.to_string()))?;
         self.0.scrub_value(&mut value);
         let text = value.to_string();
         if self.0.leaks(&text) {
@@ -292,7 +273,7 @@ fn panic_result(e: tokio::task::JoinError) -> CaseResult {
         service: String::new(),
         operation: String::new(),
         title: String::new(),
-        level: crate::case::Level::Must,
+        level: crate::vocab::Level::Must,
         tags: vec![],
         file: String::new(),
         line: 0,

@@ -1,6 +1,7 @@
 //! Choosing which cases run.
 
-use crate::case::{Case, Level};
+use crate::case::Case;
+use crate::vocab::Level;
 
 /// Case filters; an empty list matches everything.
 #[derive(Debug, Clone, Default)]

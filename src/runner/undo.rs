@@ -9,9 +9,10 @@ use serde_json::{Map, Value};
 
 use super::execute::{Cleanup, Execution, Phase};
 use super::ledger::{Fate, Ticket};
-use crate::case::{Identity, Step};
+use crate::case::Step;
 use crate::spec::{FindCreated, OperationSpec};
 use crate::transport::{HttpResponse, SendError};
+use crate::vocab::Identity;
 
 /// Most pages a recovery listing reads.
 const MAX_RECOVERY_PAGES: usize = 100;

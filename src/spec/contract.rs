@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::SpecError;
 use super::{OperationSpec, SchemaSet, ServiceSpec};
-use crate::error::HarnessError;
 
 /// One service: its catalog and compiled schemas.
 #[derive(Debug)]
@@ -44,8 +44,8 @@ pub struct Contract {
 
 impl Contract {
     /// Loads every `specs/<service>/service.yaml` and its schema file.
-    pub fn load(dir: &Path) -> Result<Contract, HarnessError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| HarnessError::spec(dir, e))?;
+    pub fn load(dir: &Path) -> Result<Contract, SpecError> {
+        let entries = std::fs::read_dir(dir).map_err(|e| SpecError::new(dir, e))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path().join("service.yaml"))
@@ -53,7 +53,7 @@ impl Contract {
             .collect();
         paths.sort();
         if paths.is_empty() {
-            return Err(HarnessError::spec(
+            return Err(SpecError::new(
                 dir,
                 "failed to find any <service>/service.yaml",
             ));
@@ -71,26 +71,25 @@ impl Contract {
     }
 }
 
-fn load_service(path: &Path) -> Result<Service, HarnessError> {
-    let text = std::fs::read_to_string(path).map_err(|e| HarnessError::spec(path, e))?;
+fn load_service(path: &Path) -> Result<Service, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SpecError::new(path, e))?;
     let spec: ServiceSpec = serde_saphyr::from_str(&text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
             .unwrap_or_default();
-        HarnessError::spec(format!("{}{at}", path.display()), e.without_snippet())
+        SpecError::new(format!("{}{at}", path.display()), e.without_snippet())
     })?;
     let schema_path = path.with_file_name(&spec.schemas);
     let schema_text =
-        std::fs::read_to_string(&schema_path).map_err(|e| HarnessError::spec(&schema_path, e))?;
+        std::fs::read_to_string(&schema_path).map_err(|e| SpecError::new(&schema_path, e))?;
     let document: Value =
-        serde_json::from_str(&schema_text).map_err(|e| HarnessError::spec(&schema_path, e))?;
-    let schemas = SchemaSet::compile(&document).map_err(|e| HarnessError::spec(&schema_path, e))?;
-    check_consistency(&spec, &schemas).map_err(|e| HarnessError::spec(path, e))?;
+        serde_json::from_str(&schema_text).map_err(|e| SpecError::new(&schema_path, e))?;
+    let schemas = SchemaSet::compile(&document).map_err(|e| SpecError::new(&schema_path, e))?;
+    check_consistency(&spec, &schemas).map_err(|e| SpecError::new(path, e))?;
     let examples = path.with_file_name("examples.yaml");
     if examples.exists() {
-        super::examples::check(&examples, &schemas)
-            .map_err(|e| HarnessError::spec(&examples, e))?;
+        super::examples::check(&examples, &schemas).map_err(|e| SpecError::new(&examples, e))?;
     }
     let shapes = document
         .get("$defs")
@@ -184,23 +183,8 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
                     .flat_map(|f| f.input.values().map(|p| ("creates.find.input", p))),
             );
         for (field, pointer) in pointers {
-            check_pointer(pointer).map_err(|e| format!("operations.{name}.{field}: {e}"))?;
-        }
-    }
-    Ok(())
-}
-
-/// JSON pointer syntax (RFC 6901): empty, or `/` segments where `~` is only `~0`/`~1`.
-pub(crate) fn check_pointer(pointer: &str) -> Result<(), String> {
-    if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Err(format!("`{pointer}` must be empty or start with `/`"));
-    }
-    let mut chars = pointer.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
-            return Err(format!(
-                "`{pointer}`: `~` must be followed by 0 or 1 (`~0` is ~, `~1` is /)"
-            ));
+            crate::path::check_pointer(pointer)
+                .map_err(|e| format!("operations.{name}.{field}: {e}"))?;
         }
     }
     Ok(())

@@ -3,15 +3,38 @@
 mod catalog;
 mod contract;
 pub mod examples;
+mod members;
 mod schemas;
 
 pub use catalog::{
     AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, FindCreated, GenerateSpec, HttpBinding,
     OperationSpec, Paginator, Protocol, ServiceSpec,
 };
-pub(crate) use contract::check_pointer;
 pub use contract::{Contract, Service};
+pub(crate) use members::{input_members, ConstraintKind, Member};
 pub use schemas::{SchemaSet, SchemaViolation};
+
+/// A spec file that could not be read, parsed or compiled.
+#[derive(Debug, thiserror::Error)]
+#[error("failed to load spec {path}: {message}")]
+pub struct SpecError {
+    /// The file (with `:line:column` when known).
+    pub path: std::path::PathBuf,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl SpecError {
+    pub(crate) fn new(
+        path: impl Into<std::path::PathBuf>,
+        message: impl std::fmt::Display,
+    ) -> Self {
+        SpecError {
+            path: path.into(),
+            message: message.to_string(),
+        }
+    }
+}
 
 /// The header a fault-injecting target reads: the value names a modelled error of the
 /// operation, which the target answers with instead of carrying out the call.

@@ -4,10 +4,10 @@ use std::future::Future;
 use std::sync::OnceLock;
 
 use pat_conformance::case::Case;
-use pat_conformance::config::remote_target;
 use pat_conformance::emulator::{Emulator, EmulatorConfig};
 use pat_conformance::outcome::CaseResult;
 use pat_conformance::report::{JsonReport, ReportCollector};
+use pat_conformance::runner::remote_target;
 use pat_conformance::runner::{self, RunOptions};
 use pat_conformance::suite::Suite;
 

@@ -55,7 +55,7 @@ impl JsonPath {
                         value: expand(value)?,
                     })
                 } else {
-                    crate::spec::check_pointer(&format!("/{seg}"))?;
+                    check_pointer(&format!("/{seg}"))?;
                     Ok(Segment::Key(expand(
                         &seg.replace("~1", "/").replace("~0", "~"),
                     )?))
@@ -138,6 +138,22 @@ fn split_segments(text: &str) -> Vec<&str> {
 
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+/// JSON pointer syntax (RFC 6901): empty, or `/` segments where `~` is only `~0`/`~1`.
+pub(crate) fn check_pointer(pointer: &str) -> Result<(), String> {
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Err(format!("`{pointer}` must be empty or start with `/`"));
+    }
+    let mut chars = pointer.chars();
+    while let Some(c) = chars.next() {
+        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
+            return Err(format!(
+                "`{pointer}`: `~` must be followed by 0 or 1 (`~0` is ~, `~1` is /)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::{OperationSpec, Service};
+use super::{OperationSpec, Service};
 
 /// A kind of constraint, as named in coverage (`<member>.<kind>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

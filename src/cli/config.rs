@@ -1,0 +1,87 @@
+//! From the command line's raw arguments to the library's validated configuration
+//! (ripgrep's lowargs → hiargs): the only place the clap types meet the library.
+
+use std::path::PathBuf;
+
+use super::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
+use crate::config::{endpoint_env_set, parse_shard, parse_size, RunConfig, TargetChoice};
+use crate::error::HarnessError;
+use crate::profile::Profile;
+use crate::runner::{check_url, Filter};
+use crate::vocab::Level;
+
+/// `--specs` / `--cases`, resolved.
+pub fn suite_dirs(args: &SuiteArgs) -> (PathBuf, PathBuf) {
+    crate::config::suite_dirs(args.specs.as_deref(), args.cases.as_deref())
+}
+
+/// The filter the arguments describe.
+pub fn filter(args: &FilterArgs) -> Filter {
+    Filter {
+        services: args.services.clone(),
+        operations: args.operations.clone(),
+        tags: args.tags.clone(),
+        exclude_tags: args.exclude_tags.clone(),
+        ids: args.ids.clone(),
+        levels: args
+            .levels
+            .iter()
+            .map(|l| match l {
+                LevelArg::Must => Level::Must,
+                LevelArg::Should => Level::Should,
+            })
+            .collect(),
+    }
+}
+
+/// Validates `run` arguments into a run configuration.
+pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
+    let (specs_dir, cases_dir) = suite_dirs(&args.suite);
+    let timeout = humantime::parse_duration(&args.timeout)
+        .map_err(|e| HarnessError::Config(format!("--timeout `{}`: {e}", args.timeout)))?;
+    if timeout.is_zero() {
+        return Err(HarnessError::Config(
+            "--timeout must be more than 0s".into(),
+        ));
+    }
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    if jobs == 0 {
+        return Err(HarnessError::Config("--jobs must be at least 1".into()));
+    }
+    if let Some(e) = &args.endpoint {
+        check_url(e)?;
+    }
+    if args.update_baseline && args.baseline.is_none() {
+        return Err(HarnessError::Config(
+            "--update-baseline needs --baseline FILE".into(),
+        ));
+    }
+    let profile = args.profile.as_deref().map(Profile::load).transpose()?;
+    let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
+    let target = if remote {
+        TargetChoice::Remote {
+            endpoint: args.endpoint.clone(),
+            profile: Box::new(profile.unwrap_or_default()),
+            public: args.aws,
+        }
+    } else {
+        TargetChoice::Embedded
+    };
+    Ok(RunConfig {
+        specs_dir,
+        cases_dir,
+        filter: filter(&args.filter),
+        target,
+        jobs,
+        timeout,
+        max_body: parse_size(&args.max_body)?,
+        reports_dir: args.reports.clone(),
+        baseline: args.baseline.clone(),
+        update_baseline: args.update_baseline,
+        shard: args.shard.as_deref().map(parse_shard).transpose()?,
+    })
+}

@@ -5,6 +5,23 @@
 //! The data flows spec → case → request (protocol, auth) → transport → checks →
 //! outcome → reporters. The embedded emulator ([`emulator`]) shares the spec types but
 //! none of the runner's code.
+//!
+//! Layers, bottom first. A module imports only from layers below its own (the test
+//! `layers::imports_only_point_down` reads this list and every `crate::` path in
+//! `src/`, and fails on an import that points up or sideways):
+//!
+//! 0. `text` `yaml` `exit` `vocab` `template` `path` — words and small tools
+//! 1. `spec` `outcome` — the contract as data; what a case produced
+//! 2. `codec` `case` — wire protocols; case files checked against the contract
+//! 3. `error` — harness errors, gathering the lower layers' own
+//! 4. `profile` `generate` — targets' identities; cases derived from the specs
+//! 5. `request` `redact` — building and signing requests; masking secrets
+//! 6. `transport` — HTTP with bounds
+//! 7. `check` `emulator` — judging answers; the embedded target
+//! 8. `runner` — running cases, emitting events
+//! 9. `report` `suite` `coverage` — consuming events; the loaded suite; coverage
+//! 10. `config` `mutants` — a validated run configuration; the self-test
+//! 11. `cli` — the command line
 
 pub mod case;
 pub(crate) mod check;

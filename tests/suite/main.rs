@@ -10,6 +10,7 @@ mod fuzz;
 mod golden;
 mod inputs;
 mod interrupt;
+mod layers;
 mod mutants;
 mod reports;
 mod safety;
@@ -36,5 +37,6 @@ fn main() {
     trials.extend(fuzz::trials());
     trials.extend(inputs::trials());
     trials.extend(trust::trials());
+    trials.extend(layers::trials());
     libtest_mimic::run(&args, trials).exit();
 }

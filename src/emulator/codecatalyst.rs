@@ -7,10 +7,10 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::backend::{not_emulated, Backend, Call};
 use super::pages;
-use super::router::Call;
 use super::wire::ApiError;
-use super::State;
+use super::EmulatorConfig;
 
 const VALIDATION: &str = "ValidationException";
 /// Page size when the caller gives no `maxResults` (the model's maximum).
@@ -37,20 +37,29 @@ fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
-pub(super) fn handle(state: &mut State, call: &Call) -> Result<Value, ApiError> {
-    match call.operation {
-        "CreateAccessToken" => create(state, call),
-        "ListAccessTokens" => list(state, call),
-        "DeleteAccessToken" => delete(state, call),
-        other => Err(ApiError::protocol(
-            "UnknownOperationException",
-            404,
-            format!("{other} is not emulated"),
-        )),
+impl Backend for Tokens {
+    fn service(&self) -> &'static str {
+        "codecatalyst"
+    }
+
+    fn handle(&mut self, config: &EmulatorConfig, call: &Call) -> Result<Value, ApiError> {
+        match call.operation {
+            "CreateAccessToken" => create(self, config, call),
+            "ListAccessTokens" => list(self, config, call),
+            "DeleteAccessToken" => delete(self, call),
+            other => Err(not_emulated(other, 404)),
+        }
+    }
+
+    fn profile_vars(&self, config: &EmulatorConfig) -> Vec<(String, Value)> {
+        vec![(
+            "codecatalyst_token_quota".to_string(),
+            json!(config.default_quota),
+        )]
     }
 }
 
-fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+fn create(store: &mut Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, ApiError> {
     let now = OffsetDateTime::now_utc();
     let name = call.input["name"].as_str().unwrap_or_default().to_string();
     let expires = match call.input.get("expiresTime").and_then(Value::as_str) {
@@ -71,19 +80,14 @@ fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
             t
         }
     };
-    let quota = state
-        .config
+    let quota = config
         .quotas
         .get(&call.identity)
         .copied()
-        .unwrap_or(state.config.default_quota);
-    state.codecatalyst.created += 1;
-    let seq = state.codecatalyst.created;
-    let tokens = state
-        .codecatalyst
-        .by_identity
-        .entry(call.identity.clone())
-        .or_default();
+        .unwrap_or(config.default_quota);
+    store.created += 1;
+    let seq = store.created;
+    let tokens = store.by_identity.entry(call.identity.clone()).or_default();
     if tokens.len() >= quota {
         return Err(ApiError::new(
             "ServiceQuotaExceededException",
@@ -107,7 +111,7 @@ fn create(state: &mut State, call: &Call) -> Result<Value, ApiError> {
     Ok(body)
 }
 
-fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, ApiError> {
     let size = match call.input.get("maxResults").filter(|v| !v.is_null()) {
         None => DEFAULT_PAGE,
         Some(v) => match v.as_i64() {
@@ -129,14 +133,13 @@ fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
                 .ok_or_else(|| ApiError::new(VALIDATION, "nextToken is not valid"))?,
         ),
     };
-    let tokens = state
-        .codecatalyst
+    let tokens = store
         .by_identity
         .get(&call.identity)
         .map(Vec::as_slice)
         .unwrap_or_default();
     // The cursor is the creation order, or its reverse when listing newest first.
-    let ordered: Vec<(u64, &Token)> = if state.config.newest_first {
+    let ordered: Vec<(u64, &Token)> = if config.newest_first {
         tokens.iter().rev().map(|t| (u64::MAX - t.seq, t)).collect()
     } else {
         tokens.iter().map(|t| (t.seq, t)).collect()
@@ -153,13 +156,9 @@ fn list(state: &mut State, call: &Call) -> Result<Value, ApiError> {
     Ok(body)
 }
 
-fn delete(state: &mut State, call: &Call) -> Result<Value, ApiError> {
+fn delete(store: &mut Tokens, call: &Call) -> Result<Value, ApiError> {
     let id = call.input["id"].as_str().unwrap_or_default();
-    let tokens = state
-        .codecatalyst
-        .by_identity
-        .entry(call.identity.clone())
-        .or_default();
+    let tokens = store.by_identity.entry(call.identity.clone()).or_default();
     match tokens.iter().position(|t| t.id == id) {
         Some(i) => {
             tokens.remove(i);

@@ -5,6 +5,7 @@
 //! Fault injection: a request with `X-Pat-Conformance-Fault: <ErrorName>` is answered
 //! with that modelled error of the operation instead of being carried out.
 
+mod backend;
 mod codecatalyst;
 mod pages;
 mod router;
@@ -15,8 +16,6 @@ mod workmail;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-
-use serde_json::json;
 
 pub use router::Middleware;
 pub use server::MAX_REQUEST_BODY;
@@ -87,15 +86,25 @@ impl Default for EmulatorConfig {
 /// Mutable state behind the emulator.
 pub(crate) struct State {
     pub(crate) config: EmulatorConfig,
-    pub(crate) codecatalyst: codecatalyst::Tokens,
-    pub(crate) workmail: workmail::Directory,
+    /// One per emulated service.
+    pub(crate) backends: Vec<Box<dyn backend::Backend>>,
+}
+
+/// Every emulated service, in its initial state.
+fn backends() -> Vec<Box<dyn backend::Backend>> {
+    vec![
+        Box::new(codecatalyst::Tokens::default()),
+        Box::new(workmail::Directory::seeded()),
+    ]
 }
 
 /// A running emulator; it stops when dropped.
 pub struct Emulator {
     uri: String,
-    /// The default identity's token quota (declared in the profile).
-    quota: usize,
+    /// The contract's services, each served at `uri`.
+    services: Vec<String>,
+    /// What the backends hold that cases may name (declared in the profile).
+    vars: BTreeMap<String, serde_json::Value>,
     _stop: tokio_util::sync::DropGuard,
 }
 
@@ -135,11 +144,18 @@ impl Emulator {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_else(|_| "127.0.0.1:0".into());
-        let quota = config.default_quota;
+        let services = contract
+            .services
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect();
+        let vars = backends()
+            .iter()
+            .flat_map(|b| b.profile_vars(&config))
+            .collect();
         let state = Arc::new(Mutex::new(State {
             config,
-            codecatalyst: codecatalyst::Tokens::default(),
-            workmail: workmail::Directory::seeded(),
+            backends: backends(),
         }));
         let router = Arc::new(router::Router::new(contract, state));
         let handler: server::Handler = match middleware {
@@ -154,7 +170,8 @@ impl Emulator {
         server::spawn(listener, handler, stop.clone());
         Emulator {
             uri: format!("http://{address}"),
-            quota,
+            services,
+            vars,
             _stop: stop.drop_guard(),
         }
     }
@@ -171,12 +188,12 @@ impl Emulator {
             bearer_token: Some(t.to_string()),
             bearer_token_env: None,
         };
-        let seeds = workmail::Directory::seeded();
         Profile {
-            endpoints: BTreeMap::from([
-                ("codecatalyst".to_string(), uri.clone()),
-                ("workmail".to_string(), uri),
-            ]),
+            endpoints: self
+                .services
+                .iter()
+                .map(|s| (s.clone(), uri.clone()))
+                .collect(),
             region: Some("us-east-1".into()),
             identities: BTreeMap::from([
                 (Identity::Default, identity(DEFAULT_TOKEN)),
@@ -185,12 +202,7 @@ impl Emulator {
             ]),
             sigv4: Some(credentials()),
             capabilities: vec![Capability::FaultInjection, Capability::VerifiesSignatures],
-            vars: seeds
-                .profile_vars()
-                .into_iter()
-                .map(|(k, v)| (k, json!(v)))
-                .chain([("codecatalyst_token_quota".to_string(), json!(self.quota))])
-                .collect(),
+            vars: self.vars.clone(),
         }
     }
 }

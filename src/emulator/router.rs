@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value};
 use wiremock::Request;
 
+use super::backend::Call;
 use super::wire::{self, ApiError, Reply};
-use super::{codecatalyst, workmail, State};
+use super::State;
 use crate::spec::{AuthScheme, Contract, Service, FAULT_HEADER};
 
 /// The emulator's routing: every request goes through [`Router::reply`].
@@ -18,14 +19,6 @@ pub(crate) struct Router {
     state: Arc<Mutex<State>>,
     /// How SigV4 is checked (fixed for the emulator's life).
     signatures: super::SignatureCheck,
-}
-
-/// A routed call.
-pub(crate) struct Call<'a> {
-    pub(crate) operation: &'a str,
-    /// Who calls: the bearer token, or the SigV4 access key id.
-    pub(crate) identity: String,
-    pub(crate) input: Value,
 }
 
 impl Router {
@@ -131,13 +124,13 @@ impl Router {
             input,
         };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        match service.name() {
-            "codecatalyst" => codecatalyst::handle(&mut state, &call),
-            "workmail" => workmail::handle(&mut state, &call),
-            other => Err(ApiError::protocol(
+        let State { config, backends } = &mut *state;
+        match backends.iter_mut().find(|b| b.service() == service.name()) {
+            Some(backend) => backend.handle(config, &call),
+            None => Err(ApiError::protocol(
                 "UnknownOperationException",
                 404,
-                format!("the emulator does not implement {other}"),
+                format!("the emulator does not implement {}", service.name()),
             )),
         }
     }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::backend::{not_emulated, Backend, Call};
 use super::pages;
-use super::router::Call;
 use super::wire::ApiError;
-use super::State;
+use super::EmulatorConfig;
 
 /// Page size when the caller gives no `MaxResults`.
 const DEFAULT_PAGE: usize = 100;
@@ -115,7 +115,7 @@ impl Directory {
     }
 
     /// The profile vars that describe the seeds to cases.
-    pub(crate) fn profile_vars(&self) -> BTreeMap<String, String> {
+    fn vars(&self) -> BTreeMap<String, String> {
         let held = self
             .orgs
             .get(ACTIVE_ORG)
@@ -139,14 +139,23 @@ impl Directory {
     }
 }
 
-pub(super) fn handle(state: &mut State, call: &Call) -> Result<Value, ApiError> {
-    match call.operation {
-        "ListPersonalAccessTokens" => list(&state.workmail, state.config.newest_first, call),
-        other => Err(ApiError::protocol(
-            "UnknownOperationException",
-            400,
-            format!("{other} is not emulated"),
-        )),
+impl Backend for Directory {
+    fn service(&self) -> &'static str {
+        "workmail"
+    }
+
+    fn handle(&mut self, config: &EmulatorConfig, call: &Call) -> Result<Value, ApiError> {
+        match call.operation {
+            "ListPersonalAccessTokens" => list(self, config.newest_first, call),
+            other => Err(not_emulated(other, 400)),
+        }
+    }
+
+    fn profile_vars(&self, _config: &EmulatorConfig) -> Vec<(String, Value)> {
+        self.vars()
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect()
     }
 }
 

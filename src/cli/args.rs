@@ -175,6 +175,10 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later report.json.
     pub new: PathBuf,
+    /// Specs folder: which members are ids, page tokens or secrets (default: ./specs,
+    /// else the bundled specs).
+    #[arg(long, value_name = "DIR")]
+    pub specs: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

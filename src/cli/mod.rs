@@ -179,7 +179,9 @@ fn step_summary(head: &JsonReport, cases: &dyn CaseSource) -> Result<(), Harness
 fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
     let old = JsonReport::load(&args.old)?;
     let new = JsonReport::load(&args.new)?;
-    let d = crate::report::diff::diff(&old, &new);
+    let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None);
+    let volatile = crate::spec::Contract::load(&specs)?.volatile_members();
+    let d = crate::report::diff::diff(&old, &new, &volatile);
     emit(
         &args.out,
         &d,

@@ -3,7 +3,7 @@
 //! (run-unique values such as ids, secrets, tokens and timestamps replaced by stable
 //! placeholders, so only real changes show).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use regex::Regex;
@@ -34,22 +34,16 @@ pub struct RunDiff {
     pub compared: usize,
 }
 
-/// Members whose values are unique per run.
-const VOLATILE_MEMBERS: [&str; 6] = [
-    "id",
-    "accessTokenId",
-    "secret",
-    "nextToken",
-    "NextToken",
-    "PersonalAccessTokenId",
-];
-
-struct Normaliser {
+/// Makes responses comparable across runs: timestamps, uuids, run ids and volatile
+/// members become placeholders.
+struct Normaliser<'a> {
     patterns: Vec<(Regex, &'static str)>,
+    /// Members shown as placeholders (from the specs: ids, page tokens, secrets).
+    volatile: &'a BTreeSet<String>,
 }
 
-impl Normaliser {
-    fn new() -> Normaliser {
+impl<'a> Normaliser<'a> {
+    fn new(volatile: &'a BTreeSet<String>) -> Normaliser<'a> {
         let re = |p: &str| Regex::new(p).expect("a valid built-in pattern");
         Normaliser {
             patterns: vec![
@@ -65,6 +59,7 @@ impl Normaliser {
                 ),
                 (re(r"\d{8}T\d{6}Z-[0-9a-f]{4}(-[0-9a-f]{8})?"), "<run-id>"),
             ],
+            volatile,
         }
     }
 
@@ -83,7 +78,7 @@ impl Normaliser {
             Value::Array(a) => a.iter_mut().for_each(|x| self.value(x)),
             Value::Object(o) => {
                 for (k, x) in o.iter_mut() {
-                    if VOLATILE_MEMBERS.contains(&k.as_str()) && x.is_string() {
+                    if self.volatile.contains(k.as_str()) && x.is_string() {
                         *x = Value::String(format!("<{k}>"));
                     } else {
                         self.value(x);
@@ -125,9 +120,10 @@ impl Normaliser {
     }
 }
 
-/// Compares two runs.
-pub fn diff(old: &JsonReport, new: &JsonReport) -> RunDiff {
-    let n = Normaliser::new();
+/// Compares two runs; `volatile` members (see [`crate::spec::Contract::volatile_members`])
+/// are not a change.
+pub fn diff(old: &JsonReport, new: &JsonReport, volatile: &BTreeSet<String>) -> RunDiff {
+    let n = Normaliser::new(volatile);
     let index = |r: &JsonReport| -> BTreeMap<String, CaseResult> {
         r.cases.iter().map(|c| (c.full_name(), c.clone())).collect()
     };

@@ -65,6 +65,27 @@ impl Contract {
         Ok(Contract { services })
     }
 
+    /// Members whose values change from run to run without meaning a change: every
+    /// service's `identifiers`, page tokens and sensitive members.
+    pub fn volatile_members(&self) -> std::collections::BTreeSet<String> {
+        let mut members = std::collections::BTreeSet::new();
+        for service in &self.services {
+            members.extend(service.spec.identifiers.iter().cloned());
+            for op in service.spec.operations.values() {
+                if let Some(p) = &op.paginator {
+                    members.insert(p.input_token.clone());
+                    members.insert(p.output_token.clone());
+                }
+                members.extend(
+                    op.sensitive
+                        .iter()
+                        .filter_map(|s| s.rsplit('/').next().map(str::to_string)),
+                );
+            }
+        }
+        members
+    }
+
     /// A service by name.
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.name() == name)

@@ -7,7 +7,8 @@ mod signals;
 
 use std::sync::Arc;
 
-use crate::config::TargetChoice;
+use crate::case::Case;
+use crate::config::{RunConfig, TargetChoice};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::HarnessError;
 use crate::exit::{Exit, Findings};
@@ -61,51 +62,14 @@ fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
 async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let config = config::run_config(args)?;
     let mut suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
-    let mut cases: Vec<_> = std::mem::take(&mut suite.cases)
-        .into_iter()
-        .filter(|c| config.filter.matches(c))
-        .collect();
-    if let Some((k, n)) = config.shard {
-        cases = runner::shard(cases, k, n);
-    }
-    if cases.is_empty() {
-        return Err(HarnessError::Config("no case matches the filters".into()));
-    }
-    if let TargetChoice::Remote { profile, .. } = &config.target {
-        for var in profile.vars.keys() {
-            if !cases.iter().any(|c| c.profile_vars.contains(var)) {
-                eprintln!("warning: the profile's var `{var}` is used by no selected case");
-            }
-        }
-    }
+    let cases = select(&config, std::mem::take(&mut suite.cases))?;
     let baseline = match &config.baseline {
         Some(path) if path.exists() || !config.update_baseline => Some(Baseline::load(path)?),
         Some(_) => Some(Baseline::default()),
         None => None,
     };
-    let (target, _emulator) = match &config.target {
-        TargetChoice::Embedded => {
-            let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
-            let profile = emulator.profile();
-            (
-                remote_target(&suite.contract, Some(&emulator.uri()), profile, false)?,
-                Some(emulator),
-            )
-        }
-        TargetChoice::Remote {
-            endpoint,
-            profile,
-            public,
-        } => (
-            remote_target(
-                &suite.contract,
-                endpoint.as_deref(),
-                (**profile).clone(),
-                *public,
-            )?,
-            None,
-        ),
-    };
+    // The embedded emulator, when it is the target, lives until the run ends.
+    let (target, _emulator) = target(&config, &suite).await?;
     let mut options = RunOptions::new();
     options.jobs = config.jobs;
     options.timeout = config.timeout;
@@ -138,23 +102,97 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
         head.shards = vec![format!("{k}/{n}")];
     }
     let mut findings = outcome.findings();
-    let statuses = || journal.briefs().iter().map(|b| (b.id.as_str(), b.status));
     if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
-        let comparison = base.compare_cases(statuses());
-        print!("{}", baseline::describe(&comparison));
-        findings = comparison.findings(outcome.interrupted);
-        head.baseline = Some(comparison);
-        if config.update_baseline {
-            crate::report::write_file(path, base.updated_cases(statuses()).to_yaml().as_bytes())?;
-            println!("baseline updated: {}", path.display());
-            // The rewritten baseline expects these failures.
-            findings.failures = 0;
-        }
+        findings = gate(
+            base,
+            path,
+            &config,
+            &mut head,
+            &journal,
+            outcome.interrupted,
+        )?;
     }
     crate::report::write_reports(&dir, &head, &journal)?;
     step_summary(&head, &journal)?;
     println!("reports: {}", dir.display());
     Ok(Exit::decide(findings))
+}
+
+/// The cases the filters and the shard select; warns about profile variables no
+/// selected case uses.
+fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError> {
+    let mut cases: Vec<_> = all
+        .into_iter()
+        .filter(|c| config.filter.matches(c))
+        .collect();
+    if let Some((k, n)) = config.shard {
+        cases = runner::shard(cases, k, n);
+    }
+    if cases.is_empty() {
+        return Err(HarnessError::Config("no case matches the filters".into()));
+    }
+    if let TargetChoice::Remote { profile, .. } = &config.target {
+        for var in profile.vars.keys() {
+            if !cases.iter().any(|c| c.profile_vars.contains(var)) {
+                eprintln!("warning: the profile's var `{var}` is used by no selected case");
+            }
+        }
+    }
+    Ok(cases)
+}
+
+/// The run's target, and the embedded emulator when it is the target.
+async fn target(
+    config: &RunConfig,
+    suite: &Suite,
+) -> Result<(runner::Target, Option<Emulator>), HarnessError> {
+    Ok(match &config.target {
+        TargetChoice::Embedded => {
+            let emulator = Emulator::start(suite.contract.clone(), EmulatorConfig::default()).await;
+            let profile = emulator.profile();
+            (
+                remote_target(&suite.contract, Some(&emulator.uri()), profile, false)?,
+                Some(emulator),
+            )
+        }
+        TargetChoice::Remote {
+            endpoint,
+            profile,
+            public,
+        } => (
+            remote_target(
+                &suite.contract,
+                endpoint.as_deref(),
+                (**profile).clone(),
+                *public,
+            )?,
+            None,
+        ),
+    })
+}
+
+/// Compares the run with its baseline (printing the verdict, rewriting the file with
+/// `--update-baseline`) and returns what decides the exit under it.
+fn gate(
+    base: &Baseline,
+    path: &std::path::Path,
+    config: &RunConfig,
+    head: &mut JsonReport,
+    journal: &crate::report::Journal,
+    interrupted: bool,
+) -> Result<Findings, HarnessError> {
+    let statuses = || journal.briefs().iter().map(|b| (b.id.as_str(), b.status));
+    let comparison = base.compare_cases(statuses());
+    print!("{}", baseline::describe(&comparison));
+    let mut findings = comparison.findings(interrupted);
+    head.baseline = Some(comparison);
+    if config.update_baseline {
+        crate::report::write_file(path, base.updated_cases(statuses()).to_yaml().as_bytes())?;
+        println!("baseline updated: {}", path.display());
+        // The rewritten baseline expects these failures.
+        findings.failures = 0;
+    }
+    Ok(findings)
 }
 
 /// Appends `report.md` to `$GITHUB_STEP_SUMMARY` when it is set.

@@ -172,22 +172,7 @@ pub async fn run(
         needs_tls(&target.endpoints),
     )
     .map_err(HarnessError::Config)?;
-    let sensitive_names: Vec<String> = contract
-        .services
-        .iter()
-        .flat_map(|s| s.spec.operations.values())
-        .flat_map(|op| op.sensitive.iter())
-        .filter_map(|p| p.rsplit('/').next().map(str::to_string))
-        .collect();
-    let redactor = Redactor::with_names(sensitive_names);
-    let bearer_envs: Vec<&str> = contract
-        .services
-        .iter()
-        .filter_map(|s| s.spec.auth.token_env.as_deref())
-        .collect();
-    for secret in target.profile.secrets(&bearer_envs) {
-        redactor.add(&secret);
-    }
+    let redactor = redactor_for(&contract, &target);
     reporter.on_event(&RunEvent::RunStarted {
         run_id: &options.run_id,
         total: cases.len(),
@@ -205,7 +190,58 @@ pub async fn run(
         ledger: Arc::new(ledger::Ledger::default()),
         judged: options.levels.clone(),
     });
-    let jobs = options.jobs.max(1);
+    let summary = run_all(&ctx, cases, options.jobs, reporter).await?;
+    let interrupted = options.cancel.is_cancelled();
+    // Reasons quote answers and errors: scrubbed like everything else printed.
+    let mut ledger = ctx.ledger.summary();
+    for left in &mut ledger.left {
+        left.what = ctx.redactor.scrub(&left.what);
+        left.reason = ctx.redactor.scrub(&left.reason);
+    }
+    reporter.on_event(&RunEvent::RunFinished {
+        summary,
+        interrupted,
+        duration: start.elapsed(),
+        ledger: &ledger,
+    })?;
+    Ok(RunOutcome {
+        summary,
+        interrupted,
+        scrubber,
+    })
+}
+
+/// A redactor that knows the contract's sensitive member names and the profile's
+/// secrets before the first request.
+fn redactor_for(contract: &Contract, target: &Target) -> Redactor {
+    let sensitive_names: Vec<String> = contract
+        .services
+        .iter()
+        .flat_map(|s| s.spec.operations.values())
+        .flat_map(|op| op.sensitive.iter())
+        .filter_map(|p| p.rsplit('/').next().map(str::to_string))
+        .collect();
+    let redactor = Redactor::with_names(sensitive_names);
+    let bearer_envs: Vec<&str> = contract
+        .services
+        .iter()
+        .filter_map(|s| s.spec.auth.token_env.as_deref())
+        .collect();
+    for secret in target.profile.secrets(&bearer_envs) {
+        redactor.add(&secret);
+    }
+    redactor
+}
+
+/// Runs every case, at most `jobs` at once (exclusive ones alone), reporting each as
+/// it finishes.
+async fn run_all(
+    ctx: &Arc<execute::Ctx>,
+    cases: Vec<Case>,
+    jobs: usize,
+    reporter: &mut dyn Reporter,
+) -> Result<Summary, HarnessError> {
+    let jobs = jobs.max(1);
     let exclusive = Arc::new(RwLock::new(()));
     let mut tasks = tokio::task::JoinSet::new();
     // Exclusive cases go last so they wait for the shared ones in bulk, not one by one.
@@ -239,24 +275,7 @@ pub async fn run(
         summary.add(result.status);
         reporter.on_event(&RunEvent::CaseFinished { result: &result })?;
     }
-    let interrupted = options.cancel.is_cancelled();
-    // Reasons quote answers and errors: scrubbed like everything else printed.
-    let mut ledger = ctx.ledger.summary();
-    for left in &mut ledger.left {
-        left.what = ctx.redactor.scrub(&left.what);
-        left.reason = ctx.redactor.scrub(&left.reason);
-    }
-    reporter.on_event(&RunEvent::RunFinished {
-        summary,
-        interrupted,
-        duration: start.elapsed(),
-        ledger: &ledger,
-    })?;
-    Ok(RunOutcome {
-        summary,
-        interrupted,
-        scrubber,
-    })
+    Ok(summary)
 }
 
 /// Whether any endpoint is anything but plain HTTP.

@@ -1,10 +1,11 @@
 //! What every emulated service implements, and the call it is handed: the bottom of the
 //! emulator, so the router depends on the backends' trait and never on a backend.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::wire::ApiError;
 use super::EmulatorConfig;
+use crate::spec::Paginator;
 
 /// A routed, authenticated and validated call.
 pub(crate) struct Call<'a> {
@@ -12,6 +13,42 @@ pub(crate) struct Call<'a> {
     /// Who calls: the bearer token, or the SigV4 access key id.
     pub(crate) identity: String,
     pub(crate) input: Value,
+    /// The operation's paginator, from its spec: which members carry the page size,
+    /// the tokens and the items.
+    pub(crate) paginator: Option<&'a Paginator>,
+}
+
+impl Call<'_> {
+    /// The page size asked for (the paginator's `limit_key`), if any.
+    pub(crate) fn limit(&self) -> Option<&Value> {
+        let key = &self.paginator?.limit_key;
+        self.input.get(key).filter(|v| !v.is_null())
+    }
+
+    /// The page token given (the paginator's `input_token`), if any.
+    pub(crate) fn page_token(&self) -> Option<&str> {
+        let key = &self.paginator?.input_token;
+        self.input.get(key).and_then(Value::as_str)
+    }
+
+    /// The names of the page-size and page-token members, for messages.
+    pub(crate) fn page_members(&self) -> (&str, &str) {
+        self.paginator
+            .map_or(("", ""), |p| (p.limit_key.as_str(), p.input_token.as_str()))
+    }
+
+    /// A page: the items under the paginator's `items` member, and the next token
+    /// under its `output_token` when there is a next page.
+    pub(crate) fn page(&self, items: Vec<Value>, next: Option<String>) -> Value {
+        let mut body = Map::new();
+        if let Some(p) = self.paginator {
+            body.insert(p.items.clone(), Value::Array(items));
+            if let Some(next) = next {
+                body.insert(p.output_token.clone(), Value::String(next));
+            }
+        }
+        Value::Object(body)
+    }
 }
 
 /// One emulated service: its state and the semantics of its operations.

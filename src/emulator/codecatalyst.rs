@@ -112,7 +112,8 @@ fn create(store: &mut Tokens, config: &EmulatorConfig, call: &Call) -> Result<Va
 }
 
 fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, ApiError> {
-    let size = match call.input.get("maxResults").filter(|v| !v.is_null()) {
+    let (limit_key, token_key) = call.page_members();
+    let size = match call.limit() {
         None => DEFAULT_PAGE,
         Some(v) => match v.as_i64() {
             Some(n) if n >= 1 => n as usize,
@@ -120,17 +121,17 @@ fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, A
             _ => {
                 return Err(ApiError::new(
                     VALIDATION,
-                    format!("maxResults must be at least 1, got {v}"),
+                    format!("{limit_key} must be at least 1, got {v}"),
                 ))
             }
         },
     };
     let scope = format!("codecatalyst:{}", call.identity);
-    let after = match call.input.get("nextToken").and_then(Value::as_str) {
+    let after = match call.page_token() {
         None => None,
         Some(t) => Some(
             pages::decode(&scope, t)
-                .ok_or_else(|| ApiError::new(VALIDATION, "nextToken is not valid"))?,
+                .ok_or_else(|| ApiError::new(VALIDATION, format!("{token_key} is not valid")))?,
         ),
     };
     let tokens = store
@@ -149,11 +150,7 @@ fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, A
         .iter()
         .map(|(_, t)| json!({"id": t.id, "name": t.name, "expiresTime": rfc3339(t.expires)}))
         .collect();
-    let mut body = json!({ "items": items });
-    if let Some(next) = next {
-        body["nextToken"] = json!(next);
-    }
-    Ok(body)
+    Ok(call.page(items, next))
 }
 
 fn delete(store: &mut Tokens, call: &Call) -> Result<Value, ApiError> {

@@ -122,6 +122,7 @@ impl Router {
             operation: op_name,
             identity,
             input,
+            paginator: op.paginator.as_ref(),
         };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let State { config, backends } = &mut *state;

@@ -196,19 +196,21 @@ fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiEr
         }
     };
     let size = call
-        .input
-        .get("MaxResults")
+        .limit()
         .and_then(Value::as_u64)
         .map(|n| n as usize)
         .unwrap_or(DEFAULT_PAGE);
     let scope = format!("workmail:{org_id}:{}", user.as_deref().unwrap_or("*"));
-    let after =
-        match call.input.get("NextToken").and_then(Value::as_str) {
-            None => None,
-            Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
-                ApiError::new("InvalidParameterException", "NextToken is not valid")
-            })?),
-        };
+    let token_key = call.page_members().1;
+    let after = match call.page_token() {
+        None => None,
+        Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
+            ApiError::new(
+                "InvalidParameterException",
+                format!("{token_key} is not valid"),
+            )
+        })?),
+    };
     // The seed order is the cursor: 1-based position in the organization.
     let mut tokens: Vec<(u64, &Pat)> = (1..)
         .zip(&org.tokens)
@@ -239,9 +241,5 @@ fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiEr
             v
         })
         .collect();
-    let mut body = json!({ "PersonalAccessTokenSummaries": summaries });
-    if let Some(next) = next {
-        body["NextToken"] = json!(next);
-    }
-    Ok(body)
+    Ok(call.page(summaries, next))
 }

@@ -340,6 +340,18 @@ fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
         .iter()
         .map(|s| s.spec.operations.len())
         .sum();
+    for service in &suite.contract.services {
+        let spec = &service.spec;
+        println!(
+            "{} ({}, API version {}, {}): {} operation{}",
+            spec.title,
+            spec.service,
+            spec.api_version,
+            spec.protocol.name(),
+            spec.operations.len(),
+            if spec.operations.len() == 1 { "" } else { "s" }
+        );
+    }
     println!(
         "ok: {} services, {operations} operations, {} cases",
         suite.contract.services.len(),

@@ -16,9 +16,16 @@ pub(crate) struct Call<'a> {
     /// The operation's paginator, from its spec: which members carry the page size,
     /// the tokens and the items.
     pub(crate) paginator: Option<&'a Paginator>,
+    /// The service's error for input it rejects (its spec's `validation_error`).
+    pub(crate) validation_error: &'a str,
 }
 
 impl Call<'_> {
+    /// The service's validation error with `message`.
+    pub(crate) fn invalid(&self, message: impl Into<String>) -> ApiError {
+        ApiError::new(self.validation_error, message)
+    }
+
     /// The page size asked for (the paginator's `limit_key`), if any.
     pub(crate) fn limit(&self) -> Option<&Value> {
         let key = &self.paginator?.limit_key;

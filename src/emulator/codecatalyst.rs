@@ -12,7 +12,6 @@ use super::pages;
 use super::wire::ApiError;
 use super::EmulatorConfig;
 
-const VALIDATION: &str = "ValidationException";
 /// Page size when the caller gives no `maxResults` (the model's maximum).
 const DEFAULT_PAGE: usize = 10;
 
@@ -66,16 +65,10 @@ fn create(store: &mut Tokens, config: &EmulatorConfig, call: &Call) -> Result<Va
         None => now + time::Duration::days(365),
         Some(text) => {
             let t = OffsetDateTime::parse(text, &Rfc3339).map_err(|e| {
-                ApiError::new(
-                    VALIDATION,
-                    format!("expiresTime is not an RFC 3339 timestamp: {e}"),
-                )
+                call.invalid(format!("expiresTime is not an RFC 3339 timestamp: {e}"))
             })?;
             if t <= now {
-                return Err(ApiError::new(
-                    VALIDATION,
-                    "expiresTime must be in the future",
-                ));
+                return Err(call.invalid("expiresTime must be in the future"));
             }
             t
         }
@@ -118,12 +111,7 @@ fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, A
         Some(v) => match v.as_i64() {
             Some(n) if n >= 1 => n as usize,
             // Also numbers beyond any integer type, such as -1e19.
-            _ => {
-                return Err(ApiError::new(
-                    VALIDATION,
-                    format!("{limit_key} must be at least 1, got {v}"),
-                ))
-            }
+            _ => return Err(call.invalid(format!("{limit_key} must be at least 1, got {v}"))),
         },
     };
     let scope = format!("codecatalyst:{}", call.identity);
@@ -131,7 +119,7 @@ fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, A
         None => None,
         Some(t) => Some(
             pages::decode(&scope, t)
-                .ok_or_else(|| ApiError::new(VALIDATION, format!("{token_key} is not valid")))?,
+                .ok_or_else(|| call.invalid(format!("{token_key} is not valid")))?,
         ),
     };
     let tokens = store

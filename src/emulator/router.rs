@@ -123,6 +123,7 @@ impl Router {
             identity,
             input,
             paginator: op.paginator.as_ref(),
+            validation_error: &service.spec.validation_error,
         };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let State { config, backends } = &mut *state;

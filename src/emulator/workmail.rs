@@ -204,12 +204,10 @@ fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiEr
     let token_key = call.page_members().1;
     let after = match call.page_token() {
         None => None,
-        Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
-            ApiError::new(
-                "InvalidParameterException",
-                format!("{token_key} is not valid"),
-            )
-        })?),
+        Some(t) => Some(
+            pages::decode(&scope, t)
+                .ok_or_else(|| call.invalid(format!("{token_key} is not valid")))?,
+        ),
     };
     // The seed order is the cursor: 1-based position in the organization.
     let mut tokens: Vec<(u64, &Pat)> = (1..)

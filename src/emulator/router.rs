@@ -149,8 +149,14 @@ fn authenticate(
             Some(token) if !token.is_empty() && !token.contains(char::is_whitespace) => {
                 Ok(token.to_string())
             }
+            // The error the spec names for a refused credential.
             _ => Err(ApiError::new(
-                "AccessDeniedException",
+                service
+                    .spec
+                    .auth
+                    .error
+                    .as_deref()
+                    .unwrap_or("AccessDeniedException"),
                 "missing or malformed bearer token",
             )),
         },

@@ -79,58 +79,8 @@ pub(crate) fn evaluate(
     } else {
         path_text.as_str()
     };
-    let fail = |message: String| Violation::new(CheckKind::Assertion, message);
-    match &assertion.op {
-        AssertOp::Exists => {
-            return Ok(if found.is_empty() {
-                vec![fail(format!("{at}: expected to exist, found nothing"))]
-            } else {
-                vec![]
-            })
-        }
-        AssertOp::Count(bounds) => {
-            let bounds = &resolve_bounds(bounds, scope)?;
-            let n = found.len() as u64;
-            return Ok(
-                if bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m) {
-                    vec![fail(format!(
-                        "{at}: matched {n} times, expected {}..{}",
-                        show(bounds.min),
-                        show(bounds.max)
-                    ))]
-                } else {
-                    vec![]
-                },
-            );
-        }
-        AssertOp::Unique => {
-            let mut twice = Vec::new();
-            for (i, (ptr, value)) in found.iter().enumerate() {
-                if let Some((first, _)) = found[..i].iter().find(|(_, v)| json_eq(v, value)) {
-                    twice.push(format!("{ptr} repeats {first} ({value})"));
-                }
-            }
-            return Ok(if twice.is_empty() {
-                vec![]
-            } else {
-                vec![fail(format!(
-                    "{at}: values are not unique: {}",
-                    twice.join("; ")
-                ))]
-            });
-        }
-        AssertOp::Absent => {
-            let places: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
-            return Ok(if places.is_empty() {
-                vec![]
-            } else {
-                vec![fail(format!(
-                    "{at}: expected to be absent, found at {}",
-                    places.join(", ")
-                ))]
-            });
-        }
-        _ => {}
+    if let Some(verdict) = on_all(&assertion.op, at, &found, scope)? {
+        return Ok(verdict.into_iter().collect());
     }
     if found.is_empty() {
         return Ok(vec![fail(format!(
@@ -141,121 +91,187 @@ pub(crate) fn evaluate(
     let mut violations = Vec::new();
     for (ptr, value) in found {
         let ptr = if ptr.is_empty() { "/".to_string() } else { ptr };
-        let problem: Option<Violation> = match &assertion.op {
-            AssertOp::Exists | AssertOp::Absent | AssertOp::Count(_) | AssertOp::Unique => None,
-            AssertOp::NotEquals(unexpected) => {
-                let unexpected = scope.expand(unexpected)?;
-                json_eq(&unexpected, value)
-                    .then(|| fail(format!("{ptr}: equals {unexpected}, which it must not")))
-            }
-            AssertOp::Equals(expected) => {
-                let expected = scope.expand(expected)?;
-                (!json_eq(&expected, value)).then(|| {
-                    fail(format!("{ptr}: not equal to the expected value"))
-                        .diff(pretty(&expected), pretty(value))
-                })
-            }
-            AssertOp::Matches(re) => match value.as_str() {
-                Some(s) if re.is_match(s) => None,
-                Some(s) => Some(fail(format!("{ptr}: `{s}` does not match /{re}/"))),
-                None => Some(fail(format!(
-                    "{ptr}: expected a string matching /{re}/, got {}",
-                    kind(value)
-                ))),
-            },
-            AssertOp::Length(bounds) => {
-                let bounds = &resolve_bounds(bounds, scope)?;
-                let len = match value {
-                    Value::String(s) => Some(s.chars().count() as u64),
-                    Value::Array(a) => Some(a.len() as u64),
-                    Value::Object(o) => Some(o.len() as u64),
-                    _ => None,
-                };
-                match len {
-                    None => Some(fail(format!("{ptr}: {} has no length", kind(value)))),
-                    Some(n)
-                        if bounds.min.is_some_and(|m| n < m)
-                            || bounds.max.is_some_and(|m| n > m) =>
-                    {
-                        Some(fail(format!(
-                            "{ptr}: length {n} is outside {}..{}",
-                            show(bounds.min),
-                            show(bounds.max)
-                        )))
-                    }
-                    Some(_) => None,
-                }
-            }
-            AssertOp::Contains(needle) => {
-                let needle = scope.expand(needle)?;
-                match contains(value, &needle) {
-                    Ok(true) => None,
-                    Ok(false) => Some(
-                        fail(format!("{ptr}: does not contain {needle}"))
-                            .diff(pretty(&needle), pretty(value)),
-                    ),
-                    Err(e) => Some(fail(format!("{ptr}: {e}"))),
-                }
-            }
-            AssertOp::NotContains(needle) => {
-                let needle = scope.expand(needle)?;
-                match contains(value, &needle) {
-                    Ok(false) => None,
-                    Ok(true) => Some(fail(format!("{ptr}: contains {needle}, which it must not"))),
-                    Err(e) => Some(fail(format!("{ptr}: {e}"))),
-                }
-            }
-            AssertOp::Range(bounds) => match value.as_f64() {
-                None => Some(fail(format!(
-                    "{ptr}: expected a number, got {}",
-                    kind(value)
-                ))),
-                Some(n)
-                    if bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m) =>
-                {
-                    Some(fail(format!(
-                        "{ptr}: {n} is outside {}..{}",
-                        show(bounds.min),
-                        show(bounds.max)
-                    )))
-                }
-                Some(_) => None,
-            },
-            AssertOp::Time {
-                near,
-                offset_secs,
-                within,
-            } => {
-                // `near` is usually a value the target sent (a capture): a bad one is
-                // the target's failure, not the harness's.
-                let base = if near == "now" {
-                    Ok(step_time)
-                } else {
-                    parse_timestamp(&scope.expand_str(near)?)
-                };
-                let target = base.and_then(|b| {
-                    b.checked_add(time::Duration::seconds(*offset_secs))
-                        .ok_or_else(|| {
-                            format!("{near}{offset_secs:+}s is not a representable time")
-                        })
-                });
-                match (target, parse_timestamp(value)) {
-                    (Err(e), _) => Some(fail(format!(
-                        "{ptr}: the time it is compared with, {near}: {e}"
-                    ))),
-                    (_, Err(e)) => Some(fail(format!("{ptr}: {e}"))),
-                    (Ok(target), Ok(actual)) => {
-                        let off = (actual - target).abs();
-                        (off > time::Duration::try_from(*within).unwrap_or(time::Duration::MAX)).then(|| {
-                            fail(format!("{ptr}: {value} is {off} away from {target}, more than the {within:?} allowed"))
-                        })
-                    }
-                }
-            }
-        };
-        violations.extend(problem);
+        violations.extend(on_each(&assertion.op, &ptr, value, scope, step_time)?);
     }
     Ok(violations)
+}
+
+fn fail(message: String) -> Violation {
+    Violation::new(CheckKind::Assertion, message)
+}
+
+/// The operators judged on everything the path matched at once (`None` for the
+/// others): exists, absent, count, unique.
+fn on_all(
+    op: &AssertOp,
+    at: &str,
+    found: &[(String, &Value)],
+    scope: &Scope,
+) -> Result<Option<Option<Violation>>, String> {
+    Ok(Some(match op {
+        AssertOp::Exists => found
+            .is_empty()
+            .then(|| fail(format!("{at}: expected to exist, found nothing"))),
+        AssertOp::Absent => {
+            let places: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+            (!places.is_empty()).then(|| {
+                fail(format!(
+                    "{at}: expected to be absent, found at {}",
+                    places.join(", ")
+                ))
+            })
+        }
+        AssertOp::Count(bounds) => {
+            let bounds = &resolve_bounds(bounds, scope)?;
+            let n = found.len() as u64;
+            (bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m)).then(|| {
+                fail(format!(
+                    "{at}: matched {n} times, expected {}..{}",
+                    show(bounds.min),
+                    show(bounds.max)
+                ))
+            })
+        }
+        AssertOp::Unique => {
+            let mut twice = Vec::new();
+            for (i, (ptr, value)) in found.iter().enumerate() {
+                if let Some((first, _)) = found[..i].iter().find(|(_, v)| json_eq(v, value)) {
+                    twice.push(format!("{ptr} repeats {first} ({value})"));
+                }
+            }
+            (!twice.is_empty())
+                .then(|| fail(format!("{at}: values are not unique: {}", twice.join("; "))))
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// The operators judged on each matched value.
+fn on_each(
+    op: &AssertOp,
+    ptr: &str,
+    value: &Value,
+    scope: &Scope,
+    step_time: OffsetDateTime,
+) -> Result<Option<Violation>, String> {
+    Ok(match op {
+        AssertOp::Exists | AssertOp::Absent | AssertOp::Count(_) | AssertOp::Unique => None,
+        AssertOp::NotEquals(unexpected) => {
+            let unexpected = scope.expand(unexpected)?;
+            json_eq(&unexpected, value)
+                .then(|| fail(format!("{ptr}: equals {unexpected}, which it must not")))
+        }
+        AssertOp::Equals(expected) => {
+            let expected = scope.expand(expected)?;
+            (!json_eq(&expected, value)).then(|| {
+                fail(format!("{ptr}: not equal to the expected value"))
+                    .diff(pretty(&expected), pretty(value))
+            })
+        }
+        AssertOp::Matches(re) => matches(ptr, value, re),
+        AssertOp::Length(bounds) => length(ptr, value, &resolve_bounds(bounds, scope)?),
+        AssertOp::Contains(needle) => contains_check(ptr, value, &scope.expand(needle)?, true),
+        AssertOp::NotContains(needle) => contains_check(ptr, value, &scope.expand(needle)?, false),
+        AssertOp::Range(bounds) => range(ptr, value, bounds),
+        AssertOp::Time {
+            near,
+            offset_secs,
+            within,
+        } => {
+            // `near` is usually a value the target sent (a capture): a bad one is the
+            // target's failure, not the harness's.
+            let base = if near == "now" {
+                Ok(step_time)
+            } else {
+                parse_timestamp(&scope.expand_str(near)?)
+            };
+            near_time(ptr, value, near, base, *offset_secs, *within)
+        }
+    })
+}
+
+fn matches(ptr: &str, value: &Value, re: &regex::Regex) -> Option<Violation> {
+    match value.as_str() {
+        Some(s) if re.is_match(s) => None,
+        Some(s) => Some(fail(format!("{ptr}: `{s}` does not match /{re}/"))),
+        None => Some(fail(format!(
+            "{ptr}: expected a string matching /{re}/, got {}",
+            kind(value)
+        ))),
+    }
+}
+
+fn length(ptr: &str, value: &Value, bounds: &Resolved) -> Option<Violation> {
+    let len = match value {
+        Value::String(s) => s.chars().count() as u64,
+        Value::Array(a) => a.len() as u64,
+        Value::Object(o) => o.len() as u64,
+        _ => return Some(fail(format!("{ptr}: {} has no length", kind(value)))),
+    };
+    (bounds.min.is_some_and(|m| len < m) || bounds.max.is_some_and(|m| len > m)).then(|| {
+        fail(format!(
+            "{ptr}: length {len} is outside {}..{}",
+            show(bounds.min),
+            show(bounds.max)
+        ))
+    })
+}
+
+/// `contains` (`wanted`) or `not_contains` (not `wanted`).
+fn contains_check(ptr: &str, value: &Value, needle: &Value, wanted: bool) -> Option<Violation> {
+    match (contains(value, needle), wanted) {
+        (Ok(true), true) | (Ok(false), false) => None,
+        (Ok(false), true) => Some(
+            fail(format!("{ptr}: does not contain {needle}")).diff(pretty(needle), pretty(value)),
+        ),
+        (Ok(true), false) => Some(fail(format!("{ptr}: contains {needle}, which it must not"))),
+        (Err(e), _) => Some(fail(format!("{ptr}: {e}"))),
+    }
+}
+
+fn range(ptr: &str, value: &Value, bounds: &crate::case::NumberBounds) -> Option<Violation> {
+    let Some(n) = value.as_f64() else {
+        return Some(fail(format!(
+            "{ptr}: expected a number, got {}",
+            kind(value)
+        )));
+    };
+    (bounds.min.is_some_and(|m| n < m) || bounds.max.is_some_and(|m| n > m)).then(|| {
+        fail(format!(
+            "{ptr}: {n} is outside {}..{}",
+            show(bounds.min),
+            show(bounds.max)
+        ))
+    })
+}
+
+fn near_time(
+    ptr: &str,
+    value: &Value,
+    near: &str,
+    base: Result<OffsetDateTime, String>,
+    offset_secs: i64,
+    within: std::time::Duration,
+) -> Option<Violation> {
+    let target = base.and_then(|b| {
+        b.checked_add(time::Duration::seconds(offset_secs))
+            .ok_or_else(|| format!("{near}{offset_secs:+}s is not a representable time"))
+    });
+    match (target, parse_timestamp(value)) {
+        (Err(e), _) => Some(fail(format!(
+            "{ptr}: the time it is compared with, {near}: {e}"
+        ))),
+        (_, Err(e)) => Some(fail(format!("{ptr}: {e}"))),
+        (Ok(target), Ok(actual)) => {
+            let off = (actual - target).abs();
+            let allowed = time::Duration::try_from(within).unwrap_or(time::Duration::MAX);
+            (off > allowed).then(|| {
+                fail(format!(
+                    "{ptr}: {value} is {off} away from {target}, more than the {within:?} allowed"
+                ))
+            })
+        }
+    }
 }
 
 /// Count bounds with their `${profile.NAME}` references resolved.

@@ -64,67 +64,122 @@ pub(crate) fn check_response(
             fatal: true,
         };
     }
-    let empty = response.body.iter().all(u8::is_ascii_whitespace);
-    let body = if empty {
-        Value::Object(Default::default())
-    } else {
-        codec
-            .decode(&response.body)
-            .map(drop_null_members)
-            .unwrap_or_else(|e| {
-                violations.push(Violation::new(
-                    CheckKind::Body,
-                    format!("the response body is not JSON: {e}"),
-                ));
-                Value::Null
-            })
-    };
-    if !empty {
-        let want = codec.media_type();
-        match response.header("content-type") {
-            Some(got) if media_type(got) == want => {}
-            got => violations.push(
-                Violation::new(
-                    CheckKind::ContentType,
-                    format!("a JSON body must be sent as {want}"),
-                )
-                .diff(want, got.unwrap_or("(no Content-Type)")),
-            ),
-        }
+    let body = read_body(codec, response, &mut violations);
+    let succeeded = (200..300).contains(&response.status);
+    let answer = Answer {
+        status: response.status,
+        succeeded,
+        error_type: (!succeeded)
+            .then(|| codec.error_type(&response.headers, &body))
+            .flatten(),
+        text: String::new(),
     }
-    let status = response.status;
-    let succeeded = (200..300).contains(&status);
-    let actual_type = (!succeeded)
-        .then(|| codec.error_type(&response.headers, &body))
-        .flatten();
-    let message = body
-        .get(&service.spec.message_member)
-        .or_else(|| body.get("message"))
-        .or_else(|| body.get("Message"))
-        .and_then(Value::as_str)
-        .map(|m| format!(": {m}"))
-        .unwrap_or_default();
-    let actual = if succeeded {
-        format!("success (HTTP {status})")
-    } else {
-        format!(
-            "{} (HTTP {status}){message}",
-            actual_type.as_deref().unwrap_or("an error with no type")
+    .described(service, &body);
+    let (fatal, mut schema_shape) = check_outcome(service, op, expect, &answer, &mut violations);
+    if !succeeded {
+        // Whatever error came, a modelled one must have its modelled shape.
+        schema_shape = answer
+            .error_type
+            .as_deref()
+            .filter(|t| service.spec.errors.contains_key(*t));
+    }
+    if let (Some(shape), false) = (schema_shape, body.is_null()) {
+        check_schema(service, shape, &body, &mut violations);
+    }
+    Verdict {
+        violations,
+        body,
+        fatal,
+    }
+}
+
+/// What came back, as the checks see it.
+struct Answer {
+    status: u16,
+    succeeded: bool,
+    error_type: Option<String>,
+    /// For messages: `success (HTTP 201)` or `ErrorType (HTTP 404): message`.
+    text: String,
+}
+
+impl Answer {
+    fn described(mut self, service: &Service, body: &Value) -> Answer {
+        let status = self.status;
+        let message = body
+            .get(&service.spec.message_member)
+            .or_else(|| body.get("message"))
+            .or_else(|| body.get("Message"))
+            .and_then(Value::as_str)
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        self.text = if self.succeeded {
+            format!("success (HTTP {status})")
+        } else {
+            format!(
+                "{} (HTTP {status}){message}",
+                self.error_type
+                    .as_deref()
+                    .unwrap_or("an error with no type")
+            )
+        };
+        self
+    }
+}
+
+/// The body decoded (an empty one reads as `{}`), and its media type checked.
+fn read_body(
+    codec: &dyn crate::codec::Codec,
+    response: &HttpResponse,
+    violations: &mut Vec<Violation>,
+) -> Value {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Value::Object(Default::default());
+    }
+    let body = codec
+        .decode(&response.body)
+        .map(drop_null_members)
+        .unwrap_or_else(|e| {
+            violations.push(Violation::new(
+                CheckKind::Body,
+                format!("the response body is not JSON: {e}"),
+            ));
+            Value::Null
+        });
+    let want = codec.media_type();
+    match response.header("content-type") {
+        Some(got) if media_type(got) == want => {}
+        got => violations.push(
+            Violation::new(
+                CheckKind::ContentType,
+                format!("a JSON body must be sent as {want}"),
+            )
+            .diff(want, got.unwrap_or("(no Content-Type)")),
+        ),
+    }
+    body
+}
+
+/// Success or error as expected, with the modelled status and error type. Returns
+/// whether the step cannot go on, and the shape a success body must have.
+fn check_outcome<'s>(
+    service: &Service,
+    op: &'s OperationSpec,
+    expect: &Expect,
+    answer: &Answer,
+    violations: &mut Vec<Violation>,
+) -> (bool, Option<&'s str>) {
+    let status = answer.status;
+    let outcome = |expected: String| {
+        Violation::new(
+            CheckKind::Outcome,
+            format!("expected {expected}, got {}", answer.text),
         )
+        .diff(expected, answer.text.clone())
     };
-    let mut fatal = false;
-    let mut schema_shape: Option<&str> = None;
     match expect {
-        Expect::Success if !succeeded => {
-            let expected = format!("success (HTTP {})", op.http.status);
-            violations.push(
-                Violation::new(
-                    CheckKind::Outcome,
-                    format!("expected {expected}, got {actual}"),
-                )
-                .diff(expected, actual),
-            );
-            fatal = true;
+        Expect::Success if !answer.succeeded => {
+            violations.push(outcome(format!("success (HTTP {})", op.http.status)));
+            (true, None)
         }
         Expect::Success => {
             if status != op.http.status {
@@ -136,7 +191,7 @@ pub(crate) fn check_response(
                     .diff(op.http.status.to_string(), status.to_string()),
                 );
             }
-            schema_shape = Some(&op.output);
+            (false, Some(op.output.as_str()))
         }
         Expect::Error(name) => {
             let want_status = service
@@ -145,80 +200,64 @@ pub(crate) fn check_response(
                 .get(name)
                 .map(|e| e.status)
                 .unwrap_or(400);
-            let expected = format!("{name} (HTTP {want_status})");
-            if succeeded {
-                violations.push(
-                    Violation::new(
-                        CheckKind::Outcome,
-                        format!("expected {expected}, got {actual}"),
-                    )
-                    .diff(expected, actual),
-                );
-                fatal = true;
-            } else {
-                match &actual_type {
-                    None => violations.push(
-                        Violation::new(
-                            CheckKind::ErrorType,
-                            "no error type in X-Amzn-Errortype, __type or code",
-                        )
-                        .diff(name.as_str(), "(none)"),
-                    ),
-                    Some(t) if t != name => violations.push(
-                        Violation::new(
-                            CheckKind::ErrorType,
-                            format!("expected error type {name}, got {t}"),
-                        )
-                        .diff(name.as_str(), t.as_str()),
-                    ),
-                    Some(_) => {}
-                }
-                if status != want_status {
-                    violations.push(
-                        Violation::new(
-                            CheckKind::Status,
-                            format!("{name} must be HTTP {want_status}, got {status}"),
-                        )
-                        .diff(want_status.to_string(), status.to_string()),
-                    );
-                }
+            if answer.succeeded {
+                violations.push(outcome(format!("{name} (HTTP {want_status})")));
+                return (true, None);
             }
+            check_error(name, want_status, answer, violations);
+            (false, None)
         }
         Expect::ClientError => {
-            if !(400..500).contains(&status) {
-                let expected = "a client error (HTTP 4xx)".to_string();
-                violations.push(
-                    Violation::new(
-                        CheckKind::Outcome,
-                        format!("expected {expected}, got {actual}"),
-                    )
-                    .diff(expected, actual),
-                );
-                fatal = succeeded;
+            let fatal = !(400..500).contains(&status);
+            if fatal {
+                violations.push(outcome("a client error (HTTP 4xx)".to_string()));
             }
+            (fatal && answer.succeeded, None)
         }
     }
-    if !succeeded {
-        // Whatever error came, a modelled one must have its modelled shape.
-        schema_shape = actual_type
-            .as_deref()
-            .filter(|t| service.spec.errors.contains_key(*t));
+}
+
+/// An error answer has the expected type and its modelled status.
+fn check_error(name: &str, want_status: u16, answer: &Answer, violations: &mut Vec<Violation>) {
+    match &answer.error_type {
+        None => violations.push(
+            Violation::new(
+                CheckKind::ErrorType,
+                "no error type in X-Amzn-Errortype, __type or code",
+            )
+            .diff(name, "(none)"),
+        ),
+        Some(t) if t != name => violations.push(
+            Violation::new(
+                CheckKind::ErrorType,
+                format!("expected error type {name}, got {t}"),
+            )
+            .diff(name, t.as_str()),
+        ),
+        Some(_) => {}
     }
-    if let (Some(shape), false) = (schema_shape, body.is_null()) {
-        for v in service.schemas.validate(shape, &body) {
-            let violation = Violation::new(CheckKind::Schema, format!("{shape}: {v}"));
-            // Constraint traits validate input; on output they are only implied.
-            violations.push(if v.constraint {
-                violation.should()
-            } else {
-                violation
-            });
-        }
+    let status = answer.status;
+    if status != want_status {
+        violations.push(
+            Violation::new(
+                CheckKind::Status,
+                format!("{name} must be HTTP {want_status}, got {status}"),
+            )
+            .diff(want_status.to_string(), status.to_string()),
+        );
     }
-    Verdict {
-        violations,
-        body,
-        fatal,
+}
+
+/// The body against its shape; constraint traits validate input, so on output they
+/// are only implied (should).
+fn check_schema(service: &Service, shape: &str, body: &Value, violations: &mut Vec<Violation>) {
+    for v in service.schemas.validate(shape, body) {
+        let violation = Violation::new(CheckKind::Schema, format!("{shape}: {v}"));
+        violations.push(if v.constraint {
+            violation.should()
+        } else {
+            violation
+        });
     }
 }
 

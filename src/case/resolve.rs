@@ -428,6 +428,9 @@ fn resolve_expect(
     }
 }
 
+/// An operator that takes a JSON value: its name, the value given, and its variant.
+type ValueOp<'a> = (&'static str, &'a Option<Value>, fn(Value) -> AssertOp);
+
 fn resolve_assertion(
     ctx: &mut Ctx,
     def: &AssertionDef,
@@ -446,55 +449,30 @@ fn resolve_assertion(
         vars,
     );
     let mut ops: Vec<AssertOp> = Vec::new();
-    if let Some(v) = &def.equals {
-        check_refs(ctx, at, &format!("{field}.equals"), template::refs(v), vars);
-        ops.push(AssertOp::Equals(v.clone()));
-    }
-    if let Some(v) = &def.not_equals {
-        check_refs(
-            ctx,
-            at,
-            &format!("{field}.not_equals"),
-            template::refs(v),
-            vars,
-        );
-        ops.push(AssertOp::NotEquals(v.clone()));
+    let value_ops: [ValueOp; 4] = [
+        ("equals", &def.equals, AssertOp::Equals),
+        ("not_equals", &def.not_equals, AssertOp::NotEquals),
+        ("contains", &def.contains, AssertOp::Contains),
+        ("not_contains", &def.not_contains, AssertOp::NotContains),
+    ];
+    for (name, value, make) in value_ops {
+        if let Some(v) = value {
+            check_refs(ctx, at, &format!("{field}.{name}"), template::refs(v), vars);
+            ops.push(make(v.clone()));
+        }
     }
     for (name, b) in [("count", &def.count), ("length", &def.length)] {
         for end in b.iter().flat_map(|b| [&b.min, &b.max]).flatten() {
             if let Bound::Var(v) = end {
-                check_refs(
-                    ctx,
-                    at,
-                    &format!("{field}.{name}"),
-                    template::refs_in_str(v),
-                    vars,
-                );
+                let f = format!("{field}.{name}");
+                check_refs(ctx, at, &f, template::refs_in_str(v), vars);
             }
         }
     }
-    if let Some(b) = &def.count {
-        ops.push(AssertOp::Count(b.clone()));
-    }
-    match def.unique {
-        Some(true) => ops.push(AssertOp::Unique),
-        Some(false) => ctx.error(
-            at,
-            &format!("{field}.unique"),
-            "`unique: false` checks nothing; leave it out",
-        ),
-        None => {}
-    }
-    match def.exists {
-        Some(true) => ops.push(AssertOp::Exists),
-        Some(false) => ops.push(AssertOp::Absent),
-        None => {}
-    }
-    match def.absent {
-        Some(true) => ops.push(AssertOp::Absent),
-        Some(false) => ops.push(AssertOp::Exists),
-        None => {}
-    }
+    ops.extend(def.count.clone().map(AssertOp::Count));
+    ops.extend(def.length.clone().map(AssertOp::Length));
+    ops.extend(def.range.map(AssertOp::Range));
+    ops.extend(flag_ops(ctx, def, field));
     if let Some(re) = &def.matches {
         match regex::Regex::new(re) {
             Ok(re) => ops.push(AssertOp::Matches(re)),
@@ -505,65 +483,16 @@ fn resolve_assertion(
             ),
         }
     }
-    if let Some(b) = &def.length {
-        ops.push(AssertOp::Length(b.clone()));
-    }
-    if let Some(v) = &def.contains {
-        check_refs(
-            ctx,
-            at,
-            &format!("{field}.contains"),
-            template::refs(v),
-            vars,
-        );
-        ops.push(AssertOp::Contains(v.clone()));
-    }
-    if let Some(v) = &def.not_contains {
-        check_refs(
-            ctx,
-            at,
-            &format!("{field}.not_contains"),
-            template::refs(v),
-            vars,
-        );
-        ops.push(AssertOp::NotContains(v.clone()));
-    }
-    if let Some(b) = def.range {
-        ops.push(AssertOp::Range(b));
-    }
     if let Some(t) = &def.time {
-        let f = format!("{field}.time");
-        if t.near != "now" {
-            check_refs(ctx, at, &f, template::refs_in_str(&t.near), vars);
-        }
-        let offset_secs = match t.offset.as_deref().map(template::parse_offset) {
-            None => 0,
-            Some(Ok(secs)) => secs,
-            Some(Err(message)) => {
-                ctx.error(at, &format!("{f}.offset"), message);
-                0
-            }
-        };
-        let within = match t.within.as_deref().map(template::parse_duration) {
-            None => std::time::Duration::ZERO,
-            Some(Ok(d)) => d,
-            Some(Err(message)) => {
-                ctx.error(at, &format!("{f}.within"), message);
-                std::time::Duration::ZERO
-            }
-        };
-        ops.push(AssertOp::Time {
-            near: t.near.clone(),
-            offset_secs,
-            within,
-        });
+        ops.push(resolve_time(ctx, at, t, &format!("{field}.time"), vars));
     }
     if ops.len() != 1 {
         ctx.error(
             at,
             field,
             format!(
-                "an assertion needs exactly one check (equals, not_equals, count, unique, exists, absent, matches, length, contains, not_contains, range, time); found {}",
+                "an assertion needs exactly one check ({}); found {}",
+                AssertOp::NAMES.join(", "),
                 ops.len()
             ),
         );
@@ -573,6 +502,69 @@ fn resolve_assertion(
         path: def.path.value.clone(),
         op: ops.remove(0),
     })
+}
+
+/// `unique`, `exists` and `absent`, which take `true` or `false`.
+fn flag_ops(ctx: &mut Ctx, def: &AssertionDef, field: &str) -> Vec<AssertOp> {
+    let mut ops = Vec::new();
+    match def.unique {
+        Some(true) => ops.push(AssertOp::Unique),
+        Some(false) => ctx.error(
+            Some(def.path.referenced),
+            &format!("{field}.unique"),
+            "`unique: false` checks nothing; leave it out",
+        ),
+        None => {}
+    }
+    ops.extend(def.exists.map(|e| {
+        if e {
+            AssertOp::Exists
+        } else {
+            AssertOp::Absent
+        }
+    }));
+    ops.extend(def.absent.map(|a| {
+        if a {
+            AssertOp::Absent
+        } else {
+            AssertOp::Exists
+        }
+    }));
+    ops
+}
+
+/// `time: { near, offset, within }`.
+fn resolve_time(
+    ctx: &mut Ctx,
+    at: Option<serde_saphyr::Location>,
+    t: &super::model::TimeDef,
+    f: &str,
+    vars: &mut Vars,
+) -> AssertOp {
+    if t.near != "now" {
+        check_refs(ctx, at, f, template::refs_in_str(&t.near), vars);
+    }
+    let offset_secs = match t.offset.as_deref().map(template::parse_offset) {
+        None => 0,
+        Some(Ok(secs)) => secs,
+        Some(Err(message)) => {
+            ctx.error(at, &format!("{f}.offset"), message);
+            0
+        }
+    };
+    let within = match t.within.as_deref().map(template::parse_duration) {
+        None => std::time::Duration::ZERO,
+        Some(Ok(d)) => d,
+        Some(Err(message)) => {
+            ctx.error(at, &format!("{f}.within"), message);
+            std::time::Duration::ZERO
+        }
+    };
+    AssertOp::Time {
+        near: t.near.clone(),
+        offset_secs,
+        within,
+    }
 }
 
 fn empty_step(def: &StepDef) -> Step {

@@ -158,6 +158,22 @@ pub enum AssertOp {
 }
 
 impl AssertOp {
+    /// Every operator's name, as written in case files.
+    pub const NAMES: [&'static str; 12] = [
+        "equals",
+        "not_equals",
+        "count",
+        "unique",
+        "exists",
+        "absent",
+        "matches",
+        "length",
+        "contains",
+        "not_contains",
+        "range",
+        "time",
+    ];
+
     /// The operator's name as written in case files.
     pub fn name(&self) -> &'static str {
         match self {
@@ -207,5 +223,34 @@ fn literal_strings(value: &serde_json::Value, at: String, out: &mut Vec<(String,
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    #[test]
+    fn every_operator_is_named_once() {
+        let ops = [
+            AssertOp::Equals(Value::Null),
+            AssertOp::NotEquals(Value::Null),
+            AssertOp::Count(CountBounds::default()),
+            AssertOp::Unique,
+            AssertOp::Exists,
+            AssertOp::Absent,
+            AssertOp::Matches(regex::Regex::new("x").unwrap()),
+            AssertOp::Length(CountBounds::default()),
+            AssertOp::Contains(Value::Null),
+            AssertOp::NotContains(Value::Null),
+            AssertOp::Range(NumberBounds::default()),
+            AssertOp::Time {
+                near: "now".into(),
+                offset_secs: 0,
+                within: Duration::ZERO,
+            },
+        ];
+        let names: Vec<&str> = ops.iter().map(AssertOp::name).collect();
+        assert_eq!(names, AssertOp::NAMES);
     }
 }

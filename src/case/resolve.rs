@@ -193,137 +193,24 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
     let op_name = &def.operation.value;
     let at = Some(def.operation.referenced);
     let Some(op) = ctx.service.operation(op_name) else {
-        let known: Vec<&str> = ctx
-            .service
-            .spec
-            .operations
-            .keys()
-            .map(String::as_str)
-            .collect();
-        ctx.error(
-            at,
-            &format!("{field}.operation"),
-            format!(
-                "`{op_name}` is not an operation of {} (expected one of: {})",
-                ctx.service.name(),
-                known.join(", ")
-            ),
-        );
+        unknown_operation(ctx, def, field);
         return empty_step(def);
     };
-    let errors_of = |name: &str| op.errors.iter().any(|e| e == name);
-
-    let input = match &def.input {
-        None => Value::Object(Default::default()),
-        Some(spanned) => {
-            if !spanned.value.is_object() {
-                ctx.error(
-                    Some(spanned.referenced),
-                    &format!("{field}.input"),
-                    "input must be a mapping of members",
-                );
-            }
-            check_refs(
-                ctx,
-                Some(spanned.referenced),
-                &format!("{field}.input"),
-                template::refs(&spanned.value),
-                vars,
-            );
-            spanned.value.clone()
-        }
-    };
+    let input = resolve_input(ctx, def, field, vars);
     let raw = def.raw.clone().unwrap_or_default();
-    for (name, value) in &raw.headers {
-        check_refs(
-            ctx,
-            at,
-            &format!("{field}.raw.headers.{name}"),
-            template::refs_in_str(value),
-            vars,
-        );
-    }
-    if let Some(body) = &raw.body {
-        check_refs(
-            ctx,
-            at,
-            &format!("{field}.raw.body"),
-            template::refs_in_str(body),
-            vars,
-        );
-    }
+    check_raw(ctx, &raw, at, field, vars);
     let fault = def.fault.as_ref().map(|f| {
-        if !errors_of(&f.value) {
-            ctx.error(
-                Some(f.referenced),
-                &format!("{field}.fault"),
-                format!(
-                    "`{}` is not an error of {op_name} (expected one of: {})",
-                    f.value,
-                    op.errors.join(", ")
-                ),
-            );
-        }
+        check_error_name(
+            ctx,
+            Some(f.referenced),
+            &format!("{field}.fault"),
+            &f.value,
+            op_name,
+            op,
+        );
         f.value.clone()
     });
-    let sigv4 = ctx.service.spec.auth.scheme == crate::spec::AuthScheme::Sigv4;
-    if (raw.sign_with_wrong_secret || raw.sign_at.is_some()) && !sigv4 {
-        let service = ctx.service.name().to_string();
-        ctx.error(
-            at,
-            &format!("{field}.raw"),
-            format!(
-                "sign_with_wrong_secret and sign_at apply to SigV4, which {service} does not use"
-            ),
-        );
-    }
-    if let Some(Err(e)) = raw.sign_at.as_deref().map(template::parse_offset) {
-        ctx.error(at, &format!("{field}.raw.sign_at"), e);
-    }
-    if let Some(repeat) = &def.repeat {
-        if let Bound::Var(v) = &repeat.times {
-            check_refs(
-                ctx,
-                at,
-                &format!("{field}.repeat.times"),
-                template::refs_in_str(v),
-                vars,
-            );
-        }
-        if let Some(until) = &repeat.until {
-            if !errors_of(until) {
-                ctx.error(
-                    at,
-                    &format!("{field}.repeat.until"),
-                    format!(
-                        "`{until}` is not an error of {op_name} (expected one of: {})",
-                        op.errors.join(", ")
-                    ),
-                );
-            }
-        }
-        if def.paginate {
-            ctx.error(
-                at,
-                &format!("{field}.repeat"),
-                "a paginated step cannot repeat",
-            );
-        }
-    }
-    if def.check_last_page && !def.paginate {
-        ctx.error(
-            at,
-            &format!("{field}.check_last_page"),
-            "check_last_page needs `paginate: true`",
-        );
-    }
-    if def.paginate && op.paginator.is_none() {
-        ctx.error(
-            at,
-            &format!("{field}.paginate"),
-            format!("{op_name} has no paginator"),
-        );
-    }
+    check_repeat_and_paging(ctx, def, op_name, op, field, vars);
     let expect = resolve_expect(
         ctx,
         &def.expect,
@@ -332,32 +219,13 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         &op.errors,
         at,
     );
-
     let assertions = def
         .assertions
         .iter()
         .enumerate()
         .filter_map(|(i, a)| resolve_assertion(ctx, a, &format!("{field}.assert[{i}]"), vars))
         .collect();
-
-    let mut capture = Vec::new();
-    for (name, path) in &def.capture {
-        let f = format!("{field}.capture.{name}");
-        if let Err(message) = JsonPath::parse(&path.value) {
-            ctx.error(Some(path.referenced), &f, message);
-        }
-        check_refs(
-            ctx,
-            Some(path.referenced),
-            &f,
-            template::refs_in_str(&path.value),
-            vars,
-        );
-        capture.push((name.clone(), path.value.clone()));
-    }
-    for (name, _) in &capture {
-        vars.captured.insert(name.clone());
-    }
+    let capture = resolve_captures(ctx, def, field, vars);
     let cleanup = def
         .cleanup
         .iter()
@@ -383,6 +251,178 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         capture,
         cleanup,
     };
+    check_fixed_values(ctx, def, &step, field);
+    step
+}
+
+fn unknown_operation(ctx: &mut Ctx, def: &StepDef, field: &str) {
+    let known: Vec<&str> = ctx
+        .service
+        .spec
+        .operations
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let message = format!(
+        "`{}` is not an operation of {} (expected one of: {})",
+        def.operation.value,
+        ctx.service.name(),
+        known.join(", ")
+    );
+    ctx.error(
+        Some(def.operation.referenced),
+        &format!("{field}.operation"),
+        message,
+    );
+}
+
+fn resolve_input(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> Value {
+    let Some(spanned) = &def.input else {
+        return Value::Object(Default::default());
+    };
+    if !spanned.value.is_object() {
+        ctx.error(
+            Some(spanned.referenced),
+            &format!("{field}.input"),
+            "input must be a mapping of members",
+        );
+    }
+    check_refs(
+        ctx,
+        Some(spanned.referenced),
+        &format!("{field}.input"),
+        template::refs(&spanned.value),
+        vars,
+    );
+    spanned.value.clone()
+}
+
+/// Variables in raw headers and body; SigV4-only options on a SigV4 service.
+fn check_raw(
+    ctx: &mut Ctx,
+    raw: &super::RawDef,
+    at: Option<serde_saphyr::Location>,
+    field: &str,
+    vars: &mut Vars,
+) {
+    for (name, value) in &raw.headers {
+        let f = format!("{field}.raw.headers.{name}");
+        check_refs(ctx, at, &f, template::refs_in_str(value), vars);
+    }
+    if let Some(body) = &raw.body {
+        let f = format!("{field}.raw.body");
+        check_refs(ctx, at, &f, template::refs_in_str(body), vars);
+    }
+    let sigv4 = ctx.service.spec.auth.scheme == crate::spec::AuthScheme::Sigv4;
+    if (raw.sign_with_wrong_secret || raw.sign_at.is_some()) && !sigv4 {
+        let service = ctx.service.name().to_string();
+        ctx.error(
+            at,
+            &format!("{field}.raw"),
+            format!(
+                "sign_with_wrong_secret and sign_at apply to SigV4, which {service} does not use"
+            ),
+        );
+    }
+    if let Some(Err(e)) = raw.sign_at.as_deref().map(template::parse_offset) {
+        ctx.error(at, &format!("{field}.raw.sign_at"), e);
+    }
+}
+
+/// `name` must be one of the operation's modelled errors.
+fn check_error_name(
+    ctx: &mut Ctx,
+    at: Option<serde_saphyr::Location>,
+    field: &str,
+    name: &str,
+    op_name: &str,
+    op: &crate::spec::OperationSpec,
+) {
+    if !op.errors.iter().any(|e| e == name) {
+        ctx.error(
+            at,
+            field,
+            format!(
+                "`{name}` is not an error of {op_name} (expected one of: {})",
+                op.errors.join(", ")
+            ),
+        );
+    }
+}
+
+/// `repeat`, `paginate` and `check_last_page` fit the operation and each other.
+fn check_repeat_and_paging(
+    ctx: &mut Ctx,
+    def: &StepDef,
+    op_name: &str,
+    op: &crate::spec::OperationSpec,
+    field: &str,
+    vars: &mut Vars,
+) {
+    let at = Some(def.operation.referenced);
+    if let Some(repeat) = &def.repeat {
+        if let Bound::Var(v) = &repeat.times {
+            let f = format!("{field}.repeat.times");
+            check_refs(ctx, at, &f, template::refs_in_str(v), vars);
+        }
+        if let Some(until) = &repeat.until {
+            let f = format!("{field}.repeat.until");
+            check_error_name(ctx, at, &f, until, op_name, op);
+        }
+        if def.paginate {
+            ctx.error(
+                at,
+                &format!("{field}.repeat"),
+                "a paginated step cannot repeat",
+            );
+        }
+    }
+    if def.check_last_page && !def.paginate {
+        ctx.error(
+            at,
+            &format!("{field}.check_last_page"),
+            "check_last_page needs `paginate: true`",
+        );
+    }
+    if def.paginate && op.paginator.is_none() {
+        ctx.error(
+            at,
+            &format!("{field}.paginate"),
+            format!("{op_name} has no paginator"),
+        );
+    }
+}
+
+fn resolve_captures(
+    ctx: &mut Ctx,
+    def: &StepDef,
+    field: &str,
+    vars: &mut Vars,
+) -> Vec<(String, String)> {
+    let mut capture = Vec::new();
+    for (name, path) in &def.capture {
+        let f = format!("{field}.capture.{name}");
+        if let Err(message) = JsonPath::parse(&path.value) {
+            ctx.error(Some(path.referenced), &f, message);
+        }
+        check_refs(
+            ctx,
+            Some(path.referenced),
+            &f,
+            template::refs_in_str(&path.value),
+            vars,
+        );
+        capture.push((name.clone(), path.value.clone()));
+    }
+    for (name, _) in &capture {
+        vars.captured.insert(name.clone());
+    }
+    capture
+}
+
+/// A fixed value meant to name nothing (an unknown id) may name something on a real
+/// target: it must be fresh at every execution.
+fn check_fixed_values(ctx: &mut Ctx, def: &StepDef, step: &Step, field: &str) {
     for (pointer, value) in step.fixed_values_meant_to_name_nothing() {
         ctx.error(
             def.input.as_ref().map(|i| i.referenced),
@@ -393,7 +433,6 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
             ),
         );
     }
-    step
 }
 
 fn resolve_expect(

@@ -168,23 +168,7 @@ fn credentials(ctx: &Ctx, service: &Service, identity: Identity) -> Result<Crede
 /// Runs one case to its result. Never panics on target behaviour.
 pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
     let start = Instant::now();
-    let mut result = CaseResult {
-        id: case.id.clone(),
-        service: case.service.clone(),
-        operation: case.operation.clone(),
-        title: case.title.clone(),
-        level: case.level,
-        tags: case.tags.clone(),
-        file: case.file.display().to_string(),
-        line: case.line,
-        status: Status::Pass,
-        duration_ms: 0,
-        failures: vec![],
-        error: None,
-        skip_reason: None,
-        cleanup_warnings: vec![],
-        exchanges: vec![],
-    };
+    let mut result = empty_result(case);
     let Some(service) = ctx.contract.service(&case.service) else {
         result.status = Status::Error;
         result.error = Some(format!("service {} is not in the contract", case.service));
@@ -227,8 +211,34 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
         ));
     }
     exec.run_cleanups().await;
-    let interrupted = exec.interrupted || ctx.cancel.is_cancelled();
     result.duration_ms = start.elapsed().as_millis() as u64;
+    finish(ctx, exec, result)
+}
+
+/// A result for `case` before it runs.
+fn empty_result(case: &Case) -> CaseResult {
+    CaseResult {
+        id: case.id.clone(),
+        service: case.service.clone(),
+        operation: case.operation.clone(),
+        title: case.title.clone(),
+        level: case.level,
+        tags: case.tags.clone(),
+        file: case.file.display().to_string(),
+        line: case.line,
+        status: Status::Pass,
+        duration_ms: 0,
+        failures: vec![],
+        error: None,
+        skip_reason: None,
+        cleanup_warnings: vec![],
+        exchanges: vec![],
+    }
+}
+
+/// The verdict of a finished execution, with everything it recorded scrubbed.
+fn finish(ctx: &Ctx, mut exec: Execution<'_>, mut result: CaseResult) -> CaseResult {
+    let interrupted = exec.interrupted || ctx.cancel.is_cancelled();
     result.status = if let Some(error) = exec.error.take() {
         result.error = Some(ctx.redactor.scrub(&error));
         Status::Error

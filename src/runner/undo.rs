@@ -103,6 +103,39 @@ impl Execution<'_> {
         self.ctx.ledger.settle(ticket, fate);
     }
 
+    /// One page of the listing that looks for a lost create, decoded; what to report
+    /// when the page cannot be had.
+    async fn listing_page(
+        &mut self,
+        step: &Step,
+        list_op: &crate::spec::OperationSpec,
+        input: &Value,
+        lost: &str,
+    ) -> Result<Value, Fate> {
+        let response = match self.call(0, step, list_op, input, Phase::Cleanup).await {
+            Ok(r) if r.truncated.is_some() => {
+                return Err(Fate::Left(format!(
+                    "{lost}; listing to find it gave a body too large to read"
+                )))
+            }
+            Ok(r) if (200..300).contains(&r.status) => r,
+            Ok(r) => {
+                return Err(Fate::Left(format!(
+                    "{lost}; listing to find it answered HTTP {}",
+                    r.status
+                )))
+            }
+            Err(e) => {
+                return Err(Fate::Left(format!(
+                    "{lost}; listing to find it failed ({e})"
+                )))
+            }
+        };
+        crate::codec::of(self.service.spec.protocol)
+            .decode(&response.body)
+            .map_err(|_| Fate::Left(format!("{lost}; listing to find it gave no JSON")))
+    }
+
     /// Finds what a create with a lost answer made, by listing, and queues its undo.
     fn recover<'s>(
         &'s mut self,
@@ -141,28 +174,9 @@ impl Execution<'_> {
             let mut page_input = Value::Object(Map::new());
             let mut found = 0;
             for _ in 0..MAX_RECOVERY_PAGES {
-                let response = match self
-                    .call(0, &step, &list_op, &page_input, Phase::Cleanup)
-                    .await
-                {
-                    Ok(r) if r.truncated.is_some() => {
-                        return Fate::Left(format!(
-                            "{lost}; listing to find it gave a body too large to read"
-                        ))
-                    }
-                    Ok(r) if (200..300).contains(&r.status) => r,
-                    Ok(r) => {
-                        return Fate::Left(format!(
-                            "{lost}; listing to find it answered HTTP {}",
-                            r.status
-                        ))
-                    }
-                    Err(e) => {
-                        return Fate::Left(format!("{lost}; listing to find it failed ({e})"))
-                    }
-                };
-                let Ok(body) = serde_json::from_slice::<Value>(&response.body) else {
-                    return Fate::Left(format!("{lost}; listing to find it gave no JSON"));
+                let body = match self.listing_page(&step, &list_op, &page_input, lost).await {
+                    Ok(body) => body,
+                    Err(fate) => return fate,
                 };
                 let items = body.get(&paginator.items).and_then(Value::as_array);
                 for item in items.into_iter().flatten() {

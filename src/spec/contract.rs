@@ -136,6 +136,27 @@ fn load_service(path: &Path) -> Result<Service, SpecError> {
 }
 
 /// Every name the catalog uses must exist: shapes, errors, undo operations.
+/// The variables of a generation base must exist when the generated cases run: they
+/// capture nothing, so an unknown name (a typo such as `${uuidd}`) is an error now,
+/// not a harness error in the middle of a run.
+fn check_generate_base(
+    name: &str,
+    base: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), String> {
+    let at = format!("operations.{name}.generate.base");
+    let refs = crate::template::refs(&serde_json::Value::Object(base.clone()))
+        .map_err(|e| format!("{at}: {e}"))?;
+    for r in refs {
+        if let crate::template::VarRef::Captured(var) = r {
+            return Err(format!(
+                "{at}: `${{{var}}}` is not a variable of a generated case (they capture nothing; \
+                 use run_id, case_uid, uuid, hex:N, alnum:N, now, now±OFFSET or profile.NAME)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), String> {
     for name in spec.errors.keys() {
         if !schemas.has(name) {
@@ -163,6 +184,7 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             ));
         }
         let gen = &op.generate;
+        check_generate_base(name, &gen.base)?;
         for error in gen.expect.iter().chain(gen.valid.values()) {
             if !op.errors.contains(error) {
                 return Err(format!(

@@ -102,6 +102,13 @@ fn bad_specs() -> Result<(), Failed> {
             "`~` must be followed by 0 or 1",
         ),
         (
+            "a typo in a generation base",
+            "codecatalyst/service.yaml",
+            "base: { id: \"${uuid}\" }",
+            "base: { id: \"${uuidd}\" }",
+            "`${uuidd}` is not a variable of a generated case",
+        ),
+        (
             "recovery through an unpaginated operation",
             "codecatalyst/service.yaml",
             "list: ListAccessTokens",

@@ -161,39 +161,10 @@ impl Backend for Directory {
 
 fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiError> {
     let org_id = call.input["OrganizationId"].as_str().unwrap_or_default();
-    let org = dir.orgs.get(org_id).ok_or_else(|| {
-        ApiError::new(
-            "OrganizationNotFoundException",
-            format!("organization {org_id} not found"),
-        )
-    })?;
-    if org.state != "Active" {
-        return Err(ApiError::new(
-            "OrganizationStateException",
-            format!("organization {org_id} is {}", org.state),
-        ));
-    }
+    let org = active_org(dir, org_id)?;
     let user = match call.input.get("UserId").and_then(Value::as_str) {
         None => None,
-        Some(wanted) => {
-            let user = org
-                .users
-                .iter()
-                .find(|u| u.id == wanted || u.email == wanted)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        "EntityNotFoundException",
-                        format!("user {wanted} not found"),
-                    )
-                })?;
-            if !user.enabled {
-                return Err(ApiError::new(
-                    "EntityStateException",
-                    format!("user {wanted} is disabled"),
-                ));
-            }
-            Some(user.id.clone())
-        }
+        Some(wanted) => Some(enabled_user(org, wanted)?),
     };
     let size = call
         .limit()
@@ -222,22 +193,60 @@ fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiEr
             .collect();
     }
     let (page, next) = pages::page(&scope, &tokens, |(seq, _)| *seq, after, size);
-    let summaries: Vec<Value> = page
-        .iter()
-        .map(|(_, t)| {
-            let mut v = json!({
-                "PersonalAccessTokenId": t.id,
-                "UserId": t.user,
-                "Name": t.name,
-                "DateCreated": t.created,
-                "ExpiresTime": t.expires,
-                "Scopes": t.scopes,
-            });
-            if let Some(last) = t.last_used {
-                v["DateLastUsed"] = json!(last);
-            }
-            v
-        })
-        .collect();
+    let summaries: Vec<Value> = page.iter().map(|(_, t)| summary(t)).collect();
     Ok(call.page(summaries, next))
+}
+
+/// The organization, if it exists and is active.
+fn active_org<'d>(dir: &'d Directory, org_id: &str) -> Result<&'d Organization, ApiError> {
+    let org = dir.orgs.get(org_id).ok_or_else(|| {
+        ApiError::new(
+            "OrganizationNotFoundException",
+            format!("organization {org_id} not found"),
+        )
+    })?;
+    if org.state != "Active" {
+        return Err(ApiError::new(
+            "OrganizationStateException",
+            format!("organization {org_id} is {}", org.state),
+        ));
+    }
+    Ok(org)
+}
+
+/// The id of the user named by id or email, if it exists and is enabled.
+fn enabled_user(org: &Organization, wanted: &str) -> Result<String, ApiError> {
+    let user = org
+        .users
+        .iter()
+        .find(|u| u.id == wanted || u.email == wanted)
+        .ok_or_else(|| {
+            ApiError::new(
+                "EntityNotFoundException",
+                format!("user {wanted} not found"),
+            )
+        })?;
+    if !user.enabled {
+        return Err(ApiError::new(
+            "EntityStateException",
+            format!("user {wanted} is disabled"),
+        ));
+    }
+    Ok(user.id.clone())
+}
+
+/// A token as ListPersonalAccessTokens lists it.
+fn summary(t: &Pat) -> Value {
+    let mut v = json!({
+        "PersonalAccessTokenId": t.id,
+        "UserId": t.user,
+        "Name": t.name,
+        "DateCreated": t.created,
+        "ExpiresTime": t.expires,
+        "Scopes": t.scopes,
+    });
+    if let Some(last) = t.last_used {
+        v["DateLastUsed"] = json!(last);
+    }
+    v
 }

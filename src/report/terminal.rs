@@ -29,6 +29,48 @@ impl TerminalReporter {
     }
 }
 
+/// A finished case as the console shows it: its line, then what it needs (the skip
+/// reason, the harness error, or each failure with its diff), then cleanup warnings.
+fn case_text(result: &crate::outcome::CaseResult) -> String {
+    let mut text = format!(
+        "{:<5} {} ({} ms)",
+        result.status.label(),
+        result.full_name(),
+        result.duration_ms
+    );
+    match result.status {
+        Status::Skip => text.push_str(&format!(
+            ": {}",
+            result.skip_reason.as_deref().unwrap_or("")
+        )),
+        Status::Error => text.push_str(&format!(": {}", result.error.as_deref().unwrap_or(""))),
+        Status::Fail => {
+            text.push_str(&format!(
+                "\n    {} [{}] {}:{}",
+                result.title,
+                result.level.as_str(),
+                result.file,
+                result.line
+            ));
+            for f in &result.failures {
+                text.push_str("\n  ");
+                text.push_str(&super::render_failure(f).replace('\n', "\n  "));
+            }
+        }
+        Status::Pass => {
+            // Findings of levels this run does not judge (`--level`).
+            for f in &result.failures {
+                text.push_str("\n  note (not judged): ");
+                text.push_str(&super::render_failure(f).replace('\n', "\n  "));
+            }
+        }
+    }
+    for w in &result.cleanup_warnings {
+        text.push_str(&format!("\n  warning: {w}"));
+    }
+    text
+}
+
 impl Reporter for TerminalReporter {
     fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
         match event {
@@ -46,45 +88,7 @@ impl Reporter for TerminalReporter {
             }
             RunEvent::CaseFinished { result } => {
                 self.summary.add(result.status);
-                let mut text = format!(
-                    "{:<5} {} ({} ms)",
-                    result.status.label(),
-                    result.full_name(),
-                    result.duration_ms
-                );
-                match result.status {
-                    Status::Skip => text.push_str(&format!(
-                        ": {}",
-                        result.skip_reason.as_deref().unwrap_or("")
-                    )),
-                    Status::Error => {
-                        text.push_str(&format!(": {}", result.error.as_deref().unwrap_or("")))
-                    }
-                    Status::Fail => {
-                        text.push_str(&format!(
-                            "\n    {} [{}] {}:{}",
-                            result.title,
-                            result.level.as_str(),
-                            result.file,
-                            result.line
-                        ));
-                        for f in &result.failures {
-                            text.push_str("\n  ");
-                            text.push_str(&super::render_failure(f).replace('\n', "\n  "));
-                        }
-                    }
-                    Status::Pass => {
-                        // Findings of levels this run does not judge (`--level`).
-                        for f in &result.failures {
-                            text.push_str("\n  note (not judged): ");
-                            text.push_str(&super::render_failure(f).replace('\n', "\n  "));
-                        }
-                    }
-                }
-                for w in &result.cleanup_warnings {
-                    text.push_str(&format!("\n  warning: {w}"));
-                }
-                self.write(&text)
+                self.write(&case_text(result))
             }
             RunEvent::RunFinished {
                 summary,

@@ -188,8 +188,8 @@ impl Known {
 
 /// `text` as the inside of a JSON string.
 fn escape(text: &str) -> String {
-    let quoted = serde_json::to_string(text).unwrap_or_default();
-    quoted[1..quoted.len().saturating_sub(1).max(1)].to_string()
+    let quoted = serde_json::Value::from(text).to_string();
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 /// A set of secrets that grows during a run, shared by every case.

@@ -112,19 +112,10 @@ impl Scrubber {
         if !self.0.leaks(line) {
             return Ok(std::borrow::Cow::Borrowed(line));
         }
-        let refuse = |why: String| {
-            HarnessError::Redaction(format!(
-                "failed to redact the journal ({why}); no report was written"
-            ))
-        };
         let mut value: serde_json::Value =
             serde_json::from_str(line).map_err(|e| refuse(e.to_string()))?;
-        self.0.scrub_value(&mut value);
-        let text = value.to_string();
-        if self.0.leaks(&text) {
-            return Err(refuse("a known secret survived scrubbing".into()));
-        }
-        Ok(std::borrow::Cow::Owned(text))
+        self.clean(&mut value)?;
+        Ok(std::borrow::Cow::Owned(value.to_string()))
     }
 
     /// A value (a report, or its head) with every known secret masked, scrubbed as
@@ -135,19 +126,26 @@ impl Scrubber {
         &self,
         value: &T,
     ) -> Result<T, HarnessError> {
-        let refuse = |why: String| {
-            HarnessError::Redaction(format!(
-                "failed to redact the report ({why}); nothing was written"
-            ))
-        };
         let mut value = serde_json::to_value(value).map_err(|e| refuse(e.to_string()))?;
-        self.0.scrub_value(&mut value);
-        let text = value.to_string();
-        if self.0.leaks(&text) {
-            return Err(refuse("a known secret survived scrubbing".into()));
-        }
+        self.clean(&mut value)?;
         serde_json::from_value(value).map_err(|e| refuse(e.to_string()))
     }
+
+    /// Scrubs `value` as data, then checks that no known secret survived.
+    fn clean(&self, value: &mut serde_json::Value) -> Result<(), HarnessError> {
+        self.0.scrub_value(value);
+        if self.0.leaks(&value.to_string()) {
+            return Err(refuse("a known secret survived scrubbing".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The error when output cannot be proven free of secrets.
+fn refuse(why: String) -> HarnessError {
+    HarnessError::Redaction(format!(
+        "failed to redact the report ({why}); nothing was written"
+    ))
 }
 
 impl RunOutcome {
@@ -214,14 +212,7 @@ pub async fn run(
 /// A redactor that knows the contract's sensitive member names and the profile's
 /// secrets before the first request.
 fn redactor_for(contract: &Contract, target: &Target) -> Redactor {
-    let sensitive_names: Vec<String> = contract
-        .services
-        .iter()
-        .flat_map(|s| s.spec.operations.values())
-        .flat_map(|op| op.sensitive.iter())
-        .filter_map(|p| p.rsplit('/').next().map(str::to_string))
-        .collect();
-    let redactor = Redactor::with_names(sensitive_names);
+    let redactor = Redactor::with_names(contract.sensitive_members().into_iter().collect());
     let bearer_envs: Vec<&str> = contract
         .services
         .iter()

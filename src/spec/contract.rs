@@ -76,14 +76,21 @@ impl Contract {
                     members.insert(p.input_token.clone());
                     members.insert(p.output_token.clone());
                 }
-                members.extend(
-                    op.sensitive
-                        .iter()
-                        .filter_map(|s| s.rsplit('/').next().map(str::to_string)),
-                );
             }
         }
+        members.extend(self.sensitive_members());
         members
+    }
+
+    /// The names of every operation's sensitive members (the last segment of each
+    /// `sensitive` pointer): masked wherever they appear.
+    pub fn sensitive_members(&self) -> std::collections::BTreeSet<String> {
+        self.services
+            .iter()
+            .flat_map(|s| s.spec.operations.values())
+            .flat_map(|op| op.sensitive.iter())
+            .filter_map(|p| p.rsplit('/').next().map(str::to_string))
+            .collect()
     }
 
     /// A service by name.

@@ -43,8 +43,9 @@ impl Codec for AwsJson1_1 {
         op: &OperationSpec,
         method: &str,
         path: &str,
-        target: Option<&str>,
+        headers: &http::HeaderMap,
     ) -> Option<BTreeMap<String, String>> {
+        let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         (method == "POST" && path == "/" && target == service.target(op_name, op).as_deref())
             .then(BTreeMap::new)
     }

@@ -50,7 +50,8 @@ pub(crate) trait Codec: Send + Sync {
         members: Map<String, Value>,
     ) -> Result<Encoded, String>;
 
-    /// Whether a request calls this operation: its path labels (decoded) if so.
+    /// Whether a request (method, path, headers) calls this operation: its path labels
+    /// (decoded) if so.
     fn route(
         &self,
         service: &ServiceSpec,
@@ -58,7 +59,7 @@ pub(crate) trait Codec: Send + Sync {
         op: &OperationSpec,
         method: &str,
         path: &str,
-        target: Option<&str>,
+        headers: &http::HeaderMap,
     ) -> Option<BTreeMap<String, String>>;
 
     /// The error for a request body the server cannot read.

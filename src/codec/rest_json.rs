@@ -64,7 +64,7 @@ impl Codec for RestJson1 {
         op: &OperationSpec,
         method: &str,
         path: &str,
-        _target: Option<&str>,
+        _headers: &http::HeaderMap,
     ) -> Option<BTreeMap<String, String>> {
         (method == op.http.method)
             .then(|| match_path(&op.http.path, path))

@@ -149,14 +149,12 @@ impl Emulator {
             .iter()
             .map(|s| s.name().to_string())
             .collect();
-        let vars = backends()
+        let backends = backends();
+        let vars = backends
             .iter()
             .flat_map(|b| b.profile_vars(&config))
             .collect();
-        let state = Arc::new(Mutex::new(State {
-            config,
-            backends: backends(),
-        }));
+        let state = Arc::new(Mutex::new(State { config, backends }));
         let router = Arc::new(router::Router::new(contract, state));
         let handler: server::Handler = match middleware {
             None => Arc::new(move |req| router.reply(req)),

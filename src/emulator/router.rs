@@ -40,12 +40,13 @@ impl Router {
         req: &Request,
     ) -> Option<(&'c Service, &'c str, BTreeMap<String, String>)> {
         let path = req.url.path();
-        let target = header(req, "x-amz-target");
         for service in &self.contract.services {
             let codec = crate::codec::of(service.spec.protocol);
             for (name, op) in &service.spec.operations {
                 let method = req.method.as_str();
-                if let Some(labels) = codec.route(&service.spec, name, op, method, path, target) {
+                if let Some(labels) =
+                    codec.route(&service.spec, name, op, method, path, &req.headers)
+                {
                     return Some((service, name, labels));
                 }
             }

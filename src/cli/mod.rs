@@ -103,14 +103,8 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     }
     let mut findings = outcome.findings();
     if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
-        findings = gate(
-            base,
-            path,
-            &config,
-            &mut head,
-            &journal,
-            outcome.interrupted,
-        )?;
+        let update = config.update_baseline;
+        findings = gate(base, path, update, &mut head, &journal, outcome.interrupted)?;
     }
     crate::report::write_reports(&dir, &head, &journal)?;
     step_summary(&head, &journal)?;
@@ -171,12 +165,12 @@ async fn target(
     })
 }
 
-/// Compares the run with its baseline (printing the verdict, rewriting the file with
-/// `--update-baseline`) and returns what decides the exit under it.
+/// Compares the run with its baseline (printing the verdict, rewriting the file when
+/// `update`, i.e. `--update-baseline`) and returns what decides the exit under it.
 fn gate(
     base: &Baseline,
     path: &std::path::Path,
-    config: &RunConfig,
+    update: bool,
     head: &mut JsonReport,
     journal: &crate::report::Journal,
     interrupted: bool,
@@ -186,7 +180,7 @@ fn gate(
     print!("{}", baseline::describe(&comparison));
     let mut findings = comparison.findings(interrupted);
     head.baseline = Some(comparison);
-    if config.update_baseline {
+    if update {
         crate::report::write_file(path, base.updated_cases(statuses()).to_yaml().as_bytes())?;
         println!("baseline updated: {}", path.display());
         // The rewritten baseline expects these failures.

@@ -14,8 +14,6 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
-
 use super::JsonReport;
 use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Status};
@@ -160,21 +158,13 @@ impl JournalWriter {
             out.write_all(text.as_bytes()).map_err(io)?;
             out.write_all(b"\n").map_err(io)?;
             if text.starts_with("{\"case\":") {
-                let value: Value =
-                    serde_json::from_str(&text).map_err(|e| io(std::io::Error::other(e)))?;
-                let case = &value["case"];
-                let str_of = |k: &str| case[k].as_str().unwrap_or_default().to_string();
-                let status: Status = serde_json::from_value(case["status"].clone())
-                    .map_err(|e| io(std::io::Error::other(e)))?;
+                let case = serde_json::from_str::<CaseLine>(&text)
+                    .map_err(|e| io(std::io::Error::other(e)))?
+                    .case;
                 pending = Some(Brief {
-                    id: str_of("id"),
-                    full_name: format!(
-                        "{}::{}::{}",
-                        str_of("service"),
-                        str_of("operation"),
-                        str_of("id")
-                    ),
-                    status,
+                    full_name: case.full_name(),
+                    id: case.id,
+                    status: case.status,
                     at: offset,
                     lens: (len, 0),
                 });
@@ -291,6 +281,18 @@ impl Reporter for JournalWriter {
     }
 }
 
+/// A journal's `{"case": …}` line.
+#[derive(serde::Deserialize)]
+struct CaseLine {
+    case: CaseResult,
+}
+
+/// A journal's `{"exchanges": […]}` line.
+#[derive(serde::Deserialize)]
+struct ExchangesLine {
+    exchanges: Vec<crate::outcome::Exchange>,
+}
+
 /// A finished run's journal, scrubbed and indexed: the cases of its reports.
 pub struct Journal {
     /// Everything of the report but its cases.
@@ -326,14 +328,6 @@ impl CaseSource for Journal {
                 .map_err(|e| bad(e.to_string()))?;
         }
         let mut lines = bytes.split(|b| *b == b'\n');
-        #[derive(serde::Deserialize)]
-        struct CaseLine {
-            case: CaseResult,
-        }
-        #[derive(serde::Deserialize)]
-        struct ExchangesLine {
-            exchanges: Vec<crate::outcome::Exchange>,
-        }
         let head = lines.next().unwrap_or_default();
         let mut case = serde_json::from_slice::<CaseLine>(head)
             .map_err(|e| bad(e.to_string()))?

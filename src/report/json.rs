@@ -196,8 +196,7 @@ pub fn write_reports(
                     .map_err(|e| io(std::io::Error::other(e)))?;
             }
             "junit.xml" => {
-                let text = super::junit::render_from(head, cases)
-                    .map_err(|e| io(std::io::Error::other(e)))?;
+                let text = super::junit::render_from(head, cases)?;
                 out.write_all(text.as_bytes()).map_err(io)?;
             }
             "report.md" => {

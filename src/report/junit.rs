@@ -45,27 +45,16 @@ fn test_case(r: &CaseResult) -> TestCase {
 }
 
 /// `junit.xml` for a report: a test suite per operation, a test case per case.
-pub fn render(report: &JsonReport) -> Result<String, quick_junit::SerializeError> {
-    render_from(report, &InMemory::new(&report.cases)).map_err(|e| match e {
-        Rendering::Junit(e) => e,
-        Rendering::Read(e) => {
-            quick_junit::SerializeError::from(std::io::Error::other(e.to_string()))
-        }
-    })
-}
-
-/// Why a streamed `junit.xml` could not be rendered.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Rendering {
-    #[error(transparent)]
-    Junit(#[from] quick_junit::SerializeError),
-    #[error(transparent)]
-    Read(#[from] HarnessError),
+pub fn render(report: &JsonReport) -> Result<String, HarnessError> {
+    render_from(report, &InMemory::new(&report.cases))
 }
 
 /// `junit.xml` from a report's head and its cases, read one at a time (without their
 /// exchanges, which JUnit does not show).
-pub(crate) fn render_from(head: &JsonReport, cases: &dyn CaseSource) -> Result<String, Rendering> {
+pub(crate) fn render_from(
+    head: &JsonReport,
+    cases: &dyn CaseSource,
+) -> Result<String, HarnessError> {
     let mut suites: BTreeMap<String, Vec<TestCase>> = BTreeMap::new();
     let mut briefs: Vec<_> = cases.briefs().iter().collect();
     briefs.sort_by(|a, b| a.id.cmp(&b.id));
@@ -83,5 +72,8 @@ pub(crate) fn render_from(head: &JsonReport, cases: &dyn CaseSource) -> Result<S
         suite.add_test_cases(tests);
         junit.add_test_suite(suite);
     }
-    Ok(junit.to_string()?)
+    junit.to_string().map_err(|e| HarnessError::Io {
+        path: "junit.xml".into(),
+        source: std::io::Error::other(e),
+    })
 }

@@ -5,7 +5,6 @@ use std::fmt::Write;
 
 use super::journal::{CaseSource, InMemory};
 use super::JsonReport;
-use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Status};
 
 fn esc(s: &str) -> String {
@@ -117,11 +116,7 @@ pub(crate) fn write(
     report: &JsonReport,
     cases: &dyn CaseSource,
     w: &mut dyn std::io::Write,
-) -> Result<(), HarnessError> {
-    let io = |e: std::io::Error| HarnessError::Io {
-        path: "report.html".into(),
-        source: e,
-    };
+) -> std::io::Result<()> {
     let s = &report.summary;
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pat-conformance {id}</title><style>{STYLE}</style></head><body>\n<h1>pat-conformance <code>{id}</code></h1>\n",
@@ -159,13 +154,16 @@ pub(crate) fn write(
         out.push_str("</ul>");
     }
     out.push_str("<h2>Cases</h2>\n");
-    w.write_all(out.as_bytes()).map_err(io)?;
+    w.write_all(out.as_bytes())?;
     let mut briefs: Vec<_> = cases.briefs().iter().collect();
     briefs.sort_by_key(|c| (c.status == Status::Pass, c.status == Status::Skip));
     for brief in briefs {
         let mut out = String::new();
-        case_html(&mut out, &cases.load(brief, true)?);
-        w.write_all(out.as_bytes()).map_err(io)?;
+        case_html(
+            &mut out,
+            &cases.load(brief, true).map_err(std::io::Error::other)?,
+        );
+        w.write_all(out.as_bytes())?;
     }
-    w.write_all(b"</body></html>\n").map_err(io)
+    w.write_all(b"</body></html>\n")
 }

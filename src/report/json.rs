@@ -203,7 +203,7 @@ pub fn write_reports(
                 let text = super::markdown::render_from(head, cases)?;
                 out.write_all(text.as_bytes()).map_err(io)?;
             }
-            _ => super::html::write(head, cases, &mut out)?,
+            _ => super::html::write(head, cases, &mut out).map_err(io)?,
         }
         out.flush().map_err(io)?;
         written.push(path);

@@ -11,6 +11,8 @@ use std::sync::{Arc, LazyLock, RwLock};
 use regex::Regex;
 use serde_json::Value;
 
+use crate::codec::BodyFormat;
+
 /// What replaces a secret.
 pub(crate) const MASK: &str = "<redacted>";
 
@@ -199,25 +201,49 @@ pub(crate) struct Redactor {
     /// Member names that are sensitive wherever they appear (`secret`), so a target
     /// that leaks a secret into another operation's answer is masked too.
     names: Arc<Vec<String>>,
-    /// `"name": "…"` for each of `names`, to mask them in text that is not parsed.
-    member_patterns: Arc<Vec<regex::Regex>>,
+    /// Per codec (by media type): a pattern and replacement masking each of `names` in
+    /// body text that is not parsed, built the first time a body of that kind is cut.
+    member_masks: Arc<RwLock<MemberMasks>>,
 }
+
+/// Masks of sensitive members in unparsed text, per codec media type.
+type MemberMasks = std::collections::HashMap<&'static str, Arc<Vec<(Regex, String)>>>;
 
 impl Redactor {
     /// A redactor that also masks members of these names anywhere in a body.
     pub(crate) fn with_names(names: Vec<String>) -> Redactor {
-        let member_patterns = names
-            .iter()
-            .filter_map(|name| {
-                let pattern = format!(r#"("{}"\s*:\s*)"(?:[^"\\]|\\.)*("|$)"#, regex::escape(name));
-                regex::Regex::new(&pattern).ok()
-            })
-            .collect();
         Redactor {
             known: Arc::default(),
             names: Arc::new(names),
-            member_patterns: Arc::new(member_patterns),
+            member_masks: Arc::default(),
         }
+    }
+
+    /// The member masks of a codec's bodies.
+    fn member_masks(&self, format: &dyn BodyFormat) -> Arc<Vec<(Regex, String)>> {
+        let key = format.name();
+        if let Some(m) = self
+            .member_masks
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+        {
+            return m.clone();
+        }
+        let masks: Vec<(Regex, String)> = self
+            .names
+            .iter()
+            .filter_map(|name| {
+                let (pattern, with) = format.member_mask(name, MASK);
+                Some((Regex::new(&pattern).ok()?, with))
+            })
+            .collect();
+        let masks = Arc::new(masks);
+        self.member_masks
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, masks.clone());
+        masks
     }
 
     /// Remembers a secret value.
@@ -276,21 +302,20 @@ impl Redactor {
         }
     }
 
-    /// A string scrubbed as text, or as data when it holds a JSON document. A document
-    /// with nothing to mask and no escapes keeps its layout (a pretty-printed value in a
-    /// failure stays readable); otherwise it is written back from the scrubbed data.
+    /// A string scrubbed as text, or as data when it holds a JSON document (a value
+    /// in a failure message, an exchange in a report).
     fn scrub_string(&self, s: &str) -> String {
-        let t = s.trim_start();
-        if t.starts_with('{') || t.starts_with('[') {
-            if let Ok(mut json) = serde_json::from_str::<Value>(s) {
-                if self.scrub_value(&mut json) || s.contains('\\') {
-                    let text = if s.contains('\n') {
-                        serde_json::to_string_pretty(&json).unwrap_or_default()
-                    } else {
-                        json.to_string()
-                    };
-                    return self.scrub(&text);
-                }
+        self.scrub_document(&crate::codec::Json, s)
+    }
+
+    /// Text scrubbed as data when the codec reads it as a document, else as text. A
+    /// document with nothing to mask and no escapes keeps its layout (a pretty-printed
+    /// value in a failure stays readable); otherwise it is written back from the data.
+    fn scrub_document(&self, format: &dyn BodyFormat, s: &str) -> String {
+        if let Some(mut doc) = format.document(s) {
+            if self.scrub_value(&mut doc) || s.contains('\\') {
+                let text = format.write_document(&doc, s.contains('\n'));
+                return self.scrub(&text);
             }
         }
         self.scrub(s)
@@ -315,21 +340,19 @@ impl Redactor {
             .collect()
     }
 
-    /// A body as text fit to record: JSON is scrubbed as data and written back without
-    /// escapes it does not need; anything else is scrubbed as text.
-    pub(crate) fn body(&self, body: &[u8]) -> String {
-        self.scrub_string(&String::from_utf8_lossy(body))
+    /// A body as text fit to record: a document (as its codec reads it) is scrubbed as
+    /// data and written back without escapes it does not need; anything else as text.
+    pub(crate) fn body(&self, format: &dyn BodyFormat, body: &[u8]) -> String {
+        self.scrub_document(format, &String::from_utf8_lossy(body))
     }
 
     /// Like [`Redactor::body`] for a body cut short: it is never parsed (a partial
     /// document of megabytes would be built into a value only to fail at its end), so
-    /// sensitive members are masked by a textual match on `"name": "…"`.
-    pub(crate) fn partial_body(&self, body: &[u8]) -> String {
+    /// sensitive members are masked by a textual match (the codec's member mask).
+    pub(crate) fn partial_body(&self, format: &dyn BodyFormat, body: &[u8]) -> String {
         let mut text = String::from_utf8_lossy(body).into_owned();
-        for re in self.member_patterns.iter() {
-            text = re
-                .replace_all(&text, format!("${{1}}\"{MASK}\""))
-                .into_owned();
+        for (re, with) in self.member_masks(format).iter() {
+            text = re.replace_all(&text, with.as_str()).into_owned();
         }
         self.scrub(&text)
     }
@@ -350,7 +373,7 @@ mod tests {
     fn partial_bodies_mask_members_without_parsing() {
         let r = Redactor::with_names(vec!["secret".into()]);
         let cut = br#"{"items":[{"secret": "abc\"def", "n": 1}, {"secret":"ghi-cut-off"#;
-        let out = r.partial_body(cut);
+        let out = r.partial_body(&crate::codec::Json, cut);
         assert!(!out.contains("abc") && !out.contains("ghi"), "{out}");
         assert!(out.contains(r#""n": 1"#), "{out}");
     }
@@ -368,7 +391,10 @@ mod tests {
         assert_eq!(h[0].1, "Bearer <redacted>");
         assert_eq!(h[1].1, "<redacted>");
         assert_eq!(h[2].1, "saw <redacted>");
-        let b = r.body(br#"{"secret":"pat-secret-value","name":"n"}"#);
+        let b = r.body(
+            &crate::codec::Json,
+            br#"{"secret":"pat-secret-value","name":"n"}"#,
+        );
         assert!(!b.contains("pat-secret-value"), "{b}");
         assert_eq!(r.scrub("later pat-secret-value"), "later <redacted>");
         assert_eq!(r.scrub("abc"), "abc", "short values are not secrets");
@@ -377,7 +403,10 @@ mod tests {
         let mut v = serde_json::json!({ "actual": pretty });
         assert!(!r.scrub_value(&mut v));
         assert_eq!(v["actual"], pretty);
-        let b = r.body(br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#);
+        let b = r.body(
+            &crate::codec::Json,
+            br#"{"items":[{"id":"1","secret":"leaked-secret-1"}]}"#,
+        );
         assert!(!b.contains("leaked-secret-1"), "{b}");
         assert_eq!(r.scrub("echo leaked-secret-1"), "echo <redacted>");
     }
@@ -388,7 +417,10 @@ mod tests {
         r.add("Abc\"def/ghi");
         r.add("AKIDSECRET0123");
         // A target echoing a secret JSON-escaped, one character as \u0041.
-        let b = r.body(br#"{"message":"saw \u0041KIDSECRET0123 and Abc\"def\/ghi"}"#);
+        let b = r.body(
+            &crate::codec::Json,
+            br#"{"message":"saw \u0041KIDSECRET0123 and Abc\"def\/ghi"}"#,
+        );
         assert!(!b.contains("KIDSECRET0123") && !b.contains("def"), "{b}");
         assert!(!r.leaks(&b));
         assert!(r.leaks("x Abc\\\"def/ghi y"), "the escaped form is found");

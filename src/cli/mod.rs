@@ -212,8 +212,8 @@ fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
     let old = JsonReport::load(&args.old)?;
     let new = JsonReport::load(&args.new)?;
     let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None);
-    let volatile = crate::spec::Contract::load(&specs)?.volatile_members();
-    let d = crate::report::diff::diff(&old, &new, &volatile);
+    let contract = crate::spec::Contract::load(&specs)?;
+    let d = crate::report::diff::diff(&old, &new, &contract);
     emit(
         &args.out,
         &d,

@@ -6,11 +6,14 @@
 
 mod aws_json;
 mod error_type;
+mod format;
 mod rest_json;
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
+
+pub(crate) use format::{BodyFormat, Json};
 
 use crate::spec::{OperationSpec, Protocol, ServiceSpec};
 
@@ -71,6 +74,11 @@ pub(crate) trait Codec: Send + Sync {
     /// Decodes a body (a request's in the emulator, a response's in the checks).
     fn decode(&self, body: &[u8]) -> Result<Value, String> {
         serde_json::from_slice(body).map_err(|e| e.to_string())
+    }
+
+    /// How this protocol's bodies are read as data (by the redactor and the diff).
+    fn format(&self) -> &'static dyn BodyFormat {
+        &Json
     }
 
     /// The error type of an answer, as the AWS SDKs read it: `X-Amzn-Errortype`, then

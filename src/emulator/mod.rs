@@ -17,6 +17,7 @@ mod workmail;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+pub(crate) use router::routed;
 pub use router::Middleware;
 pub use server::MAX_REQUEST_BODY;
 pub use wire::Reply;
@@ -158,7 +159,9 @@ impl Emulator {
         let router = Arc::new(router::Router::new(contract, state));
         let handler: server::Handler = match middleware {
             None => Arc::new(move |req| router.reply(req)),
-            Some(middleware) => Arc::new(move |req| middleware.handle(req, &|r| router.reply(r))),
+            Some(middleware) => Arc::new(move |req| {
+                router.wrapping(|| middleware.handle(req, &|r| router.reply(r)))
+            }),
         };
         let stop = tokio_util::sync::CancellationToken::new();
         let listener = listener

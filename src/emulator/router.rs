@@ -55,6 +55,59 @@ impl Router {
     }
 }
 
+/// What a wrapper learns about a request: the operation it calls, routed by the
+/// contract's codecs exactly as the emulator routes it.
+#[derive(Debug, Clone)]
+pub(crate) struct Routed {
+    /// The operation's name.
+    pub(crate) operation: String,
+    /// Its paginator, if it pages.
+    pub(crate) paginator: Option<crate::spec::Paginator>,
+}
+
+std::thread_local! {
+    /// The contract of the emulator whose middleware runs on this thread right now.
+    static WRAPPED: std::cell::RefCell<Option<Arc<Contract>>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Router {
+    /// Runs a wrapper's `handle` with [`routed`] answering from this router's contract.
+    /// The wrapper is synchronous, so the contract is set for exactly its call.
+    pub(crate) fn wrapping<T>(&self, f: impl FnOnce() -> T) -> T {
+        let previous = WRAPPED.with(|w| w.replace(Some(self.contract.clone())));
+        let out = f();
+        WRAPPED.with(|w| *w.borrow_mut() = previous);
+        out
+    }
+}
+
+/// For a wrapper (a [`Middleware`]): the operation a request calls, if the emulator
+/// it wraps serves one with that wire shape. `None` outside a wrapper.
+pub(crate) fn routed(req: &Request) -> Option<Routed> {
+    WRAPPED.with(|w| {
+        let contract = w.borrow();
+        let contract = contract.as_ref()?;
+        let path = req.url.path();
+        contract.services.iter().find_map(|service| {
+            let codec = crate::codec::of(service.spec.protocol);
+            service.spec.operations.iter().find_map(|(name, op)| {
+                codec.route(
+                    &service.spec,
+                    name,
+                    op,
+                    req.method.as_str(),
+                    path,
+                    &req.headers,
+                )?;
+                Some(Routed {
+                    operation: name.clone(),
+                    paginator: op.paginator.clone(),
+                })
+            })
+        })
+    })
+}
+
 fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
     req.headers.get(name).and_then(|v| v.to_str().ok())
 }

@@ -187,10 +187,11 @@ fn validation() -> Vec<Mode> {
 fn repeat_at_boundary() -> impl Middleware {
     let last_item_of: Mutex<BTreeMap<String, Value>> = Mutex::default();
     Mw(move |req: &Request, inner: Inner| {
-        let Some((token_key, size_key, items_key)) = listing(op(req)) else {
+        let Some(pages) = listing(req) else {
             return inner(req);
         };
-        let token = input(req, token_key).and_then(|t| t.as_str().map(str::to_string));
+        let (size_key, items_key) = (pages.limit_key.as_str(), pages.items.as_str());
+        let token = input(req, &pages.input_token).and_then(|t| t.as_str().map(str::to_string));
         let size = input(req, size_key).and_then(|s| s.as_u64());
         let remembered = token.and_then(|t| {
             last_item_of
@@ -215,7 +216,7 @@ fn repeat_at_boundary() -> impl Middleware {
                     list.insert(0, item);
                 }
                 if let (Some(next), Some(last)) = (
-                    v.get(token_key).and_then(Value::as_str),
+                    v.get(&pages.output_token).and_then(Value::as_str),
                     v[items_key].as_array().and_then(|l| l.last()),
                 ) {
                     last_item_of
@@ -233,18 +234,20 @@ fn repeat_at_boundary() -> impl Middleware {
 fn trailing_token() -> impl Middleware {
     const TRAILING: &str = "trailing-token-to-an-empty-page";
     Mw(|req: &Request, inner: Inner| {
-        let Some((token_key, _, items_key)) = listing(op(req)) else {
+        let Some(pages) = listing(req) else {
             return inner(req);
         };
-        let trailing = input(req, token_key).is_some_and(|t| t.as_str() == Some(TRAILING));
+        let (token_in, token_out) = (pages.input_token.as_str(), pages.output_token.as_str());
+        let items_key = pages.items.as_str();
+        let trailing = input(req, token_in).is_some_and(|t| t.as_str() == Some(TRAILING));
         if trailing {
             let mut reply = inner(&with_input(req, |i| {
-                i.remove(token_key);
+                i.remove(token_in);
             }));
             body(&mut reply, |v| {
                 v[items_key] = json!([]);
                 if let Some(o) = v.as_object_mut() {
-                    o.remove(token_key);
+                    o.remove(token_out);
                 }
             });
             return reply;
@@ -253,8 +256,8 @@ fn trailing_token() -> impl Middleware {
         if ok(&reply) {
             body(&mut reply, |v| {
                 let has_items = v[items_key].as_array().is_some_and(|l| !l.is_empty());
-                if v.get(token_key).is_none() && has_items {
-                    v[token_key] = json!(TRAILING);
+                if v.get(token_out).is_none() && has_items {
+                    v[token_out] = json!(TRAILING);
                 }
             });
         }

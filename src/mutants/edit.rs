@@ -5,7 +5,7 @@ use wiremock::Request;
 
 use crate::emulator::{Middleware, Reply};
 
-/// Which operation a request calls (by the wire shapes of the two protocols).
+/// The catalogue's name for the operation a request calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Op {
     Create,
@@ -15,29 +15,21 @@ pub(super) enum Op {
     Other,
 }
 
+/// Which operation a request calls, routed by the specs' codecs as the emulator routes
+/// it; the catalogue names the operations it breaks.
 pub(super) fn op(req: &Request) -> Op {
-    let path = req.url.path();
-    let target = req
-        .headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    match (req.method.as_str(), path) {
-        ("PUT", "/v1/accessTokens") => Op::Create,
-        ("POST", "/v1/accessTokens") => Op::List,
-        ("DELETE", p) if p.starts_with("/v1/accessTokens/") => Op::Delete,
-        ("POST", "/") if target.ends_with(".ListPersonalAccessTokens") => Op::WmList,
+    match crate::emulator::routed(req).map(|r| r.operation).as_deref() {
+        Some("CreateAccessToken") => Op::Create,
+        Some("ListAccessTokens") => Op::List,
+        Some("DeleteAccessToken") => Op::Delete,
+        Some("ListPersonalAccessTokens") => Op::WmList,
         _ => Op::Other,
     }
 }
 
-/// The token, page-size and items members of a listing operation.
-pub(super) fn listing(o: Op) -> Option<(&'static str, &'static str, &'static str)> {
-    match o {
-        Op::List => Some(("nextToken", "maxResults", "items")),
-        Op::WmList => Some(("NextToken", "MaxResults", "PersonalAccessTokenSummaries")),
-        _ => None,
-    }
+/// The paginator of the operation a request calls (from the specs), if it pages.
+pub(super) fn listing(req: &Request) -> Option<crate::spec::Paginator> {
+    crate::emulator::routed(req)?.paginator
 }
 
 /// Whether the operation is a CodeCatalyst one.

@@ -142,10 +142,11 @@ fn reserved_character_ids() -> impl Middleware {
 fn opaque_page_tokens() -> impl Middleware {
     let issued: Mutex<BTreeMap<String, String>> = Mutex::default();
     Mw(move |req: &Request, inner: Inner| {
-        let Some((token_key, _, _)) = listing(op(req)) else {
+        let Some(pages) = listing(req) else {
             return inner(req);
         };
-        let sent = input(req, token_key).and_then(|t| t.as_str().map(str::to_string));
+        let (token_in, token_out) = (pages.input_token.as_str(), pages.output_token.as_str());
+        let sent = input(req, token_in).and_then(|t| t.as_str().map(str::to_string));
         let req = match sent {
             Some(t) => {
                 let real = issued
@@ -155,14 +156,14 @@ fn opaque_page_tokens() -> impl Middleware {
                     .cloned();
                 // A token it never issued goes on as it came, to be rejected.
                 with_input(req, |i| {
-                    i.insert(token_key.into(), json!(real.unwrap_or(t)));
+                    i.insert(token_in.into(), json!(real.unwrap_or(t)));
                 })
             }
             None => req.clone(),
         };
         let mut reply = inner(&req);
         body(&mut reply, |v| {
-            if let Some(real) = v.get(token_key).and_then(Value::as_str).map(str::to_string) {
+            if let Some(real) = v.get(token_out).and_then(Value::as_str).map(str::to_string) {
                 let mine = format!(
                     "{}+/{}==",
                     crate::template::Alphabet::Alnum.random(700),
@@ -172,7 +173,7 @@ fn opaque_page_tokens() -> impl Middleware {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(mine.clone(), real);
-                v[token_key] = json!(mine);
+                v[token_out] = json!(mine);
             }
         });
         reply
@@ -181,14 +182,14 @@ fn opaque_page_tokens() -> impl Middleware {
 
 /// Without a page size, pages of two (the default page size is the server's choice).
 fn default_page_size_two() -> impl Middleware {
-    Mw(|req: &Request, inner: Inner| match listing(op(req)) {
+    Mw(|req: &Request, inner: Inner| match listing(req) {
         // A malformed body stays as it came.
-        Some((_, size_key, _))
-            if input(req, size_key).is_none()
+        Some(pages)
+            if input(req, &pages.limit_key).is_none()
                 && serde_json::from_slice::<Value>(&req.body).is_ok_and(|v| v.is_object()) =>
         {
             inner(&with_input(req, |i| {
-                i.insert(size_key.into(), json!(2));
+                i.insert(pages.limit_key.clone(), json!(2));
             }))
         }
         _ => inner(req),
@@ -235,10 +236,10 @@ pub(super) fn modes() -> Vec<Mode> {
                 if !ok(r) {
                     return;
                 }
-                if let Some((token_key, _, _)) = listing(op(req)) {
+                if let Some(pages) = listing(req) {
                     body(r, |v| {
-                        if v.get(token_key).is_none() {
-                            v[token_key] = Value::Null;
+                        if v.get(&pages.output_token).is_none() {
+                            v[&pages.output_token] = Value::Null;
                         }
                     });
                 }

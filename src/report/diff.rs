@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::JsonReport;
 use crate::outcome::{CaseResult, Status};
+use crate::spec::Contract;
 
 /// One case whose outcome or responses changed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -39,11 +40,13 @@ pub struct RunDiff {
 struct Normaliser<'a> {
     patterns: Vec<(Regex, &'static str)>,
     /// Members shown as placeholders (from the specs: ids, page tokens, secrets).
-    volatile: &'a BTreeSet<String>,
+    volatile: BTreeSet<String>,
+    /// The specs: each case's service says how its bodies are read.
+    contract: &'a Contract,
 }
 
 impl<'a> Normaliser<'a> {
-    fn new(volatile: &'a BTreeSet<String>) -> Normaliser<'a> {
+    fn new(contract: &'a Contract) -> Normaliser<'a> {
         let re = |p: &str| Regex::new(p).expect("a valid built-in pattern");
         Normaliser {
             patterns: vec![
@@ -59,7 +62,8 @@ impl<'a> Normaliser<'a> {
                 ),
                 (re(r"\d{8}T\d{6}Z-[0-9a-f]{4}(-[0-9a-f]{8})?"), "<run-id>"),
             ],
-            volatile,
+            volatile: contract.volatile_members(),
+            contract,
         }
     }
 
@@ -91,6 +95,11 @@ impl<'a> Normaliser<'a> {
 
     /// A case's responses as stable text.
     fn case(&self, c: &CaseResult) -> String {
+        // A service the specs no longer have: its bodies are compared as text.
+        let format = self
+            .contract
+            .service(&c.service)
+            .map(|s| crate::codec::of(s.spec.protocol).format());
         let mut out = String::new();
         for x in &c.exchanges {
             let step = if x.step == 0 {
@@ -103,12 +112,12 @@ impl<'a> Normaliser<'a> {
                 None => out.push_str("  (no response)\n"),
                 Some(r) => {
                     let _ = writeln!(out, "  HTTP {}", r.status);
-                    let body = match serde_json::from_str::<Value>(&r.body) {
-                        Ok(mut v) => {
-                            self.value(&mut v);
-                            serde_json::to_string_pretty(&v).unwrap_or_default()
+                    let body = match format.and_then(|f| Some((f, f.document(&r.body)?))) {
+                        Some((f, mut doc)) => {
+                            self.value(&mut doc);
+                            f.write_document(&doc, true)
                         }
-                        Err(_) => self.text(&r.body),
+                        None => self.text(&r.body),
                     };
                     for line in body.lines() {
                         let _ = writeln!(out, "  {line}");
@@ -120,10 +129,10 @@ impl<'a> Normaliser<'a> {
     }
 }
 
-/// Compares two runs; `volatile` members (see [`crate::spec::Contract::volatile_members`])
-/// are not a change.
-pub fn diff(old: &JsonReport, new: &JsonReport, volatile: &BTreeSet<String>) -> RunDiff {
-    let n = Normaliser::new(volatile);
+/// Compares two runs; volatile members (see [`Contract::volatile_members`]) are not a
+/// change, and bodies are read as their service's protocol writes them.
+pub fn diff(old: &JsonReport, new: &JsonReport, contract: &Contract) -> RunDiff {
+    let n = Normaliser::new(contract);
     let index = |r: &JsonReport| -> BTreeMap<String, CaseResult> {
         r.cases.iter().map(|c| (c.full_name(), c.clone())).collect()
     };

@@ -654,6 +654,7 @@ impl Execution<'_> {
         resp: Option<&HttpResponse>,
     ) {
         let redactor = &self.ctx.redactor;
+        let format = crate::codec::of(self.service.spec.protocol).format();
         let clip = |text: String| crate::text::clip_bytes(text, RECORDED_BODY);
         let response = resp.map(|r| RecordedResponse {
             status: r.status,
@@ -663,12 +664,12 @@ impl Execution<'_> {
                     "{} [the target sent more than {cap} bytes; the rest was discarded unread]",
                     // Only what can be kept is scrubbed (with room for a secret that
                     // straddles the cut): no copies of megabytes that are dropped anyway.
-                    clip(
-                        redactor
-                            .partial_body(&r.body[..r.body.len().min(RECORDED_BODY + 8 * 1024)])
-                    )
+                    clip(redactor.partial_body(
+                        format,
+                        &r.body[..r.body.len().min(RECORDED_BODY + 8 * 1024)]
+                    ))
                 ),
-                None => clip(redactor.body(&r.body)),
+                None => clip(redactor.body(format, &r.body)),
             },
         });
         self.exchanges.push(Exchange {
@@ -678,7 +679,7 @@ impl Execution<'_> {
                 method: req.method.clone(),
                 url: redactor.scrub(&req.url),
                 headers: redactor.headers(&req.headers),
-                body: clip(redactor.body(&req.body)),
+                body: clip(redactor.body(format, &req.body)),
             },
             response,
             elapsed_ms: resp.map(|r| r.elapsed.as_millis() as u64).unwrap_or(0),

@@ -557,7 +557,7 @@ fn snapshots() -> Result<(), Failed> {
         if let Some(resp) = newer.cases[0].exchanges[0].response.as_mut() {
             resp.status = 201;
         }
-        let d = report::diff::diff(&r, &newer, &suite().contract.volatile_members());
+        let d = report::diff::diff(&r, &newer, &suite().contract);
         insta::assert_snapshot!("diff.txt", report::diff::terminal(&d));
     });
     Ok(())
@@ -587,7 +587,7 @@ fn diff_normalises() -> Result<(), Failed> {
         .collect();
     let a = collect_report(cases.clone());
     let b = collect_report(cases);
-    let d = report::diff::diff(&a, &b, &suite().contract.volatile_members());
+    let d = report::diff::diff(&a, &b, &suite().contract);
     if !d.changes.is_empty() {
         return Err(format!(
             "two conforming runs differ:\n{}",

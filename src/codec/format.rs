@@ -6,8 +6,11 @@ use serde_json::Value;
 
 /// How bodies of one kind are read as a document of members.
 pub(crate) trait BodyFormat: Send + Sync {
-    /// A short name (a cache key).
+    /// Its name as people write it (`JSON`).
     fn name(&self) -> &'static str;
+
+    /// A body that is not well-formed in this format (cut off mid-document).
+    fn malformed(&self) -> &'static str;
 
     /// A body read as a document of members, when it is one.
     fn document(&self, body: &str) -> Option<Value>;
@@ -25,7 +28,11 @@ pub(crate) struct Json;
 
 impl BodyFormat for Json {
     fn name(&self) -> &'static str {
-        "json"
+        "JSON"
+    }
+
+    fn malformed(&self) -> &'static str {
+        r#"{"unterminated": "#
     }
 
     fn document(&self, body: &str) -> Option<Value> {
@@ -60,6 +67,7 @@ mod tests {
     #[test]
     fn json_reads_documents_and_masks_cut_members() {
         assert!(Json.document("not json").is_none());
+        assert!(Json.document(Json.malformed()).is_none());
         assert!(Json.document("  {\"a\":1}").is_some());
         let (p, with) = Json.member_mask("secret", "<m>");
         let re = regex::Regex::new(&p).unwrap();

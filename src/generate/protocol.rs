@@ -115,22 +115,36 @@ fn auth_quote(at: &Origin) -> String {
     format!("every call is authenticated with a {scheme}")
 }
 
-fn body_text(at: &Origin) -> String {
-    serde_json::to_string(&Value::Object(base(at))).unwrap_or_else(|_| "{}".into())
+fn body_format(at: &Origin) -> &'static dyn crate::codec::BodyFormat {
+    crate::codec::of(at.service.spec.protocol).format()
 }
 
+fn body_text(at: &Origin) -> String {
+    body_format(at).write_document(&Value::Object(base(at)), false)
+}
+
+/// Its id keeps `json` whatever the format: ids are what baselines remember.
 fn malformed_json(at: &Origin) -> Draft {
-    let title = "A body that is not JSON gets a client error, never a server error".to_string();
+    let format = body_format(at);
+    let title = format!(
+        "A body that is not {} gets a client error, never a server error",
+        format.name()
+    );
     let mut d = Draft::new("malformed-json".into(), title, Expect::ClientError);
-    d.quote = format!("{} bodies are JSON", at.service.spec.protocol.name());
-    d.raw.body = Some(r#"{"unterminated": "#.into());
+    d.quote = format!(
+        "{} bodies are {}",
+        at.service.spec.protocol.name(),
+        format.name()
+    );
+    d.raw.body = Some(format.malformed().into());
     d
 }
 
 fn wrong_content_type(at: &Origin) -> Draft {
     let protocol = at.service.spec.protocol;
     let title = format!(
-        "A JSON body sent as text/plain instead of {} gets a client error",
+        "A {} body sent as text/plain instead of {} gets a client error",
+        body_format(at).name(),
         crate::codec::of(protocol).media_type()
     );
     let mut d = Draft::new("wrong-content-type".into(), title, Expect::ClientError);

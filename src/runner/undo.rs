@@ -70,7 +70,9 @@ impl Execution<'_> {
             Ok(r) => {
                 let body: Option<Value> = match r.truncated {
                     Some(_) => None,
-                    None => serde_json::from_slice(&r.body).ok(),
+                    None => crate::codec::of(self.service.spec.protocol)
+                        .decode(&r.body)
+                        .ok(),
                 };
                 match body.and_then(|b| undo_input(&creates.input, &b)) {
                     Some(undo) => {

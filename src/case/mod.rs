@@ -1,19 +1,21 @@
 //! Declarative cases: the file format, loading with diagnostics, and runnable cases.
 
+mod assertion;
 mod diagnostic;
 mod load;
 mod model;
 mod resolve;
 mod runnable;
 
+pub use assertion::{AssertionDef, CheckDef};
 pub use diagnostic::{CaseLoadError, CaseLoadErrors};
 pub use load::load_cases;
 
 /// Ids of generated cases start with this; hand-written ids may not.
 pub const GENERATED_PREFIX: &str = "gen-";
 pub use model::{
-    AssertionDef, Bound, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level,
-    NumberBounds, RawDef, RepeatDef, Source, StepDef, TimeDef,
+    Bound, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level, NumberBounds,
+    RawDef, RepeatDef, Source, StepDef, TimeDef,
 };
 pub use runnable::{AssertOp, Assertion, Case, Expect, Step};
 

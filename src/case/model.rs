@@ -13,6 +13,8 @@ use serde_saphyr::Spanned;
 
 pub use crate::vocab::{Capability, Identity, Level};
 
+use super::assertion::AssertionDef;
+
 /// A case file: the cases of one operation.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -232,57 +234,6 @@ pub struct TimeDef {
 
 fn now() -> String {
     "now".to_string()
-}
-
-/// One assertion on a response body. Set `path` and exactly one check.
-///
-/// `path` is a JSON pointer whose segments may also be `*` (every element) or
-/// `[member=value]` (the elements whose member equals value).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssertionDef {
-    /// Where to look.
-    #[schemars(with = "String")]
-    pub path: Spanned<String>,
-    /// Equal to this JSON value.
-    #[serde(default)]
-    pub equals: Option<Value>,
-    /// `true`: the path matches something; `false`: it matches nothing.
-    #[serde(default)]
-    pub exists: Option<bool>,
-    /// `true`: the path matches nothing (same as `exists: false`).
-    #[serde(default)]
-    pub absent: Option<bool>,
-    /// A string matching this regular expression.
-    #[serde(default)]
-    pub matches: Option<String>,
-    /// Length of a string, array or object.
-    #[serde(default)]
-    pub length: Option<CountBounds>,
-    /// An array with an element containing this value (objects: a subset), or a string
-    /// containing this substring.
-    #[serde(default)]
-    pub contains: Option<Value>,
-    /// The opposite of `contains`.
-    #[serde(default)]
-    pub not_contains: Option<Value>,
-    /// Not equal to this JSON value.
-    #[serde(default)]
-    pub not_equals: Option<Value>,
-    /// The number of places the path matches (`[member=value]` filters and `*` can match
-    /// many, e.g. "listed exactly once").
-    #[serde(default)]
-    pub count: Option<CountBounds>,
-    /// `true`: the values the path matches are pairwise different (no item listed
-    /// twice across pages).
-    #[serde(default)]
-    pub unique: Option<bool>,
-    /// A number within these bounds.
-    #[serde(default)]
-    pub range: Option<NumberBounds>,
-    /// A timestamp near another.
-    #[serde(default)]
-    pub time: Option<TimeDef>,
 }
 
 /// One call.

@@ -7,8 +7,9 @@ use std::path::Path;
 use serde_json::Value;
 use serde_saphyr::Location;
 
+use super::assertion::{AssertionDef, CheckDef};
 use super::diagnostic::CaseLoadError;
-use super::model::{AssertionDef, Bound, CaseDef, CaseFile, ExpectDef, StepDef};
+use super::model::{Bound, CaseDef, CaseFile, CountBounds, ExpectDef, StepDef};
 use super::runnable::{AssertOp, Assertion, Case, Expect, Step};
 use crate::path::JsonPath;
 use crate::spec::Service;
@@ -467,9 +468,6 @@ fn resolve_expect(
     }
 }
 
-/// An operator that takes a JSON value: its name, the value given, and its variant.
-type ValueOp<'a> = (&'static str, &'a Option<Value>, fn(Value) -> AssertOp);
-
 fn resolve_assertion(
     ctx: &mut Ctx,
     def: &AssertionDef,
@@ -487,89 +485,64 @@ fn resolve_assertion(
         template::refs_in_str(&def.path.value),
         vars,
     );
-    let mut ops: Vec<AssertOp> = Vec::new();
-    let value_ops: [ValueOp; 4] = [
-        ("equals", &def.equals, AssertOp::Equals),
-        ("not_equals", &def.not_equals, AssertOp::NotEquals),
-        ("contains", &def.contains, AssertOp::Contains),
-        ("not_contains", &def.not_contains, AssertOp::NotContains),
-    ];
-    for (name, value, make) in value_ops {
-        if let Some(v) = value {
-            check_refs(ctx, at, &format!("{field}.{name}"), template::refs(v), vars);
-            ops.push(make(v.clone()));
+    let f = format!("{field}.{}", def.check.name());
+    let op = match &def.check {
+        CheckDef::Equals(v) => value_op(ctx, at, &f, vars, v, AssertOp::Equals),
+        CheckDef::NotEquals(v) => value_op(ctx, at, &f, vars, v, AssertOp::NotEquals),
+        CheckDef::Contains(v) => value_op(ctx, at, &f, vars, v, AssertOp::Contains),
+        CheckDef::NotContains(v) => value_op(ctx, at, &f, vars, v, AssertOp::NotContains),
+        CheckDef::Count(b) => AssertOp::Count(bounds(ctx, at, &f, vars, b)),
+        CheckDef::Length(b) => AssertOp::Length(bounds(ctx, at, &f, vars, b)),
+        CheckDef::Range(b) => AssertOp::Range(*b),
+        CheckDef::Exists(true) | CheckDef::Absent(false) => AssertOp::Exists,
+        CheckDef::Exists(false) | CheckDef::Absent(true) => AssertOp::Absent,
+        CheckDef::Unique(true) => AssertOp::Unique,
+        CheckDef::Unique(false) => {
+            ctx.error(at, &f, "`unique: false` checks nothing; leave it out");
+            return None;
         }
-    }
-    for (name, b) in [("count", &def.count), ("length", &def.length)] {
-        for end in b.iter().flat_map(|b| [&b.min, &b.max]).flatten() {
-            if let Bound::Var(v) = end {
-                let f = format!("{field}.{name}");
-                check_refs(ctx, at, &f, template::refs_in_str(v), vars);
+        CheckDef::Matches(re) => match regex::Regex::new(re) {
+            Ok(re) => AssertOp::Matches(re),
+            Err(e) => {
+                ctx.error(at, &f, format!("not a regular expression: {e}"));
+                return None;
             }
-        }
-    }
-    ops.extend(def.count.clone().map(AssertOp::Count));
-    ops.extend(def.length.clone().map(AssertOp::Length));
-    ops.extend(def.range.map(AssertOp::Range));
-    ops.extend(flag_ops(ctx, def, field));
-    if let Some(re) = &def.matches {
-        match regex::Regex::new(re) {
-            Ok(re) => ops.push(AssertOp::Matches(re)),
-            Err(e) => ctx.error(
-                at,
-                &format!("{field}.matches"),
-                format!("not a regular expression: {e}"),
-            ),
-        }
-    }
-    if let Some(t) = &def.time {
-        ops.push(resolve_time(ctx, at, t, &format!("{field}.time"), vars));
-    }
-    if ops.len() != 1 {
-        ctx.error(
-            at,
-            field,
-            format!(
-                "an assertion needs exactly one check ({}); found {}",
-                AssertOp::NAMES.join(", "),
-                ops.len()
-            ),
-        );
-        return None;
-    }
+        },
+        CheckDef::Time(t) => resolve_time(ctx, at, t, &f, vars),
+    };
     Some(Assertion {
         path: def.path.value.clone(),
-        op: ops.remove(0),
+        op,
     })
 }
 
-/// `unique`, `exists` and `absent`, which take `true` or `false`.
-fn flag_ops(ctx: &mut Ctx, def: &AssertionDef, field: &str) -> Vec<AssertOp> {
-    let mut ops = Vec::new();
-    match def.unique {
-        Some(true) => ops.push(AssertOp::Unique),
-        Some(false) => ctx.error(
-            Some(def.path.referenced),
-            &format!("{field}.unique"),
-            "`unique: false` checks nothing; leave it out",
-        ),
-        None => {}
+/// An operator that takes a JSON value (which may hold references).
+fn value_op(
+    ctx: &mut Ctx,
+    at: Option<serde_saphyr::Location>,
+    field: &str,
+    vars: &mut Vars,
+    value: &Value,
+    make: fn(Value) -> AssertOp,
+) -> AssertOp {
+    check_refs(ctx, at, field, template::refs(value), vars);
+    make(value.clone())
+}
+
+/// `count` and `length` bounds, whose ends may be references.
+fn bounds(
+    ctx: &mut Ctx,
+    at: Option<serde_saphyr::Location>,
+    field: &str,
+    vars: &mut Vars,
+    b: &CountBounds,
+) -> CountBounds {
+    for end in [&b.min, &b.max].into_iter().flatten() {
+        if let Bound::Var(v) = end {
+            check_refs(ctx, at, field, template::refs_in_str(v), vars);
+        }
     }
-    ops.extend(def.exists.map(|e| {
-        if e {
-            AssertOp::Exists
-        } else {
-            AssertOp::Absent
-        }
-    }));
-    ops.extend(def.absent.map(|a| {
-        if a {
-            AssertOp::Absent
-        } else {
-            AssertOp::Exists
-        }
-    }));
-    ops
+    b.clone()
 }
 
 /// `time: { near, offset, within }`.

@@ -21,9 +21,18 @@ impl Suite {
     /// Loads `specs_dir` and `cases_dir`; every case-file problem is reported at once.
     pub fn load(specs_dir: &Path, cases_dir: &Path) -> Result<Suite, HarnessError> {
         let contract = Arc::new(Contract::load(specs_dir)?);
-        let mut cases = load_cases(cases_dir, &contract)?;
-        cases.extend(generated_cases(&contract));
-        Ok(Suite { contract, cases })
+        // Both kinds are loaded before either's errors are reported: all at once.
+        match (load_cases(cases_dir, &contract), generated_cases(&contract)) {
+            (Ok(mut cases), Ok(generated)) => {
+                cases.extend(generated);
+                Ok(Suite { contract, cases })
+            }
+            (Err(mut a), Err(b)) => {
+                a.0.extend(b.0);
+                Err(a.into())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e.into()),
+        }
     }
 
     /// The suite shipped in this repository (`specs/` and `cases/` beside Cargo.toml).

@@ -10,6 +10,7 @@ mod runnable;
 pub use assertion::{AssertionDef, CheckDef};
 pub use diagnostic::{CaseLoadError, CaseLoadErrors};
 pub use load::load_cases;
+pub(crate) use resolve::resolve_generated;
 
 /// Ids of generated cases start with this; hand-written ids may not.
 pub const GENERATED_PREFIX: &str = "gen-";

@@ -20,6 +20,8 @@ struct Ctx<'a> {
     text: &'a str,
     service: &'a Service,
     errors: &'a mut Vec<CaseLoadError>,
+    /// A case generated from the specs (its id carries the generated prefix).
+    generated: bool,
 }
 
 impl Ctx<'_> {
@@ -50,6 +52,7 @@ pub(super) fn resolve_file(
         text,
         service,
         errors,
+        generated: false,
     };
     if parsed.cases.is_empty() {
         ctx.error(None, "cases", "a case file needs at least one case");
@@ -60,6 +63,30 @@ pub(super) fn resolve_file(
         if ctx.errors.len() == before {
             cases.push(case);
         }
+    }
+}
+
+/// Resolves a case generated from the specs exactly as a hand-written one is resolved.
+/// An error means the specs generate a case their contract does not allow (a typo in
+/// `generate`); errors name the service file.
+pub(crate) fn resolve_generated(
+    service: &Service,
+    def: &CaseDef,
+    operation: &str,
+) -> Result<Case, Vec<CaseLoadError>> {
+    let mut errors = Vec::new();
+    let mut ctx = Ctx {
+        file: &service.path,
+        text: "",
+        service,
+        errors: &mut errors,
+        generated: true,
+    };
+    let case = resolve_case(&mut ctx, def, "cases[0]", operation);
+    if errors.is_empty() {
+        Ok(case)
+    } else {
+        Err(errors)
     }
 }
 
@@ -76,14 +103,21 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
             format!("`{id}` is not a valid id (lowercase letters, digits and dashes)"),
         );
     }
-    if id.starts_with(super::GENERATED_PREFIX) {
+    if id.starts_with(super::GENERATED_PREFIX) != ctx.generated {
         ctx.error(
             Some(def.id.referenced),
             &format!("{field}.id"),
-            format!(
-                "`{id}`: ids starting with `{}` are reserved for generated cases",
-                super::GENERATED_PREFIX
-            ),
+            if ctx.generated {
+                format!(
+                    "`{id}`: generated ids start with `{}`",
+                    super::GENERATED_PREFIX
+                )
+            } else {
+                format!(
+                    "`{id}`: ids starting with `{}` are reserved for generated cases",
+                    super::GENERATED_PREFIX
+                )
+            },
         );
     }
     let topics = if def.covers.is_empty() {

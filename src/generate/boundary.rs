@@ -3,25 +3,22 @@
 use serde_json::{json, Value};
 
 use super::draft::{Draft, Origin};
-use crate::case::Case;
 use crate::spec::{input_members, ConstraintKind, Member};
 use crate::vocab::Level;
 
 /// Appends the boundary cases of one operation.
-pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
+pub(super) fn cases(at: &Origin, drafts: &mut Vec<Draft>) {
     for member in input_members(at.service, at.op) {
-        let mut drafts = Vec::new();
         for kind in member.kinds() {
             match kind {
-                ConstraintKind::Required => required(at, &member, &mut drafts),
-                ConstraintKind::Type => wrong_type(at, &member, &mut drafts),
-                ConstraintKind::Length => length(at, &member, &mut drafts),
-                ConstraintKind::Range => range(at, &member, &mut drafts),
-                ConstraintKind::Pattern => pattern(at, &member, &mut drafts),
-                ConstraintKind::Format => format(at, &member, &mut drafts),
+                ConstraintKind::Required => required(at, &member, drafts),
+                ConstraintKind::Type => wrong_type(at, &member, drafts),
+                ConstraintKind::Length => length(at, &member, drafts),
+                ConstraintKind::Range => range(at, &member, drafts),
+                ConstraintKind::Pattern => pattern(at, &member, drafts),
+                ConstraintKind::Format => format(at, &member, drafts),
             }
         }
-        out.extend(drafts.into_iter().map(|d| d.finish(at)));
     }
 }
 

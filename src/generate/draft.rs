@@ -1,13 +1,13 @@
 //! Turning a generated input into a runnable [`Case`].
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value};
+use serde_saphyr::{Location, Spanned};
 
 use super::{kebab, GENERATED_PREFIX, GENERATED_TAG};
-use crate::case::{Case, Expect, RawDef, Source, Step};
+use crate::case::{
+    resolve_generated, Case, CaseDef, CaseLoadError, Expect, ExpectDef, RawDef, Source, StepDef,
+};
 use crate::spec::{OperationSpec, Service};
-use crate::template::{self, VarRef};
 use crate::vocab::{Identity, Level};
 
 /// The operation a case is generated for, and where it is written down.
@@ -97,30 +97,45 @@ impl Draft {
         }
     }
 
-    pub(super) fn finish(self, at: &Origin) -> Case {
-        let mut step = Step::call(at.name, Identity::Default);
-        step.input = Value::Object(self.input);
-        step.raw = self.raw;
-        step.fault = self.fault;
-        step.expect = self.expect;
-        let mut profile_vars = BTreeSet::new();
-        let body_refs = step.raw.body.as_deref().map(template::refs_in_str);
-        let refs = template::refs(&step.input)
-            .unwrap_or_default()
-            .into_iter()
-            .chain(body_refs.and_then(Result::ok).unwrap_or_default());
-        for r in refs {
-            if let VarRef::Profile(name) = r {
-                profile_vars.insert(name);
-            }
-        }
-        let mut requires: BTreeSet<_> = self.requires.into_iter().collect();
-        if step.fault.is_some() {
-            requires.insert(crate::vocab::Capability::FaultInjection);
-        }
-        let id = format!("{GENERATED_PREFIX}{}-{}", kebab(at.name), self.suffix);
-        Case {
-            id,
+    /// The case as a case file would hold it, resolved like a hand-written one. An
+    /// error means `generate` in the specs asks for a case the contract refuses.
+    pub(super) fn finish(self, at: &Origin) -> Result<Case, Vec<CaseLoadError>> {
+        let spanned = |value: String| Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN);
+        let expect = match self.expect {
+            Expect::Success => ExpectDef::default(),
+            Expect::ClientError => ExpectDef {
+                client_error: true,
+                ..ExpectDef::default()
+            },
+            Expect::Error(e) => ExpectDef {
+                error: Some(spanned(e)),
+                ..ExpectDef::default()
+            },
+        };
+        let step = StepDef {
+            operation: spanned(at.name.to_string()),
+            identity: Identity::Default,
+            input: Some(Spanned::new(
+                Value::Object(self.input),
+                Location::UNKNOWN,
+                Location::UNKNOWN,
+            )),
+            raw: Some(self.raw),
+            fault: self.fault.map(spanned),
+            paginate: false,
+            check_last_page: false,
+            repeat: None,
+            expect,
+            assertions: Vec::new(),
+            capture: Default::default(),
+            cleanup: Vec::new(),
+        };
+        let def = CaseDef {
+            id: spanned(format!(
+                "{GENERATED_PREFIX}{}-{}",
+                kebab(at.name),
+                self.suffix
+            )),
             title: self.title,
             level: self.level,
             source: Source {
@@ -129,16 +144,26 @@ impl Draft {
                 quote: (!self.quote.is_empty()).then_some(self.quote),
             },
             tags: vec![GENERATED_TAG.to_string(), self.family.to_string()],
-            service: at.service.name().to_string(),
-            operation: at.name.to_string(),
-            requires,
-            profile_vars,
+            requires: self.requires,
             exclusive: false,
-            covers: self.covers,
+            covers: self.covers.into_iter().map(spanned).collect(),
             steps: vec![step],
-            file: at.service.path.clone(),
-            line: at.line,
-            id_at: (serde_saphyr::Location::UNKNOWN, "generated".to_string()),
-        }
+        };
+        let mut case = resolve_generated(at.service, &def, at.name).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    e.line = at.line;
+                    e.field = format!(
+                        "operations.{}.generate ({}): {}",
+                        at.name, def.id.value, e.field
+                    );
+                    e
+                })
+                .collect::<Vec<_>>()
+        })?;
+        case.line = at.line;
+        case.id_at = (Location::UNKNOWN, "generated".to_string());
+        Ok(case)
     }
 }

@@ -10,7 +10,7 @@ mod boundary;
 mod draft;
 mod protocol;
 
-use crate::case::Case;
+use crate::case::{Case, CaseLoadErrors};
 use crate::spec::Contract;
 
 /// The tag every generated case has; `--exclude-tag generated` leaves them out.
@@ -19,17 +19,30 @@ pub const GENERATED_TAG: &str = "generated";
 /// The id prefix reserved for generated cases.
 pub use crate::case::GENERATED_PREFIX;
 
-/// Every generated case of the contract, in a stable order.
-pub fn generated_cases(contract: &Contract) -> Vec<Case> {
+/// Every generated case of the contract, in a stable order, each resolved like a
+/// hand-written case; the errors of every case the specs' `generate` makes invalid.
+pub fn generated_cases(contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
     let mut cases = Vec::new();
+    let mut errors = Vec::new();
     for service in &contract.services {
         for (name, op) in &service.spec.operations {
             let at = draft::Origin::new(service, name, op);
-            boundary::cases(&at, &mut cases);
-            protocol::cases(&at, &mut cases);
+            let mut drafts = Vec::new();
+            boundary::cases(&at, &mut drafts);
+            protocol::cases(&at, &mut drafts);
+            for d in drafts {
+                match d.finish(&at) {
+                    Ok(case) => cases.push(case),
+                    Err(e) => errors.extend(e),
+                }
+            }
         }
     }
-    cases
+    if errors.is_empty() {
+        Ok(cases)
+    } else {
+        Err(CaseLoadErrors(errors))
+    }
 }
 
 /// `CreateAccessToken` → `create-access-token`.

@@ -4,11 +4,11 @@
 use serde_json::{json, Value};
 
 use super::draft::{Draft, Origin};
-use crate::case::{Case, Expect};
+use crate::case::Expect;
 use crate::vocab::Level;
 
 /// Appends the protocol and fault cases of one operation.
-pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
+pub(super) fn cases(at: &Origin, out: &mut Vec<Draft>) {
     let mut drafts = vec![no_auth(at)];
     drafts.extend(malformed_auth(at));
     drafts.extend(bad_signatures(at));
@@ -26,7 +26,7 @@ pub(super) fn cases(at: &Origin, out: &mut Vec<Case>) {
         } else {
             "protocol"
         };
-        d.finish(at)
+        d
     }));
 }
 

@@ -109,10 +109,12 @@ fn enough_cases() -> Result<(), Failed> {
 fn generated_stable() -> Result<(), Failed> {
     let s = suite();
     let a: Vec<String> = generated_cases(&s.contract)
+        .map_err(|e| e.to_string())?
         .into_iter()
         .map(|c| c.id)
         .collect();
     let b: Vec<String> = generated_cases(&s.contract)
+        .map_err(|e| e.to_string())?
         .into_iter()
         .map(|c| c.id)
         .collect();

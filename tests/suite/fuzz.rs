@@ -177,8 +177,7 @@ fn loaders() -> Result<(), Failed> {
             let ok = guarded(format!("{what} specs"), move || {
                 // Loading also generates the boundary cases from the schemas.
                 pat_conformance::spec::Contract::load(&specs)
-                    .map(|c| pat_conformance::generate::generated_cases(&c).len())
-                    .is_ok()
+                    .is_ok_and(|c| pat_conformance::generate::generated_cases(&c).is_ok())
             })?;
             outcomes[ok as usize] += 1;
         }
@@ -219,9 +218,10 @@ fn extreme_limits() -> Result<(), Failed> {
     // The seed examples no longer fit such limits (the load would rightly refuse them).
     std::fs::remove_file(specs.join("codecatalyst/examples.yaml"))?;
     let count = guarded("extreme limits".into(), move || {
-        pat_conformance::spec::Contract::load(&specs)
-            .map(|c| pat_conformance::generate::generated_cases(&c).len())
-            .map_err(|e| e.to_string())
+        let contract = pat_conformance::spec::Contract::load(&specs).map_err(|e| e.to_string())?;
+        pat_conformance::generate::generated_cases(&contract)
+            .map(|cases| cases.len())
+            .map_err(|e| format!("{e}: {:?}", e.0))
     })??;
     if count == 0 {
         return Err("no case was generated".into());

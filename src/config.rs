@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::error::HarnessError;
+use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
 use crate::runner::Filter;
 use crate::suite::bundled_dir;
@@ -56,9 +56,11 @@ pub struct RunConfig {
 /// Parses `K/N` (1 ≤ K ≤ N).
 pub fn parse_shard(text: &str) -> Result<(usize, usize), HarnessError> {
     let bad = || {
-        HarnessError::Config(format!(
-            "--shard `{text}`: expected K/N with 1 <= K <= N, e.g. 1/2"
-        ))
+        HarnessError::from(ConfigError::Value {
+            option: "--shard",
+            value: text.to_string(),
+            reason: "expected K/N with 1 <= K <= N, e.g. 1/2".into(),
+        })
     };
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
     let k: usize = k.trim().parse().map_err(|_| bad())?;
@@ -92,7 +94,13 @@ pub(crate) fn endpoint_env_set() -> bool {
 
 /// Parses a byte size: `4194304`, `512KiB`, `4MiB`, `1MB` (KB/MB are 1000-based).
 pub fn parse_size(text: &str) -> Result<usize, HarnessError> {
-    let bad = |why: &str| HarnessError::Config(format!("--max-body `{text}`: {why}"));
+    let bad = |why: &str| {
+        HarnessError::from(ConfigError::Value {
+            option: "--max-body",
+            value: text.to_string(),
+            reason: why.to_string(),
+        })
+    };
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (number, unit) = t.split_at(split);

@@ -16,11 +16,11 @@ pub enum HarnessError {
     Cases(#[from] CaseLoadErrors),
     /// The profile or command line does not make a usable run configuration.
     #[error("failed to configure the run: {0}")]
-    Config(String),
+    Config(#[from] ConfigError),
     /// An input file other than a case file (report, baseline) or a name on the
-    /// command line is unusable; the message says which and why.
-    #[error("{0}")]
-    Input(String),
+    /// command line is unusable.
+    #[error(transparent)]
+    Input(#[from] InputError),
     /// Output could not be proven free of secrets, so none was written.
     #[error("{0}")]
     Redaction(String),
@@ -31,6 +31,91 @@ pub enum HarnessError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What makes a run configuration unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A command-line value that does not parse or is out of range.
+    #[error("{option} `{value}`: {reason}")]
+    Value {
+        /// The option, e.g. `--timeout`.
+        option: &'static str,
+        /// What was given.
+        value: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// Options that need each other, or exclude each other.
+    #[error("{0}")]
+    Options(&'static str),
+    /// An endpoint that is not an HTTP(S) URL.
+    #[error("endpoint `{0}` must start with http:// or https://")]
+    Endpoint(String),
+    /// A profile naming a service the suite does not have.
+    #[error(
+        "the profile's endpoints name `{name}`, which is not a service of the suite ({known})"
+    )]
+    UnknownService {
+        /// The name in the profile.
+        name: String,
+        /// The suite's services, comma-separated.
+        known: String,
+    },
+    /// No service has an endpoint.
+    #[error("no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints")]
+    NoEndpoint,
+    /// The filters leave no case.
+    #[error("no case matches the filters")]
+    NoCases,
+    /// The profile file is unreadable.
+    #[error(transparent)]
+    ProfileFile(#[from] crate::yaml::ReadError),
+    /// The profile reads but is inconsistent.
+    #[error("failed to load profile {}: {reason}", path.display())]
+    Profile {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("failed to build the HTTP client: {0}")]
+    Client(String),
+    /// `serve` could not listen.
+    #[error("failed to listen on {address}: {source}")]
+    Listen {
+        /// Host and port.
+        address: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What makes an input file (report, baseline) or a name on the command line unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// A baseline file that does not read.
+    #[error(transparent)]
+    File(#[from] crate::yaml::ReadError),
+    /// A report that does not read or is of another format version.
+    #[error("failed to read report {}: {reason}", path.display())]
+    Report {
+        /// The report file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Shard reports that do not merge.
+    #[error("failed to merge: {0}")]
+    Merge(String),
+    /// A mutation mode that does not exist.
+    #[error("failed to find mode `{0}` (see `pat-conformance mutants`)")]
+    UnknownMode(String),
+    /// A value that could not be rendered as JSON.
+    #[error("failed to render JSON: {0}")]
+    Render(String),
 }
 
 impl HarnessError {

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::HarnessError;
+use crate::error::{ConfigError, HarnessError};
 use crate::vocab::{Capability, Identity};
 
 /// Where an identity's bearer token comes from.
@@ -71,9 +71,10 @@ pub struct Profile {
 impl Profile {
     /// Reads a profile file.
     pub fn load(path: &Path) -> Result<Profile, HarnessError> {
-        let profile: Profile = crate::yaml::read(path, "profile").map_err(HarnessError::Config)?;
-        profile.check().map_err(|e| {
-            HarnessError::Config(format!("failed to load profile {}: {e}", path.display()))
+        let profile: Profile = crate::yaml::read(path, "profile").map_err(ConfigError::from)?;
+        profile.check().map_err(|reason| ConfigError::Profile {
+            path: path.to_path_buf(),
+            reason,
         })?;
         Ok(profile)
     }

@@ -68,9 +68,7 @@ impl Transport {
         if !tls {
             builder = builder.tls_certs_only([]);
         }
-        let client = builder
-            .build()
-            .map_err(|e| format!("failed to build the HTTP client: {e}"))?;
+        let client = builder.build().map_err(|e| e.to_string())?;
         Ok(Transport {
             client,
             timeout,

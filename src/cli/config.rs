@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
 use crate::config::{endpoint_env_set, parse_shard, parse_size, RunConfig, TargetChoice};
-use crate::error::HarnessError;
+use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
 use crate::runner::{check_url, Filter};
 use crate::vocab::Level;
@@ -37,12 +37,18 @@ pub fn filter(args: &FilterArgs) -> Filter {
 /// Validates `run` arguments into a run configuration.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     let (specs_dir, cases_dir) = suite_dirs(&args.suite);
-    let timeout = humantime::parse_duration(&args.timeout)
-        .map_err(|e| HarnessError::Config(format!("--timeout `{}`: {e}", args.timeout)))?;
+    let timeout = humantime::parse_duration(&args.timeout).map_err(|e| ConfigError::Value {
+        option: "--timeout",
+        value: args.timeout.clone(),
+        reason: e.to_string(),
+    })?;
     if timeout.is_zero() {
-        return Err(HarnessError::Config(
-            "--timeout must be more than 0s".into(),
-        ));
+        return Err(ConfigError::Value {
+            option: "--timeout",
+            value: args.timeout.clone(),
+            reason: "must be more than 0s".into(),
+        }
+        .into());
     }
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -50,15 +56,18 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
             .unwrap_or(2)
     });
     if jobs == 0 {
-        return Err(HarnessError::Config("--jobs must be at least 1".into()));
+        return Err(ConfigError::Value {
+            option: "--jobs",
+            value: jobs.to_string(),
+            reason: "must be at least 1".into(),
+        }
+        .into());
     }
     if let Some(e) = &args.endpoint {
         check_url(e)?;
     }
     if args.update_baseline && args.baseline.is_none() {
-        return Err(HarnessError::Config(
-            "--update-baseline needs --baseline FILE".into(),
-        ));
+        return Err(ConfigError::Options("--update-baseline needs --baseline FILE").into());
     }
     let profile = args.profile.as_deref().map(Profile::load).transpose()?;
     let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();

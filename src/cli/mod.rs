@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::case::Case;
 use crate::config::{RunConfig, TargetChoice};
 use crate::emulator::{Emulator, EmulatorConfig};
-use crate::error::HarnessError;
+use crate::error::{ConfigError, HarnessError, InputError};
 use crate::exit::{Exit, Findings};
 use crate::report::baseline::{self, Baseline};
 use crate::report::{
@@ -123,7 +123,7 @@ fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError>
         cases = runner::shard(cases, k, n);
     }
     if cases.is_empty() {
-        return Err(HarnessError::Config("no case matches the filters".into()));
+        return Err(ConfigError::NoCases.into());
     }
     if let TargetChoice::Remote { profile, .. } = &config.target {
         for var in profile.vars.keys() {
@@ -229,7 +229,7 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
         .iter()
         .map(|p| JsonReport::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut merged = crate::report::merge(reports).map_err(HarnessError::Input)?;
+    let mut merged = crate::report::merge(reports).map_err(InputError::Merge)?;
     // A merged report's exit is its counts' (an interrupted shard already exited 130).
     let mut findings = merged.summary.findings(false);
     if let Some(path) = &args.baseline {
@@ -255,22 +255,19 @@ fn find_mode(name: &str) -> Result<crate::mutants::Mode, HarnessError> {
         .into_iter()
         .chain(crate::mutants::variations())
         .find(|m| m.name == name)
-        .ok_or_else(|| {
-            HarnessError::Input(format!(
-                "failed to find mode `{name}` (see `pat-conformance mutants`)"
-            ))
-        })
+        .ok_or_else(|| InputError::UnknownMode(name.to_string()).into())
 }
 
 async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     let suite = load(&args.suite)?;
     let mode = args.mode.as_deref().map(find_mode).transpose()?;
-    let listener = std::net::TcpListener::bind((args.host.as_str(), args.port)).map_err(|e| {
-        HarnessError::Config(format!(
-            "failed to listen on {}:{}: {e}",
-            args.host, args.port
-        ))
-    })?;
+    let listener =
+        std::net::TcpListener::bind((args.host.as_str(), args.port)).map_err(|source| {
+            ConfigError::Listen {
+                address: format!("{}:{}", args.host, args.port),
+                source,
+            }
+        })?;
     let (config, middleware) = match &mode {
         Some(m) => (m.config.clone(), m.middleware.clone()),
         None => (EmulatorConfig::default(), None),
@@ -282,7 +279,7 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     }
     if let Some(path) = &args.write_profile {
         let text = serde_json::to_string_pretty(&emulator.profile())
-            .map_err(|e| HarnessError::Config(e.to_string()))?;
+            .map_err(|e| InputError::Render(e.to_string()))?;
         crate::report::write_file(path, text.as_bytes())?;
         println!(
             "profile written to {} (use: run --profile {})",
@@ -364,8 +361,9 @@ fn emit<T: serde::Serialize>(
     let text = match out.format {
         OutputFormat::Terminal => terminal(value),
         OutputFormat::Markdown => markdown(value),
-        OutputFormat::Json => serde_json::to_string_pretty(value)
-            .map_err(|e| HarnessError::Config(format!("failed to render JSON: {e}")))?,
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(value).map_err(|e| InputError::Render(e.to_string()))?
+        }
     };
     match &out.output {
         Some(path) => crate::report::write_file(path, text.as_bytes()),

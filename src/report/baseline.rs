@@ -121,7 +121,7 @@ impl Comparison {
 impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, HarnessError> {
-        crate::yaml::read(path, "baseline").map_err(HarnessError::Input)
+        Ok(crate::yaml::read(path, "baseline").map_err(crate::error::InputError::from)?)
     }
 
     /// Compares a run with this baseline. Cases the run did not select are ignored.

@@ -67,11 +67,11 @@ impl JsonReport {
 
     /// Reads a `report.json`, checking its format version.
     pub fn load(path: &Path) -> Result<JsonReport, HarnessError> {
-        let bad = |message: String| {
-            HarnessError::Input(format!(
-                "failed to read report {}: {message}",
-                path.display()
-            ))
+        let bad = |reason: String| {
+            HarnessError::from(crate::error::InputError::Report {
+                path: path.to_path_buf(),
+                reason,
+            })
         };
         let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
         let value: serde_json::Value =

@@ -8,7 +8,7 @@ use super::JsonReport;
 pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
     let mut iter = reports.into_iter();
     let Some(mut merged) = iter.next() else {
-        return Err("failed to merge: no reports given".into());
+        return Err("no reports given".into());
     };
     merged.baseline = None;
     let mut run_ids = vec![merged.run_id.clone()];
@@ -17,7 +17,7 @@ pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
         for case in report.cases {
             if !seen.insert(case.full_name()) {
                 return Err(format!(
-                    "failed to merge: case {} is in more than one report",
+                    "case {} is in more than one report",
                     case.full_name()
                 ));
             }

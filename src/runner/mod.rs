@@ -169,7 +169,7 @@ pub async fn run(
         options.max_body,
         needs_tls(&target.endpoints),
     )
-    .map_err(HarnessError::Config)?;
+    .map_err(crate::error::ConfigError::Client)?;
     let redactor = redactor_for(&contract, &target);
     reporter.on_event(&RunEvent::RunStarted {
         run_id: &options.run_id,

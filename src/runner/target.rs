@@ -1,6 +1,6 @@
 //! Where and as whom cases run: the endpoints per service, the profile and the region.
 
-use crate::error::HarnessError;
+use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
 use crate::spec::Contract;
 
@@ -35,9 +35,7 @@ pub(crate) fn check_url(url: &str) -> Result<(), HarnessError> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(())
     } else {
-        Err(HarnessError::Config(format!(
-            "endpoint `{url}` must start with http:// or https://"
-        )))
+        Err(ConfigError::Endpoint(url.to_string()).into())
     }
 }
 
@@ -58,10 +56,11 @@ pub fn remote_target(
         .keys()
         .find(|k| !known.contains(&k.as_str()))
     {
-        return Err(HarnessError::Config(format!(
-            "the profile's endpoints name `{unknown}`, which is not a service of the suite ({})",
-            known.join(", ")
-        )));
+        return Err(ConfigError::UnknownService {
+            name: unknown.clone(),
+            known: known.join(", "),
+        }
+        .into());
     }
     let region = profile
         .region
@@ -83,9 +82,7 @@ pub fn remote_target(
         }
     }
     if endpoints.is_empty() {
-        return Err(HarnessError::Config(
-            "no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints".into(),
-        ));
+        return Err(ConfigError::NoEndpoint.into());
     }
     Ok(Target {
         endpoints,

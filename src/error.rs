@@ -16,7 +16,7 @@ pub enum HarnessError {
     Cases(#[from] CaseLoadErrors),
     /// The profile or command line does not make a usable run configuration.
     #[error("failed to configure the run: {0}")]
-    Config(#[from] ConfigError),
+    Config(ConfigError),
     /// An input file other than a case file (report, baseline) or a name on the
     /// command line is unusable.
     #[error(transparent)]
@@ -116,6 +116,14 @@ pub enum InputError {
     /// A value that could not be rendered as JSON.
     #[error("failed to render JSON: {0}")]
     Render(String),
+}
+
+// By hand rather than `#[from]`: the message already holds the cause, so it must not
+// also be the error's source (printed again as its cause).
+impl From<ConfigError> for HarnessError {
+    fn from(e: ConfigError) -> Self {
+        HarnessError::Config(e)
+    }
 }
 
 impl HarnessError {

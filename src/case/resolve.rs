@@ -91,35 +91,7 @@ pub(crate) fn resolve_generated(
 }
 
 fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> Case {
-    let id = &def.id.value;
-    let valid_id = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !valid_id {
-        ctx.error(
-            Some(def.id.referenced),
-            &format!("{field}.id"),
-            format!("`{id}` is not a valid id (lowercase letters, digits and dashes)"),
-        );
-    }
-    if id.starts_with(super::GENERATED_PREFIX) != ctx.generated {
-        ctx.error(
-            Some(def.id.referenced),
-            &format!("{field}.id"),
-            if ctx.generated {
-                format!(
-                    "`{id}`: generated ids start with `{}`",
-                    super::GENERATED_PREFIX
-                )
-            } else {
-                format!(
-                    "`{id}`: ids starting with `{}` are reserved for generated cases",
-                    super::GENERATED_PREFIX
-                )
-            },
-        );
-    }
+    check_id(ctx, def, field);
     let topics = if def.covers.is_empty() {
         BTreeSet::new()
     } else {
@@ -155,7 +127,7 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
     let mut requires: BTreeSet<_> = def.requires.iter().copied().collect();
     collect_requirements(&steps, &mut requires);
     Case {
-        id: id.clone(),
+        id: def.id.value.clone(),
         title: def.title.clone(),
         level: def.level,
         source: def.source.clone(),
@@ -170,6 +142,40 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
         file: ctx.file.to_path_buf(),
         line: def.id.referenced.line(),
         id_at: (def.id.referenced, format!("{field}.id")),
+    }
+}
+
+/// An id is lowercase letters, digits and dashes; the generated prefix is only for
+/// generated cases.
+fn check_id(ctx: &mut Ctx, def: &CaseDef, field: &str) {
+    let id = &def.id.value;
+    let valid_id = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_id {
+        ctx.error(
+            Some(def.id.referenced),
+            &format!("{field}.id"),
+            format!("`{id}` is not a valid id (lowercase letters, digits and dashes)"),
+        );
+    }
+    if id.starts_with(super::GENERATED_PREFIX) != ctx.generated {
+        ctx.error(
+            Some(def.id.referenced),
+            &format!("{field}.id"),
+            if ctx.generated {
+                format!(
+                    "`{id}`: generated ids start with `{}`",
+                    super::GENERATED_PREFIX
+                )
+            } else {
+                format!(
+                    "`{id}`: ids starting with `{}` are reserved for generated cases",
+                    super::GENERATED_PREFIX
+                )
+            },
+        );
     }
 }
 

@@ -24,6 +24,9 @@ pub enum HarnessError {
     /// Output could not be proven free of secrets, so none was written.
     #[error("{0}")]
     Redaction(String),
+    /// A service model could not be imported.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     /// Writing a report or another output failed.
     #[error("failed to write {path}: {source}")]
     Io {
@@ -132,7 +135,11 @@ impl HarnessError {
     /// run; a report that could not be written or redacted exits 3.
     pub fn exit(&self) -> crate::exit::Exit {
         match self {
-            HarnessError::Io { .. } | HarnessError::Redaction(_) => crate::exit::Exit::HarnessError,
+            HarnessError::Io { .. }
+            | HarnessError::Redaction(_)
+            | HarnessError::Import(crate::import::ImportError::Write { .. }) => {
+                crate::exit::Exit::HarnessError
+            }
             _ => crate::exit::Exit::Usage,
         }
     }

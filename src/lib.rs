@@ -12,7 +12,8 @@
 //!
 //! 0. `text` `yaml` `exit` `vocab` `template` `path` — words and small tools
 //! 1. `spec` `outcome` — the contract as data; what a case produced
-//! 2. `codec` `case` — wire protocols; case files checked against the contract
+//! 2. `codec` `case` `import` — wire protocols; case files checked against the contract;
+//!    specs derived from AWS service models
 //! 3. `error` — harness errors, gathering the lower layers' own
 //! 4. `profile` `generate` — targets' identities; cases derived from the specs
 //! 5. `request` `redact` — building and signing requests; masking secrets
@@ -33,6 +34,7 @@ pub mod emulator;
 pub mod error;
 pub mod exit;
 pub mod generate;
+pub mod import;
 pub mod mutants;
 pub mod outcome;
 pub(crate) mod path;

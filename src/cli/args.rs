@@ -37,6 +37,22 @@ pub enum Command {
     /// Work with report files.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Write a service's model.yaml and shapes.schema.json from an AWS service model
+    /// (botocore `service-2.json`), and a starting service.yaml overlay if it has none.
+    ImportModel(ImportArgs),
+}
+
+/// `import-model`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The service model (botocore `service-2.json` format, or an excerpt of it).
+    pub model: PathBuf,
+    /// Import only these operations (comma-separated); all by default.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub operations: Vec<String>,
+    /// The service's specs folder, e.g. specs/workmail.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// How a command prints what it computed.

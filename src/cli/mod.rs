@@ -20,7 +20,7 @@ use crate::runner::remote_target;
 use crate::runner::{self, Reporters, RunOptions};
 use crate::suite::Suite;
 use args::{
-    Cli, Command, CoverageArgs, DiffArgs, ListArgs, MergeArgs, MutantsArgs, OutputArgs,
+    Cli, Command, CoverageArgs, DiffArgs, ImportArgs, ListArgs, MergeArgs, MutantsArgs, OutputArgs,
     OutputFormat, ReportCommand, RunArgs, ServeArgs, SuiteArgs,
 };
 use config::suite_dirs;
@@ -51,6 +51,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
         Command::Mutants(args) => mutants(&args).await,
         Command::Diff(args) => diff(&args),
         Command::Report(ReportCommand::Merge(args)) => merge(&args),
+        Command::ImportModel(args) => import_model(&args),
     }
 }
 
@@ -206,6 +207,25 @@ fn step_summary(head: &JsonReport, cases: &dyn CaseSource) -> Result<(), Harness
         .map_err(io)?;
     let text = crate::report::render::markdown_from(head, cases)?;
     file.write_all(text.as_bytes()).map_err(io)
+}
+
+fn import_model(args: &ImportArgs) -> Result<Exit, HarnessError> {
+    let written = crate::import::import_into(&args.model, &args.operations, &args.out)?;
+    for path in written {
+        println!("wrote {}", path.display());
+    }
+    let overlay = args.out.join("service.yaml");
+    println!(
+        "check it with: pat-conformance validate --specs {}",
+        args.out.parent().unwrap_or(&args.out).display()
+    );
+    if overlay.exists() {
+        println!(
+            "what people know stays in {} (never overwritten)",
+            overlay.display()
+        );
+    }
+    Ok(Exit::Conforms)
 }
 
 fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {

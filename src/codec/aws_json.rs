@@ -1,5 +1,6 @@
-//! awsJson1_1: every call is `POST /` naming its operation in `X-Amz-Target`, members
-//! in an `application/x-amz-json-1.1` body; the error type in the body's `__type`.
+//! awsJson1_0 and awsJson1_1: every call is `POST /` naming its operation in
+//! `X-Amz-Target`, members in an `application/x-amz-json-1.x` body; the error type in
+//! the body's `__type`. The two versions differ only in the media type.
 
 use std::collections::BTreeMap;
 
@@ -8,11 +9,24 @@ use serde_json::{Map, Value};
 use super::{json_body, message_body, Codec, Encoded, WireError};
 use crate::spec::{OperationSpec, ServiceSpec};
 
-pub(super) struct AwsJson1_1;
+/// awsJson of one version.
+pub(super) struct AwsJson {
+    media_type: &'static str,
+}
 
-impl Codec for AwsJson1_1 {
+/// awsJson1_0 (DynamoDB, SQS, …).
+pub(super) const AWS_JSON_1_0: AwsJson = AwsJson {
+    media_type: "application/x-amz-json-1.0",
+};
+
+/// awsJson1_1 (WorkMail, …).
+pub(super) const AWS_JSON_1_1: AwsJson = AwsJson {
+    media_type: "application/x-amz-json-1.1",
+};
+
+impl Codec for AwsJson {
     fn media_type(&self) -> &'static str {
-        "application/x-amz-json-1.1"
+        self.media_type
     }
 
     fn encode(
@@ -24,7 +38,7 @@ impl Codec for AwsJson1_1 {
     ) -> Result<Encoded, String> {
         let target = service
             .target(op_name, op)
-            .ok_or_else(|| format!("awsJson1_1 operation {op_name} has no target"))?;
+            .ok_or_else(|| format!("awsJson operation {op_name} has no target"))?;
         Ok(Encoded {
             method: "POST".into(),
             path: "/".into(),

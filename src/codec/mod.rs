@@ -104,7 +104,8 @@ pub(crate) trait Codec: Send + Sync {
 pub(crate) fn of(protocol: Protocol) -> &'static dyn Codec {
     match protocol {
         Protocol::RestJson1 => &rest_json::RestJson1,
-        Protocol::AwsJson1_1 => &aws_json::AwsJson1_1,
+        Protocol::AwsJson1_0 => &aws_json::AWS_JSON_1_0,
+        Protocol::AwsJson1_1 => &aws_json::AWS_JSON_1_1,
     }
 }
 

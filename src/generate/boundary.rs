@@ -225,12 +225,7 @@ fn range(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
 
 fn pattern(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
     let Some(p) = &m.pattern else { return };
-    let n = m.min_length.unwrap_or(1).max(1);
-    let violation = ["!", " ", "<", "a"]
-        .iter()
-        .map(|c| c.repeat(n as usize))
-        .find(|s| !matches_pattern(m, s));
-    if let Some(v) = violation {
+    if let Some(v) = m.pattern_violation() {
         let t = format!("of allowed length but not matching `{p}` ({v:?})");
         out.push(draft(
             at,

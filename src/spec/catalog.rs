@@ -11,6 +11,9 @@ pub enum Protocol {
     /// REST with JSON bodies; errors in `X-Amzn-Errortype` / `__type` / `code`.
     #[serde(rename = "restJson1")]
     RestJson1,
+    /// `POST /` with `X-Amz-Target`; bodies `application/x-amz-json-1.0`.
+    #[serde(rename = "awsJson1_0")]
+    AwsJson1_0,
     /// `POST /` with `X-Amz-Target`; bodies `application/x-amz-json-1.1`.
     #[serde(rename = "awsJson1_1")]
     AwsJson1_1,
@@ -21,6 +24,7 @@ impl Protocol {
     pub fn name(self) -> &'static str {
         match self {
             Protocol::RestJson1 => "restJson1",
+            Protocol::AwsJson1_0 => "awsJson1_0",
             Protocol::AwsJson1_1 => "awsJson1_1",
         }
     }
@@ -66,7 +70,7 @@ pub struct EndpointSpec {
 }
 
 /// A modelled error of a service.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(PartialEq, Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// The HTTP status the error travels with.
@@ -74,7 +78,7 @@ pub struct ErrorSpec {
 }
 
 /// HTTP binding of an operation.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(PartialEq, Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpBinding {
     /// HTTP method.
@@ -126,7 +130,7 @@ pub struct FindCreated {
 }
 
 /// Paginator keys of a list operation.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(PartialEq, Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Paginator {
     /// Input member that carries the continuation token.

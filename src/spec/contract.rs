@@ -99,15 +99,25 @@ impl Contract {
     }
 }
 
-fn load_service(path: &Path) -> Result<Service, SpecError> {
+/// Reads a data file of the specs, naming the line and column of a problem.
+fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), SpecError> {
     let text = std::fs::read_to_string(path).map_err(|e| SpecError::new(path, e))?;
-    let spec: ServiceSpec = serde_saphyr::from_str(&text).map_err(|e| {
+    let value = serde_saphyr::from_str(&text).map_err(|e| {
         let at = e
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
             .unwrap_or_default();
         SpecError::new(format!("{}{at}", path.display()), e.without_snippet())
     })?;
+    Ok((value, text))
+}
+
+/// A service: its imported `model.yaml` joined with its `service.yaml` overlay.
+fn load_service(path: &Path) -> Result<Service, SpecError> {
+    let model_path = path.with_file_name("model.yaml");
+    let (model, _) = read_yaml::<super::ModelSpec>(&model_path)?;
+    let (overlay, text) = read_yaml::<super::OverlaySpec>(path)?;
+    let spec = super::merge(model, overlay).map_err(|e| SpecError::new(path, e))?;
     let schema_path = path.with_file_name(&spec.schemas);
     let schema_text =
         std::fs::read_to_string(&schema_path).map_err(|e| SpecError::new(&schema_path, e))?;

@@ -91,13 +91,28 @@ impl Member {
         if self.minimum.is_some() || self.maximum.is_some() {
             kinds.push(ConstraintKind::Range);
         }
-        if self.pattern.is_some() {
+        // A pattern every string matches (WorkMail's NextToken: `[\S\s]*|…`) constrains
+        // nothing: no case can break it, so it is no topic either.
+        if self.pattern_violation().is_some() {
             kinds.push(ConstraintKind::Pattern);
         }
         if self.format.is_some() {
             kinds.push(ConstraintKind::Format);
         }
         kinds
+    }
+}
+
+impl Member {
+    /// A string of allowed length that does not match the pattern, if the probes find
+    /// one (punctuation, space, `<`, letters).
+    pub(crate) fn pattern_violation(&self) -> Option<String> {
+        let re = regex::Regex::new(self.pattern.as_deref()?).ok()?;
+        let n = self.min_length.unwrap_or(1).max(1) as usize;
+        ["!", " ", "<", "a"]
+            .iter()
+            .map(|c| c.repeat(n))
+            .find(|s| !re.is_match(s))
     }
 }
 

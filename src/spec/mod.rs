@@ -5,6 +5,7 @@ mod contract;
 pub mod examples;
 mod members;
 mod schemas;
+mod split;
 
 pub use catalog::{
     AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, FindCreated, GenerateSpec, HttpBinding,
@@ -12,7 +13,11 @@ pub use catalog::{
 };
 pub use contract::{Contract, Service};
 pub(crate) use members::{input_members, ConstraintKind, Member};
+pub(crate) use schemas::pointer as shape_ref;
 pub use schemas::{SchemaSet, SchemaViolation};
+pub use split::{
+    merge, AuthOverlay, ModelOperation, ModelSpec, OperationOverlay, OverlaySpec, SHAPES_FILE,
+};
 
 /// A spec file that could not be read, parsed or compiled.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +45,12 @@ impl SpecError {
 /// operation, which the target answers with instead of carrying out the call.
 pub const FAULT_HEADER: &str = "x-pat-conformance-fault";
 
-/// The JSON Schema of the catalog format (what `specs/service.schema.json` holds).
+/// The JSON Schema of the overlay format (what `specs/service.schema.json` holds).
 pub fn catalog_json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(ServiceSpec)).unwrap_or_default()
+    serde_json::to_value(schemars::schema_for!(OverlaySpec)).unwrap_or_default()
+}
+
+/// The JSON Schema of the imported-model format (what `specs/model.schema.json` holds).
+pub fn model_json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(ModelSpec)).unwrap_or_default()
 }

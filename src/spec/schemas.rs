@@ -119,8 +119,8 @@ impl SchemaSet {
     }
 }
 
-/// The map key of a shape: a URI fragment, escaped as a JSON pointer.
-fn pointer(shape: &str) -> String {
+/// The `$ref` of a shape: a URI fragment, escaped as a JSON pointer.
+pub(crate) fn pointer(shape: &str) -> String {
     format!("#/$defs/{}", shape.replace('~', "~0").replace('/', "~1"))
 }
 

@@ -82,9 +82,9 @@ fn bad_specs() -> Result<(), Failed> {
     let edits = [
         (
             "unclosed path label",
-            "codecatalyst/service.yaml",
-            "path: \"/v1/accessTokens/{id}\"",
-            "path: \"/v1/accessTokens/{id\"",
+            "codecatalyst/model.yaml",
+            "path: /v1/accessTokens/{id}",
+            "path: /v1/accessTokens/{id",
             "has a label without its closing `}`",
         ),
         (
@@ -107,6 +107,27 @@ fn bad_specs() -> Result<(), Failed> {
             "base: { id: \"${uuid}\" }",
             "base: { id: \"${uuidd}\" }",
             "`${uuidd}` is not a variable of a generated case",
+        ),
+        (
+            "an overlay for an operation the model does not import",
+            "workmail/service.yaml",
+            "operations:\n",
+            "operations:\n  GetPersonalAccessTokenMetadata: { document: x }\n",
+            "not an operation of model.yaml",
+        ),
+        (
+            "an imported operation the overlay does not describe",
+            "workmail/model.yaml",
+            "operations:\n",
+            "operations:\n  GetPersonalAccessTokenMetadata: { http: { method: POST, path: /, status: 200 }, input: ListPersonalAccessTokensRequest, output: ListPersonalAccessTokensResponse, errors: [] }\n",
+            "service.yaml does not describe it",
+        ),
+        (
+            "a model field in the overlay",
+            "workmail/service.yaml",
+            "validation_error: InvalidParameterException",
+            "validation_error: InvalidParameterException\nprotocol: awsJson1_1",
+            "unknown field `protocol`",
         ),
         (
             "recovery through an unpaginated operation",

@@ -13,7 +13,81 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("specs::examples", examples),
         Trial::test("specs::generated_schemas_are_current", generated_schemas),
         Trial::test("specs::case_files_match_case_schema", case_files_match),
+        Trial::test("specs::imported_specs_match_their_models", no_drift),
+        Trial::test("specs::import_refuses_other_protocols", other_protocols),
     ]
+}
+
+/// Every `model.yaml` and `shapes.schema.json` is what `import-model` makes of the
+/// vendored model it names, for the operations it lists: the committed specs are
+/// derived, not transcribed. BLESS=1 re-imports them.
+fn no_drift() -> Result<(), Failed> {
+    let mut compared = 0;
+    for entry in std::fs::read_dir(root().join("specs"))? {
+        let dir = entry?.path();
+        let model_path = dir.join("model.yaml");
+        if !model_path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&model_path)?;
+        let model: pat_conformance::spec::ModelSpec =
+            serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", model_path.display()))?;
+        let source = std::fs::read_to_string(dir.join(&model.source))?;
+        let ops: Vec<String> = model.operations.keys().cloned().collect();
+        let imported = pat_conformance::import::import(&source, &model.source, &ops)?;
+        let shapes_path = dir.join("shapes.schema.json");
+        for (path, fresh) in [
+            (&model_path, imported.model_text()),
+            (&shapes_path, imported.shapes_text()),
+        ] {
+            if std::env::var_os("BLESS").is_some() {
+                std::fs::write(path, &fresh)?;
+            }
+            if std::fs::read_to_string(path)? != fresh {
+                return Err(format!(
+                    "{} differs from what import-model makes of {} (re-import, or BLESS=1)",
+                    path.display(),
+                    model.source
+                )
+                .into());
+            }
+            compared += 1;
+        }
+    }
+    if compared < 4 {
+        return Err(format!("only {compared} imported files compared").into());
+    }
+    Ok(())
+}
+
+/// A model of another protocol is refused, naming the protocols supported; awsJson1_0
+/// is read as such.
+fn other_protocols() -> Result<(), Failed> {
+    let model = std::fs::read_to_string(root().join("specs/workmail/service-2.json"))?;
+    let query = model
+        .replace("\"protocol\": \"json\"", "\"protocol\": \"query\"")
+        .replace(
+            "\"protocols\": [\n      \"json\"\n    ]",
+            "\"protocols\": [\"query\"]",
+        );
+    if query == model {
+        return Err("the model did not change: the test proves nothing".into());
+    }
+    match pat_conformance::import::import(&query, "m.json", &[]) {
+        Ok(_) => return Err("a query-protocol model was imported".into()),
+        Err(e) => {
+            let text = e.to_string();
+            if !(text.contains("`query`") && text.contains("awsJson1_0")) {
+                return Err(format!("unclear refusal: {text}").into());
+            }
+        }
+    }
+    let json10 = model.replace("\"jsonVersion\": \"1.1\"", "\"jsonVersion\": \"1.0\"");
+    let imported = pat_conformance::import::import(&json10, "m.json", &[])?;
+    if imported.model.protocol != pat_conformance::spec::Protocol::AwsJson1_0 {
+        return Err(format!("jsonVersion 1.0 read as {:?}", imported.model.protocol).into());
+    }
+    Ok(())
 }
 
 fn root() -> PathBuf {
@@ -56,6 +130,10 @@ fn generated_schemas() -> Result<(), Failed> {
         (
             "specs/service.schema.json",
             pat_conformance::spec::catalog_json_schema(),
+        ),
+        (
+            "specs/model.schema.json",
+            pat_conformance::spec::model_json_schema(),
         ),
         (
             "specs/profile.schema.json",

@@ -1,0 +1,199 @@
+//! A service's catalog in two files: `model.yaml`, everything the AWS service model
+//! determines (written by `pat-conformance import-model`, never edited by hand), and
+//! `service.yaml`, the overlay of what only people know (seed documents, documented
+//! behaviours, generation hints, what a create needs undone, which error means invalid
+//! input, the public endpoint). [`merge`] joins them into one [`ServiceSpec`]; neither
+//! file may say what the other one says.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{
+    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, GenerateSpec, HttpBinding,
+    OperationSpec, Paginator, Protocol, ServiceSpec,
+};
+
+/// `model.yaml`: what a service model determines.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// The model file this was imported from (relative to the service folder).
+    pub source: String,
+    /// Short name (the model's signing name, else its endpoint prefix); also the
+    /// folder under `specs/` and `cases/`.
+    pub service: String,
+    /// `serviceFullName`.
+    pub title: String,
+    /// `apiVersion`.
+    pub api_version: String,
+    /// Wire protocol.
+    pub protocol: Protocol,
+    /// `targetPrefix` (awsJson).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_prefix: Option<String>,
+    /// Authentication scheme.
+    pub auth: AuthScheme,
+    /// Where the AWS SDKs read a bearer token for this service
+    /// (`AWS_BEARER_TOKEN_` + signing name upper-cased).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    /// SigV4 signing name.
+    pub signing_name: String,
+    /// The per-service endpoint variable (`AWS_ENDPOINT_URL_` + service id).
+    pub endpoint_env: String,
+    /// The member of error shapes that carries the message.
+    pub message_member: String,
+    /// Errors of the imported operations, with their HTTP status.
+    pub errors: BTreeMap<String, ErrorSpec>,
+    /// The imported operations.
+    pub operations: BTreeMap<String, ModelOperation>,
+}
+
+/// What a model determines about one operation.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelOperation {
+    /// HTTP binding.
+    pub http: HttpBinding,
+    /// Input shape.
+    pub input: String,
+    /// Output shape.
+    pub output: String,
+    /// Whether the model marks the operation idempotent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub idempotent: bool,
+    /// Paginator keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginator: Option<Paginator>,
+    /// Modelled errors.
+    pub errors: Vec<String>,
+    /// JSON pointers of output members whose shape is sensitive.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive: Vec<String>,
+}
+
+/// `service.yaml`: what people know about a service, over its `model.yaml`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverlaySpec {
+    /// Must equal the model's `service`.
+    pub service: String,
+    /// Authentication facts the model leaves out.
+    #[serde(default)]
+    pub auth: AuthOverlay,
+    /// The public endpoint (`{region}` is replaced); models do not carry it.
+    pub endpoint: String,
+    /// The error the service returns for invalid input.
+    pub validation_error: String,
+    /// Members whose values the target makes up (ids): a run-to-run `diff` shows them
+    /// as placeholders. Page tokens and sensitive members are volatile without being
+    /// listed here.
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+    /// Per operation of the model: what people know. Every imported operation needs
+    /// an entry.
+    pub operations: BTreeMap<String, OperationOverlay>,
+}
+
+/// Authentication facts a model leaves out.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthOverlay {
+    /// The modelled error for a missing or invalid credential, if the service names one.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// A malformed `Authorization` value for the generated malformed-auth case.
+    #[serde(default)]
+    pub malformed: Option<String>,
+}
+
+/// What people know about one operation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperationOverlay {
+    /// The seed document the operation comes from.
+    pub document: String,
+    /// What a successful call creates, for automatic cleanup.
+    #[serde(default)]
+    pub creates: Option<Creates>,
+    /// Documented behaviours, by id: what cases cover besides errors and constraints.
+    #[serde(default)]
+    pub behaviours: BTreeMap<String, String>,
+    /// How to derive boundary and negative cases from the input shape.
+    #[serde(default)]
+    pub generate: GenerateSpec,
+}
+
+/// The schema file every imported service has.
+pub const SHAPES_FILE: &str = "shapes.schema.json";
+
+/// Joins a model and its overlay. An operation in one and not the other is an error.
+pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, String> {
+    if overlay.service != model.service {
+        return Err(format!(
+            "service: `{}` is not the model's `{}`",
+            overlay.service, model.service
+        ));
+    }
+    if let Some(name) = overlay
+        .operations
+        .keys()
+        .find(|n| !model.operations.contains_key(*n))
+    {
+        return Err(format!(
+            "operations.{name}: not an operation of model.yaml (import it with import-model --operations)"
+        ));
+    }
+    let mut overlays = overlay.operations;
+    let mut operations = BTreeMap::new();
+    for (name, op) in model.operations {
+        let Some(o) = overlays.remove(&name) else {
+            return Err(format!(
+                "operations.{name}: model.yaml imports it but service.yaml does not describe it (needs at least `document`)"
+            ));
+        };
+        operations.insert(
+            name,
+            OperationSpec {
+                document: o.document,
+                http: op.http,
+                target: None,
+                input: op.input,
+                output: op.output,
+                sensitive: op.sensitive,
+                creates: o.creates,
+                paginator: op.paginator,
+                idempotent: op.idempotent,
+                errors: op.errors,
+                behaviours: o.behaviours,
+                generate: o.generate,
+            },
+        );
+    }
+    Ok(ServiceSpec {
+        service: model.service,
+        title: model.title,
+        api_version: model.api_version,
+        protocol: model.protocol,
+        target_prefix: model.target_prefix,
+        auth: AuthSpec {
+            scheme: model.auth,
+            token_env: model.token_env,
+            error: overlay.auth.error,
+            malformed: overlay.auth.malformed,
+        },
+        signing_name: model.signing_name,
+        endpoint: EndpointSpec {
+            env: model.endpoint_env,
+            default: overlay.endpoint,
+        },
+        schemas: SHAPES_FILE.to_string(),
+        message_member: model.message_member,
+        validation_error: overlay.validation_error,
+        identifiers: overlay.identifiers,
+        errors: model.errors,
+        operations,
+    })
+}

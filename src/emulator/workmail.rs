@@ -47,6 +47,8 @@ pub(crate) struct Directory {
 const ACTIVE_ORG: &str = "m-0123456789abcdef0123456789abcdef";
 const EMPTY_ORG: &str = "m-fedcba9876543210fedcba9876543210";
 const INACTIVE_ORG: &str = "m-00000000000000000000000000000bad";
+/// An organization whose one token a case may delete (kept apart from the counted one).
+const DISPOSABLE_ORG: &str = "m-d15b05ab1e000000000000000000d15b";
 const ALICE: &str = "a1b2c3d4-0000-4000-8000-00000000a11c";
 const BOB: &str = "b0b0b0b0-0000-4000-8000-000000000b0b";
 const CAROL: &str = "ca401ca4-0000-4000-8000-0000000ca401";
@@ -104,6 +106,14 @@ impl Directory {
             },
         );
         orgs.insert(
+            DISPOSABLE_ORG.into(),
+            Organization {
+                state: "Active",
+                users: vec![user(ALICE, "alice", true)],
+                tokens: vec![pat(8, ALICE)],
+            },
+        );
+        orgs.insert(
             INACTIVE_ORG.into(),
             Organization {
                 state: "Deleted",
@@ -130,6 +140,8 @@ impl Directory {
             ("workmail_disabled_user_id", CAROL),
             ("workmail_token_id", "pat-01-a1b2c3d4"),
             ("workmail_other_token_id", "pat-02-b0b0b0b0"),
+            ("workmail_disposable_organization_id", DISPOSABLE_ORG),
+            ("workmail_disposable_token_id", "pat-08-a1b2c3d4"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -147,6 +159,8 @@ impl Backend for Directory {
     fn handle(&mut self, config: &EmulatorConfig, call: &Call) -> Result<Value, ApiError> {
         match call.operation {
             "ListPersonalAccessTokens" => list(self, config.newest_first, call),
+            "GetPersonalAccessTokenMetadata" => get(self, call),
+            "DeletePersonalAccessToken" => delete(self, call),
             other => Err(not_emulated(other, 400)),
         }
     }
@@ -197,6 +211,45 @@ fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiEr
     Ok(call.page(summaries, next))
 }
 
+/// A token's metadata; ResourceNotFoundException (as the model names it for this
+/// call) when the organization holds no such token.
+fn get(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
+    let org = active_org(dir, org_id(call))?;
+    let id = token_id(call);
+    org.tokens
+        .iter()
+        .find(|t| t.id == id)
+        .map(summary)
+        .ok_or_else(|| {
+            ApiError::new(
+                "ResourceNotFoundException",
+                format!("personal access token {id} not found"),
+            )
+        })
+}
+
+/// Deletes a token; a token that is not there is no error (the model marks the call
+/// idempotent and names no not-found error).
+fn delete(dir: &mut Directory, call: &Call) -> Result<Value, ApiError> {
+    let org_id = org_id(call).to_string();
+    active_org(dir, &org_id)?;
+    let id = token_id(call).to_string();
+    if let Some(org) = dir.orgs.get_mut(&org_id) {
+        org.tokens.retain(|t| t.id != id);
+    }
+    Ok(json!({}))
+}
+
+fn org_id<'c>(call: &'c Call) -> &'c str {
+    call.input["OrganizationId"].as_str().unwrap_or_default()
+}
+
+fn token_id<'c>(call: &'c Call) -> &'c str {
+    call.input["PersonalAccessTokenId"]
+        .as_str()
+        .unwrap_or_default()
+}
+
 /// The organization, if it exists and is active.
 fn active_org<'d>(dir: &'d Directory, org_id: &str) -> Result<&'d Organization, ApiError> {
     let org = dir.orgs.get(org_id).ok_or_else(|| {
@@ -235,7 +288,8 @@ fn enabled_user(org: &Organization, wanted: &str) -> Result<String, ApiError> {
     Ok(user.id.clone())
 }
 
-/// A token as ListPersonalAccessTokens lists it.
+/// A token as ListPersonalAccessTokens lists it (and GetPersonalAccessTokenMetadata
+/// describes it).
 fn summary(t: &Pat) -> Value {
     let mut v = json!({
         "PersonalAccessTokenId": t.id,

@@ -170,8 +170,10 @@ fn unknown_member(at: &Origin) -> Draft {
     d.level = Level::Should;
     d.quote = "unknown members are ignored for forward compatibility".into();
     d.input = base(at);
-    d.input
-        .insert("patConformanceUnknownMember".into(), json!("ignored"));
+    d.input.insert(
+        "patConformanceUnknownMember".into(),
+        json!("ignored-${case_uid}"),
+    );
     d
 }
 

@@ -404,6 +404,59 @@ fn state() -> Vec<Mode> {
     use Class::State as S;
     vec![
         mode(
+            "wm-delete-is-noop",
+            S,
+            "DeletePersonalAccessToken answers {} but deletes nothing",
+            &["wm-delete-then-gone"],
+            Mw(|req: &Request, inner: Inner| {
+                if op(req) == Op::WmDelete && !req.headers.contains_key("x-pat-conformance-fault") {
+                    let reply = inner(&with_header(
+                        req,
+                        "x-amz-target",
+                        "WorkMailService.GetPersonalAccessTokenMetadata",
+                    ));
+                    if ok(&reply) {
+                        return Reply::json(200, &json!({}), "application/x-amz-json-1.1");
+                    }
+                }
+                inner(req)
+            }),
+        ),
+        mode(
+            "wm-delete-absent-not-found",
+            S,
+            "deleting a token that does not exist answers ResourceNotFoundException, an error the model does not list for the call",
+            &["wm-delete-absent-succeeds"],
+            Mw(|req: &Request, inner: Inner| {
+                if op(req) == Op::WmDelete && !req.headers.contains_key("x-pat-conformance-fault") {
+                    let probe = inner(&with_header(
+                        req,
+                        "x-amz-target",
+                        "WorkMailService.GetPersonalAccessTokenMetadata",
+                    ));
+                    if error_type(&probe).as_deref() == Some("ResourceNotFoundException") {
+                        return probe;
+                    }
+                }
+                inner(req)
+            }),
+        ),
+        mode(
+            "wm-get-names-the-caller",
+            S,
+            "GetPersonalAccessTokenMetadata names the organization's first user as every token's owner",
+            &["wm-get-other-users-token"],
+            Mw(|req: &Request, inner: Inner| {
+                let mut reply = inner(req);
+                if op(req) == Op::WmGet && ok(&reply) {
+                    edit::wm_tokens(Op::WmGet, &mut reply, |t| {
+                        t.insert("UserId".into(), json!("a1b2c3d4-0000-4000-8000-00000000a11c"));
+                    });
+                }
+                reply
+            }),
+        ),
+        mode(
             "delete-is-noop",
             S,
             "DeleteAccessToken answers 200 but deletes nothing",

@@ -12,6 +12,8 @@ pub(super) enum Op {
     List,
     Delete,
     WmList,
+    WmGet,
+    WmDelete,
     Other,
 }
 
@@ -23,6 +25,8 @@ pub(super) fn op(req: &Request) -> Op {
         Some("ListAccessTokens") => Op::List,
         Some("DeleteAccessToken") => Op::Delete,
         Some("ListPersonalAccessTokens") => Op::WmList,
+        Some("GetPersonalAccessTokenMetadata") => Op::WmGet,
+        Some("DeletePersonalAccessToken") => Op::WmDelete,
         _ => Op::Other,
     }
 }
@@ -131,6 +135,29 @@ pub(super) fn items(reply: &mut Reply, mut f: impl FnMut(&mut serde_json::Map<St
             }
         }
     });
+}
+
+/// Whether the operation is a WorkMail one.
+pub(super) fn is_workmail_op(o: Op) -> bool {
+    matches!(o, Op::WmList | Op::WmGet | Op::WmDelete)
+}
+
+/// Edits each WorkMail token a reply describes: the summaries of a listing, or the
+/// metadata GetPersonalAccessTokenMetadata returns.
+pub(super) fn wm_tokens(
+    o: Op,
+    reply: &mut Reply,
+    mut f: impl FnMut(&mut serde_json::Map<String, Value>),
+) {
+    match o {
+        Op::WmList => items(reply, f),
+        Op::WmGet => body(reply, |v| {
+            if let Some(token) = v.as_object_mut() {
+                f(token);
+            }
+        }),
+        _ => {}
+    }
 }
 
 pub(super) fn ok(reply: &Reply) -> bool {

@@ -10,7 +10,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC
 use serde_json::{json, Value};
 use wiremock::Request;
 
-use super::edit::{body, input, items, listing, ok, op, with_input, Mw, Op};
+use super::edit::{self, body, input, items, listing, ok, op, with_input, wm_tokens, Mw, Op};
 use super::variations::{replies, variation};
 use super::Mode;
 use crate::emulator::{Middleware, Reply};
@@ -222,7 +222,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "wm-error-messages-absent",
             "WorkMail errors carry no Message (the model makes it optional)",
             replies(|req, r| {
-                if !ok(r) && op(req) == Op::WmList {
+                if !ok(r) && edit::is_workmail_op(op(req)) {
                     body(r, |v| {
                         v.as_object_mut().map(|o| o.remove("Message"));
                     })
@@ -243,8 +243,8 @@ pub(super) fn modes() -> Vec<Mode> {
                         }
                     });
                 }
-                items(r, |i| {
-                    if op(req) == Op::WmList && !i.contains_key("DateLastUsed") {
+                wm_tokens(op(req), r, |i| {
+                    if !i.contains_key("DateLastUsed") {
                         i.insert("DateLastUsed".into(), Value::Null);
                     }
                 });
@@ -353,9 +353,9 @@ pub(super) fn modes() -> Vec<Mode> {
         ),
         variation(
             "empty-body-for-empty-output",
-            "DeleteAccessToken answers 200 with no body at all (its output has no members)",
+            "the deletes answer 200 with no body at all (their outputs have no members)",
             replies(|req, r| {
-                if ok(r) && op(req) == Op::Delete {
+                if ok(r) && matches!(op(req), Op::Delete | Op::WmDelete) {
                     r.body.clear();
                     r.remove_header("content-type");
                 }

@@ -151,6 +151,19 @@ pub(super) fn modes() -> Vec<Mode> {
         mode("wm-org-not-found-as-entity-not-found", ErrorStatusOrType, "an unknown organization is reported as EntityNotFoundException",
             &["wm-unknown-organization"],
             on_reply(is(Op::WmList), error_named("OrganizationNotFoundException", |r| edit::rename_error(r, "EntityNotFoundException")))),
+        mode("wm-get-not-found-as-entity-not-found", ErrorStatusOrType, "an unknown token is EntityNotFoundException (ListPersonalAccessTokens' error) instead of the ResourceNotFoundException GetPersonalAccessTokenMetadata models",
+            &["wm-get-unknown-token", "gen-get-personal-access-token-metadata-personal-access-token-id-length-max"],
+            on_reply(is(Op::WmGet), error_named("ResourceNotFoundException", |r| edit::rename_error(r, "EntityNotFoundException")))),
+        mode("wm-get-org-errors-as-500", ErrorStatusOrType, "GetPersonalAccessTokenMetadata's organization errors travel as 500",
+            &["wm-get-unknown-organization", "wm-get-inactive-organization"],
+            on_reply(is(Op::WmGet), |r| if !ok(r) { r.status = 500 })),
+        mode("wm-get-timestamps-in-milliseconds", TypeOrFormat, "GetPersonalAccessTokenMetadata timestamps are epoch milliseconds",
+            &["wm-get-timestamps-are-epoch-seconds", "wm-get-matches-listing"],
+            on_reply(is(Op::WmGet), |r| edit::wm_tokens(Op::WmGet, r, |t| {
+                for key in ["DateCreated", "DateLastUsed", "ExpiresTime"] {
+                    if let Some(n) = t.get(key).and_then(Value::as_f64) { t.insert(key.into(), json!(n * 1000.0)); }
+                }
+            }))),
         // Content type.
         mode("json-served-as-text-plain", ContentType, "CodeCatalyst bodies are sent as text/plain",
             &["create-returns-documented-members"],

@@ -7,7 +7,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 use wiremock::Request;
 
-use super::edit::{body, error_type, items, ok, op, with_input, Mw, Op};
+use super::edit::{self, body, error_type, items, ok, op, with_input, wm_tokens, Mw, Op};
 use super::{Class, Mode};
 use crate::emulator::{EmulatorConfig, Middleware, Reply};
 
@@ -84,15 +84,13 @@ fn expiry(f: fn(OffsetDateTime) -> String) -> Option<Arc<dyn Middleware>> {
 
 fn wm_times(f: fn(f64) -> f64) -> Option<Arc<dyn Middleware>> {
     replies(move |req, r| {
-        if op(req) == Op::WmList {
-            items(r, |i| {
-                for key in ["DateCreated", "DateLastUsed", "ExpiresTime"] {
-                    if let Some(t) = i.get(key).and_then(Value::as_f64) {
-                        i.insert(key.into(), json!(f(t)));
-                    }
+        wm_tokens(op(req), r, |i| {
+            for key in ["DateCreated", "DateLastUsed", "ExpiresTime"] {
+                if let Some(t) = i.get(key).and_then(Value::as_f64) {
+                    i.insert(key.into(), json!(f(t)));
                 }
-            });
-        }
+            }
+        });
     })
 }
 
@@ -147,7 +145,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "namespaced-error-types",
             "error types are written `namespace#Name`",
             error_types(|name, req| {
-                let ns = if op(req) == Op::WmList {
+                let ns = if edit::is_workmail_op(op(req)) {
                     "com.amazonaws.workmail"
                 } else {
                     "com.amazonaws.codecatalyst"

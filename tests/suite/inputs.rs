@@ -112,14 +112,14 @@ fn bad_specs() -> Result<(), Failed> {
             "an overlay for an operation the model does not import",
             "workmail/service.yaml",
             "operations:\n",
-            "operations:\n  GetPersonalAccessTokenMetadata: { document: x }\n",
+            "operations:\n  RotatePersonalAccessToken: { document: x }\n",
             "not an operation of model.yaml",
         ),
         (
             "an imported operation the overlay does not describe",
             "workmail/model.yaml",
             "operations:\n",
-            "operations:\n  GetPersonalAccessTokenMetadata: { http: { method: POST, path: /, status: 200 }, input: ListPersonalAccessTokensRequest, output: ListPersonalAccessTokensResponse, errors: [] }\n",
+            "operations:\n  RotatePersonalAccessToken: { http: { method: POST, path: /, status: 200 }, input: ListPersonalAccessTokensRequest, output: ListPersonalAccessTokensResponse, errors: [] }\n",
             "service.yaml does not describe it",
         ),
         (

@@ -38,6 +38,10 @@ pub fn trials() -> Vec<Trial> {
             echoes,
         ),
         Trial::test("safety::emulator_refuses_huge_request_bodies", huge_request),
+        Trial::test(
+            "safety::workmail_delete_needs_a_disposable_token",
+            disposable_token,
+        ),
     ]
 }
 
@@ -510,4 +514,48 @@ fn huge_request() -> Result<(), Failed> {
         return Err(format!("a 2 MiB request got HTTP {status}, expected 413").into());
     }
     Ok(())
+}
+
+/// WorkMail cannot create tokens, so the case that deletes one runs only when the
+/// profile names a disposable one: without the var it is skipped saying so and the
+/// token survives (a later run finds it); with it the token is gone (a third run's
+/// first step, which requires the token, fails).
+fn disposable_token() -> Result<(), Failed> {
+    use pat_conformance::emulator::{Emulator, EmulatorConfig};
+    use pat_conformance::outcome::Status;
+    let case = crate::support::case("wm-delete-then-gone");
+    block_on(async {
+        let emulator = Emulator::start(suite().contract.clone(), EmulatorConfig::default()).await;
+        let uri = emulator.uri();
+        let run =
+            |profile| crate::support::run_at(vec![case.clone()], &uri, profile, RunOptions::new());
+        let mut without = emulator.profile();
+        without.vars.remove("workmail_disposable_token_id");
+        let skipped = run(without).await.cases.remove(0);
+        let reason = skipped.skip_reason.clone().unwrap_or_default();
+        if skipped.status != Status::Skip || !reason.contains("workmail_disposable_token_id") {
+            return Err(format!(
+                "without a disposable token: {:?} ({reason})",
+                skipped.status
+            )
+            .into());
+        }
+        let deleted = run(emulator.profile()).await.cases.remove(0);
+        if deleted.status != Status::Pass {
+            return Err(format!(
+                "the token did not survive the skipped run, or the delete failed:\n{}",
+                crate::support::describe(&deleted)
+            )
+            .into());
+        }
+        let again = run(emulator.profile()).await.cases.remove(0);
+        if again.status != Status::Fail {
+            return Err(format!(
+                "after the delete the token still exists:\n{}",
+                crate::support::describe(&again)
+            )
+            .into());
+        }
+        Ok(())
+    })
 }

@@ -16,6 +16,9 @@ pub fn trials() -> Vec<Trial> {
             "sdk::workmail_paginator_and_errors",
             || block_on(workmail()),
         ),
+        Trial::test("sdk::workmail_get_and_delete", || {
+            block_on(workmail_get_and_delete())
+        }),
     ]
 }
 
@@ -101,21 +104,7 @@ async fn workmail() -> R {
     // The emulator verifies SigV4 for the credentials its profile hands out: the SDK's
     // own signatures must verify, and a wrong secret must not.
     let keys = emulator.profile().sigv4.expect("SigV4 credentials");
-    let client_with = |secret: &str| {
-        let conf = aws_sdk_workmail::Config::builder()
-            .behavior_version(aws_sdk_workmail::config::BehaviorVersion::latest())
-            .endpoint_url(emulator.uri())
-            .region(aws_sdk_workmail::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_workmail::config::Credentials::new(
-                &keys.access_key_id,
-                secret,
-                keys.session_token.clone(),
-                None,
-                "test",
-            ))
-            .build();
-        aws_sdk_workmail::Client::from_conf(conf)
-    };
+    let client_with = |secret: &str| workmail_client(&emulator, secret);
     let client = client_with(&keys.secret_access_key);
     let err = client_with("a-wrong-secret")
         .list_personal_access_tokens()
@@ -164,5 +153,98 @@ async fn workmail() -> R {
         .await
         .expect_err("bad id");
     assert!(err.into_service_error().is_invalid_parameter_exception());
+    Ok(())
+}
+
+/// A WorkMail client for the emulator, signing with its key id and `secret`.
+fn workmail_client(emulator: &Emulator, secret: &str) -> aws_sdk_workmail::Client {
+    let keys = emulator.profile().sigv4.expect("SigV4 credentials");
+    let conf = aws_sdk_workmail::Config::builder()
+        .behavior_version(aws_sdk_workmail::config::BehaviorVersion::latest())
+        .endpoint_url(emulator.uri())
+        .region(aws_sdk_workmail::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_workmail::config::Credentials::new(
+            &keys.access_key_id,
+            secret,
+            keys.session_token.clone(),
+            None,
+            "test",
+        ))
+        .build();
+    aws_sdk_workmail::Client::from_conf(conf)
+}
+
+/// GetPersonalAccessTokenMetadata and DeletePersonalAccessToken through the SDK: the
+/// metadata, the typed ResourceNotFoundException, a delete (and a delete again, which
+/// succeeds), and typed organization errors.
+async fn workmail_get_and_delete() -> R {
+    let emulator = Emulator::start(suite().contract.clone(), EmulatorConfig::default()).await;
+    let vars = emulator.profile().vars;
+    let var = |name: &str| vars[name].as_str().unwrap_or_default().to_string();
+    let keys = emulator.profile().sigv4.expect("SigV4 credentials");
+    let client = workmail_client(&emulator, &keys.secret_access_key);
+    let (org, token) = (var("workmail_organization_id"), var("workmail_token_id"));
+    let meta = client
+        .get_personal_access_token_metadata()
+        .organization_id(&org)
+        .personal_access_token_id(&token)
+        .send()
+        .await?;
+    assert_eq!(meta.personal_access_token_id(), Some(token.as_str()));
+    assert_eq!(meta.user_id(), Some(var("workmail_user_id").as_str()));
+    assert!(meta
+        .date_created()
+        .is_some_and(|d| d.secs() > 1_000_000_000));
+    let missing = client
+        .get_personal_access_token_metadata()
+        .organization_id(&org)
+        .personal_access_token_id(uuid::Uuid::new_v4().to_string())
+        .send()
+        .await
+        .expect_err("an unknown token")
+        .into_service_error();
+    assert!(
+        missing.is_resource_not_found_exception(),
+        "typed ResourceNotFoundException, got {missing:?}"
+    );
+    let (dorg, dtoken) = (
+        var("workmail_disposable_organization_id"),
+        var("workmail_disposable_token_id"),
+    );
+    for _ in 0..2 {
+        client
+            .delete_personal_access_token()
+            .organization_id(&dorg)
+            .personal_access_token_id(&dtoken)
+            .send()
+            .await?;
+    }
+    let gone = client
+        .get_personal_access_token_metadata()
+        .organization_id(&dorg)
+        .personal_access_token_id(&dtoken)
+        .send()
+        .await
+        .expect_err("a deleted token")
+        .into_service_error();
+    assert!(gone.is_resource_not_found_exception(), "{gone:?}");
+    let no_org = client
+        .delete_personal_access_token()
+        .organization_id(format!("m-{:032x}", rand::random::<u128>()))
+        .personal_access_token_id(&dtoken)
+        .send()
+        .await
+        .expect_err("an unknown organization")
+        .into_service_error();
+    assert!(no_org.is_organization_not_found_exception(), "{no_org:?}");
+    let inactive = client
+        .get_personal_access_token_metadata()
+        .organization_id(var("workmail_inactive_organization_id"))
+        .personal_access_token_id(&token)
+        .send()
+        .await
+        .expect_err("an inactive organization")
+        .into_service_error();
+    assert!(inactive.is_organization_state_exception(), "{inactive:?}");
     Ok(())
 }

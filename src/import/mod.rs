@@ -151,7 +151,18 @@ pub fn import_into(
         path: model_path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let source = relative(model_path, out);
+    // The specs keep the model they come from beside them (the drift test re-imports
+    // it): a model from elsewhere is copied in.
+    let (source, copy) = match inside(model_path, out) {
+        Some(rel) => (rel, false),
+        None => {
+            let name = model_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "service-2.json".into());
+            (name, true)
+        }
+    };
     let imported = import(&text, &source, operations)?;
     let write = |name: &str, text: &str| -> Result<PathBuf, ImportError> {
         let path = out.join(name);
@@ -163,10 +174,14 @@ pub fn import_into(
             })?;
         Ok(path)
     };
-    let mut written = vec![
+    let mut written = Vec::new();
+    if copy {
+        written.push(write(&source, &text)?);
+    }
+    written.extend([
         write("model.yaml", &imported.model_text())?,
         write(SHAPES_FILE, &imported.shapes_text())?,
-    ];
+    ]);
     if !out.join("service.yaml").exists() {
         written.push(write(
             "service.yaml",
@@ -176,11 +191,9 @@ pub fn import_into(
     Ok(written)
 }
 
-/// `model` as seen from `dir` when it is inside it, else as given.
-fn relative(model: &Path, dir: &Path) -> String {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (m, d) = (canon(model), canon(dir));
-    m.strip_prefix(&d)
-        .map(|r| r.display().to_string())
-        .unwrap_or_else(|_| model.display().to_string())
+/// `model` relative to `dir`, when it is inside it.
+fn inside(model: &Path, dir: &Path) -> Option<String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let (m, d) = (canon(model)?, canon(dir)?);
+    m.strip_prefix(&d).ok().map(|r| r.display().to_string())
 }

@@ -1,6 +1,7 @@
 //! pat-conformance: a contract conformance suite for the AWS personal-access-token APIs
 //! (CodeCatalyst CreateAccessToken / ListAccessTokens / DeleteAccessToken over restJson1
-//! with bearer auth; WorkMail ListPersonalAccessTokens over awsJson1_1 with SigV4).
+//! with bearer auth; WorkMail ListPersonalAccessTokens, GetPersonalAccessTokenMetadata and
+//! DeletePersonalAccessToken over awsJson1_1 with SigV4).
 //!
 //! The data flows spec → case → request (protocol, auth) → transport → checks →
 //! outcome → reporters. The embedded emulator ([`emulator`]) shares the spec types but

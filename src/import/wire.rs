@@ -312,3 +312,69 @@ pub(super) fn overlay_skeleton(model: &ModelSpec) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{import, ImportError};
+    use crate::spec::{AuthScheme, Protocol};
+
+    /// A restJson1 model with one operation; `member` is the input member's binding.
+    fn model(member: serde_json::Value, error: serde_json::Value) -> String {
+        json!({
+            "metadata": {"apiVersion": "1", "endpointPrefix": "svc", "protocol": "rest-json",
+                "serviceFullName": "Svc", "serviceId": "My Svc", "signatureVersion": "bearer",
+                "signingName": "svc"},
+            "operations": {"Put": {"http": {"method": "PUT", "requestUri": "/v1/things/{id}?x=1",
+                "responseCode": 201}, "input": {"shape": "PutIn"},
+                "errors": [{"shape": "Boom"}]}},
+            "shapes": {
+                "PutIn": {"type": "structure", "required": ["id"], "members": {"id": member}},
+                "Id": {"type": "string", "min": 1},
+                "Boom": error
+            }
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn bindings_statuses_and_conventions() {
+        let text = model(
+            json!({"shape": "Id", "location": "uri", "locationName": "id"}),
+            json!({"type": "structure", "members": {"Message": {"shape": "Id"}}, "fault": true}),
+        );
+        let imported = import(&text, "m.json", &[]).unwrap();
+        let m = &imported.model;
+        assert_eq!(
+            (m.protocol, m.auth),
+            (Protocol::RestJson1, AuthScheme::Bearer)
+        );
+        assert_eq!(m.endpoint_env, "AWS_ENDPOINT_URL_MY_SVC");
+        assert_eq!(m.token_env.as_deref(), Some("AWS_BEARER_TOKEN_SVC"));
+        let op = &m.operations["Put"];
+        assert_eq!(
+            (op.http.path.as_str(), op.http.status),
+            ("/v1/things/{id}", 201)
+        );
+        // No input or output shape: an empty structure stands in.
+        assert_eq!(op.output, "Unit");
+        // A server fault without a status travels as 500.
+        assert_eq!(m.errors["Boom"].status, 500);
+        assert_eq!(m.message_member, "Message");
+        assert_eq!(imported.shapes["$defs"]["Id"]["minLength"], 1);
+    }
+
+    #[test]
+    fn query_bindings_and_unknown_operations_are_refused() {
+        let text = model(
+            json!({"shape": "Id", "location": "querystring", "locationName": "id"}),
+            json!({"type": "structure", "members": {}}),
+        );
+        let e = import(&text, "m.json", &[]).unwrap_err();
+        assert!(matches!(e, ImportError::Unsupported { .. }), "{e}");
+        assert!(e.to_string().contains("bound to the querystring"), "{e}");
+        let e = import(&text, "m.json", &["Get".into()]).unwrap_err();
+        assert!(e.to_string().contains("it has: Put"), "{e}");
+    }
+}

@@ -228,9 +228,7 @@ pub struct ServiceSpec {
     pub message_member: String,
     /// The error a service returns for invalid input.
     pub validation_error: String,
-    /// Members whose values the target makes up (ids): a run-to-run `diff` shows them
-    /// as placeholders. Page tokens and sensitive members are volatile without being
-    /// listed here.
+    /// Members whose values the target makes up (see [`super::OverlaySpec::identifiers`]).
     #[serde(default)]
     pub identifiers: Vec<String>,
     /// Modelled errors with their HTTP status.

@@ -8,7 +8,6 @@ use std::time::Duration;
 use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
 use crate::runner::Filter;
-use crate::suite::bundled_dir;
 
 /// Where the cases run.
 #[derive(Debug, Clone)]
@@ -72,19 +71,29 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), HarnessError> {
 }
 
 /// Resolves `--specs` / `--cases`: the given folder, else `./specs` / `./cases`, else
-/// the bundled one.
-pub fn suite_dirs(specs: Option<&Path>, cases: Option<&Path>) -> (PathBuf, PathBuf) {
-    let pick = |given: Option<&Path>, name: &str| {
-        given.map(Path::to_path_buf).unwrap_or_else(|| {
-            let local = Path::new(name);
-            if local.is_dir() {
-                local.to_path_buf()
-            } else {
-                bundled_dir(name)
-            }
-        })
+/// the suite embedded in this binary (see [`crate::embedded`]).
+pub fn suite_dirs(
+    specs: Option<&Path>,
+    cases: Option<&Path>,
+) -> Result<(PathBuf, PathBuf), HarnessError> {
+    let local = |given: Option<&Path>, name: &str| {
+        given
+            .map(Path::to_path_buf)
+            .or_else(|| Path::new(name).is_dir().then(|| PathBuf::from(name)))
     };
-    (pick(specs, "specs"), pick(cases, "cases"))
+    let (specs, cases) = (local(specs, "specs"), local(cases, "cases"));
+    if let (Some(s), Some(c)) = (&specs, &cases) {
+        return Ok((s.clone(), c.clone()));
+    }
+    let (embedded_specs, embedded_cases) =
+        crate::embedded::dirs().map_err(|source| HarnessError::Io {
+            path: PathBuf::from("the embedded suite"),
+            source,
+        })?;
+    Ok((
+        specs.unwrap_or(embedded_specs),
+        cases.unwrap_or(embedded_cases),
+    ))
 }
 
 /// Whether any `AWS_ENDPOINT_URL*` variable is set.

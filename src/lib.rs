@@ -11,7 +11,8 @@
 //! `layers::imports_only_point_down` reads this list and every `crate::` path in
 //! `src/`, and fails on an import that points up or sideways):
 //!
-//! 0. `text` `yaml` `exit` `vocab` `template` `path` — words and small tools
+//! 0. `text` `yaml` `exit` `vocab` `template` `path` `embedded` — words and small tools;
+//!    the suite built into the binary
 //! 1. `spec` `outcome` — the contract as data; what a case produced
 //! 2. `codec` `case` `import` — wire protocols; case files checked against the contract;
 //!    specs derived from AWS service models
@@ -31,6 +32,7 @@ pub mod cli;
 pub(crate) mod codec;
 pub mod config;
 pub mod coverage;
+pub mod embedded;
 pub mod emulator;
 pub mod error;
 pub mod exit;

@@ -35,13 +35,12 @@ impl Suite {
         }
     }
 
-    /// The suite shipped in this repository (`specs/` and `cases/` beside Cargo.toml).
+    /// The suite embedded in this binary (see [`crate::embedded`]).
     pub fn bundled() -> Result<Suite, HarnessError> {
-        Suite::load(&bundled_dir("specs"), &bundled_dir("cases"))
+        let (specs, cases) = crate::embedded::dirs().map_err(|source| HarnessError::Io {
+            path: PathBuf::from("the embedded suite"),
+            source,
+        })?;
+        Suite::load(&specs, &cases)
     }
-}
-
-/// A folder of the repository this binary was built from.
-pub fn bundled_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
 }

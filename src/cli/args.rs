@@ -160,7 +160,8 @@ pub struct RunArgs {
     /// Target profile (YAML/JSON): identities, capabilities, vars, endpoints.
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
-    /// Cases in flight at once (default: number of cores).
+    /// Cases in flight at once (default: 16 against a remote target, where the run
+    /// waits on the network; the number of cores for the embedded emulator).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Per-request timeout, e.g. `30s`.

@@ -11,7 +11,7 @@ use crate::runner::{check_url, Filter};
 use crate::vocab::Level;
 
 /// `--specs` / `--cases`, resolved.
-pub fn suite_dirs(args: &SuiteArgs) -> (PathBuf, PathBuf) {
+pub fn suite_dirs(args: &SuiteArgs) -> Result<(PathBuf, PathBuf), HarnessError> {
     crate::config::suite_dirs(args.specs.as_deref(), args.cases.as_deref())
 }
 
@@ -34,9 +34,12 @@ pub fn filter(args: &FilterArgs) -> Filter {
     }
 }
 
+/// Cases in flight against a remote target unless `--jobs` says otherwise.
+pub const REMOTE_JOBS: usize = 16;
+
 /// Validates `run` arguments into a run configuration.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
-    let (specs_dir, cases_dir) = suite_dirs(&args.suite);
+    let (specs_dir, cases_dir) = suite_dirs(&args.suite)?;
     let timeout = humantime::parse_duration(&args.timeout).map_err(|e| ConfigError::Value {
         option: "--timeout",
         value: args.timeout.clone(),
@@ -50,7 +53,12 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         }
         .into());
     }
-    let jobs = args.jobs.unwrap_or_else(|| {
+    let profile = args.profile.as_deref().map(Profile::load).transpose()?;
+    let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
+    // A remote target keeps the run waiting on the network, not on cores.
+    let jobs = args.jobs.unwrap_or(if remote {
+        REMOTE_JOBS
+    } else {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
@@ -69,8 +77,6 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     if args.update_baseline && args.baseline.is_none() {
         return Err(ConfigError::Options("--update-baseline needs --baseline FILE").into());
     }
-    let profile = args.profile.as_deref().map(Profile::load).transpose()?;
-    let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
     let target = if remote {
         TargetChoice::Remote {
             endpoint: args.endpoint.clone(),

@@ -56,7 +56,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
 }
 
 fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
-    let (specs, cases) = suite_dirs(args);
+    let (specs, cases) = suite_dirs(args)?;
     Suite::load(&specs, &cases)
 }
 
@@ -231,7 +231,7 @@ fn import_model(args: &ImportArgs) -> Result<Exit, HarnessError> {
 fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
     let old = JsonReport::load(&args.old)?;
     let new = JsonReport::load(&args.new)?;
-    let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None);
+    let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None)?;
     let contract = crate::spec::Contract::load(&specs)?;
     let d = crate::report::diff::diff(&old, &new, &contract);
     emit(

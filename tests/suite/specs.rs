@@ -19,6 +19,7 @@ pub fn trials() -> Vec<Trial> {
             "specs::an_imported_operation_needs_no_rust_change",
             imported_operation,
         ),
+        Trial::test("specs::the_binary_carries_its_suite", embedded_suite),
     ]
 }
 
@@ -268,6 +269,46 @@ fn imported_operation() -> Result<(), Failed> {
         .is_file()
     {
         return Err("the model was not copied beside the imported specs".into());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// A copy of the binary in a folder with no specs or cases nearby (its cache there too)
+/// lists, validates and runs the full suite it was built with: it never needs the
+/// source tree it was compiled in.
+fn embedded_suite() -> Result<(), Failed> {
+    use crate::cli::{expect_code, temp_dir, text};
+    let dir = temp_dir("embedded");
+    let binary = dir.join("pat-conformance");
+    std::fs::copy(env!("CARGO_BIN_EXE_pat-conformance"), &binary)?;
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(&binary);
+        cmd.current_dir(&dir)
+            .env("XDG_CACHE_HOME", dir.join("cache"))
+            .env_remove("AWS_ENDPOINT_URL")
+            .args(args);
+        cmd.output()
+    };
+    let expected = format!("{} cases", suite().cases.len());
+    let out = run(&["list"])?;
+    expect_code(&out, 0)?;
+    let printed = text(&out);
+    if !printed.contains(&expected) {
+        return Err(format!("`list` does not say `{expected}`:\n{printed}").into());
+    }
+    let out = run(&["run", "--service", "workmail"])?;
+    expect_code(&out, 0)?;
+    let source_tree = env!("CARGO_MANIFEST_DIR");
+    for out in [run(&["validate"])?, run(&["coverage"])?] {
+        expect_code(&out, 0)?;
+        if text(&out).contains(source_tree) {
+            return Err(format!("the binary read its source tree:\n{}", text(&out)).into());
+        }
+    }
+    let cached = std::fs::read_dir(dir.join("cache"))?.count();
+    if cached != 1 {
+        return Err(format!("expected one written-out suite in the cache, found {cached}").into());
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

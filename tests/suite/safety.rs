@@ -366,6 +366,10 @@ fn huge_bodies() -> Result<(), Failed> {
             "generated",
             "--timeout",
             "10s",
+            // Memory is bounded by cases in flight × --max-body: 4 jobs keep this
+            // test's bound meaningful (the remote default, 16, allows 4× as much).
+            "--jobs",
+            "4",
         ];
         let started = Instant::now();
         let (out, code, peak) = run_measured(&args, &dir)?;

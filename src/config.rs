@@ -50,6 +50,10 @@ pub struct RunConfig {
     pub update_baseline: bool,
     /// Run only shard `k` of `n` (1-based).
     pub shard: Option<(usize, usize)>,
+    /// Attempts per call (`--max-attempts`; 1 never retries).
+    pub max_attempts: u32,
+    /// Most requests per second (`--rate`).
+    pub rate: Option<f64>,
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).

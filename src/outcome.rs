@@ -128,6 +128,21 @@ pub struct RecordedResponse {
     pub body: String,
 }
 
+/// One call tried again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Retry {
+    /// The step (0 for a cleanup).
+    pub step: usize,
+    /// The operation called.
+    pub operation: String,
+    /// The attempt that got the transient answer (1 is the first).
+    pub attempt: u32,
+    /// What it got: `HTTP 429 ThrottlingException`, `HTTP 503`, a connection error.
+    pub reason: String,
+    /// How long the runner waited before the next attempt.
+    pub waited_ms: u64,
+}
+
 /// One request/response pair.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Exchange {
@@ -181,6 +196,10 @@ pub struct CaseResult {
     /// Every exchange, in order.
     #[serde(default)]
     pub exchanges: Vec<Exchange>,
+    /// Calls that were tried again after a transient answer (throttling, 5xx, a lost
+    /// connection); a case that passed with retries says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retries: Vec<Retry>,
 }
 
 impl CaseResult {
@@ -203,6 +222,7 @@ impl CaseResult {
             skip_reason: self.skip_reason.clone(),
             cleanup_warnings: self.cleanup_warnings.clone(),
             exchanges: Vec::new(),
+            retries: self.retries.clone(),
         }
     }
 

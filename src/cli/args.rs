@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the cases against a target (the embedded emulator when none is given).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the embedded emulator until Ctrl-C.
     Serve(ServeArgs),
     /// List the cases the filters select.
@@ -164,6 +164,13 @@ pub struct RunArgs {
     /// waits on the network; the number of cores for the embedded emulator).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Attempts per call: throttling, 5xx and lost connections are retried with
+    /// exponential backoff and jitter (1: never retry).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub max_attempts: u32,
+    /// Most requests per second over the whole run (default: unlimited).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<f64>,
     /// Per-request timeout, e.g. `30s`.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub timeout: String,

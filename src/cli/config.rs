@@ -74,6 +74,22 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     if let Some(e) = &args.endpoint {
         check_url(e)?;
     }
+    if args.max_attempts == 0 {
+        return Err(ConfigError::Value {
+            option: "--max-attempts",
+            value: "0".into(),
+            reason: "must be at least 1 (1 never retries)".into(),
+        }
+        .into());
+    }
+    if let Some(rate) = args.rate.filter(|r| !(r.is_finite() && *r > 0.0)) {
+        return Err(ConfigError::Value {
+            option: "--rate",
+            value: rate.to_string(),
+            reason: "must be a number of requests per second above 0".into(),
+        }
+        .into());
+    }
     if args.update_baseline && args.baseline.is_none() {
         return Err(ConfigError::Options("--update-baseline needs --baseline FILE").into());
     }
@@ -98,5 +114,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         baseline: args.baseline.clone(),
         update_baseline: args.update_baseline,
         shard: args.shard.as_deref().map(parse_shard).transpose()?,
+        max_attempts: args.max_attempts,
+        rate: args.rate,
     })
 }

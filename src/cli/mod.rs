@@ -76,6 +76,8 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     options.timeout = config.timeout;
     options.max_body = config.max_body;
     options.levels = config.filter.levels.clone();
+    options.retry.max_attempts = config.max_attempts;
+    options.rate = config.rate;
     signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
     let journal = JournalWriter::new(&dir);

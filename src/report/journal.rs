@@ -376,6 +376,7 @@ mod tests {
                 response: None,
                 elapsed_ms: 0,
             }],
+            retries: vec![],
         }
     }
 

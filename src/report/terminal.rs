@@ -10,6 +10,8 @@ use crate::runner::{Reporter, RunEvent};
 pub struct TerminalReporter {
     out: Box<dyn Write + Send>,
     summary: Summary,
+    /// Calls retried, and cases with a retry.
+    retried: (usize, usize),
 }
 
 impl TerminalReporter {
@@ -18,6 +20,7 @@ impl TerminalReporter {
         TerminalReporter {
             out,
             summary: Summary::default(),
+            retried: (0, 0),
         }
     }
 
@@ -29,6 +32,19 @@ impl TerminalReporter {
     }
 }
 
+/// ` after 2 retries (HTTP 429 ThrottlingException, HTTP 503)`, when the case had any.
+fn retries_note(result: &crate::outcome::CaseResult) -> Option<String> {
+    let n = result.retries.len();
+    (n > 0).then(|| {
+        let reasons: Vec<&str> = result.retries.iter().map(|r| r.reason.as_str()).collect();
+        format!(
+            " after {n} {} ({})",
+            if n == 1 { "retry" } else { "retries" },
+            reasons.join(", ")
+        )
+    })
+}
+
 /// A finished case as the console shows it: its line, then what it needs (the skip
 /// reason, the harness error, or each failure with its diff), then cleanup warnings.
 fn case_text(result: &crate::outcome::CaseResult) -> String {
@@ -38,6 +54,9 @@ fn case_text(result: &crate::outcome::CaseResult) -> String {
         result.full_name(),
         result.duration_ms
     );
+    if let Some(note) = retries_note(result) {
+        text.push_str(&note);
+    }
     match result.status {
         Status::Skip => text.push_str(&format!(
             ": {}",
@@ -88,6 +107,10 @@ impl Reporter for TerminalReporter {
             }
             RunEvent::CaseFinished { result } => {
                 self.summary.add(result.status);
+                if !result.retries.is_empty() {
+                    self.retried.0 += result.retries.len();
+                    self.retried.1 += 1;
+                }
                 self.write(&case_text(result))
             }
             RunEvent::RunFinished {
@@ -100,6 +123,12 @@ impl Reporter for TerminalReporter {
                     self.write("interrupted: cleanups ran; reports hold what finished")?;
                 }
                 self.write(&ledger.line())?;
+                if self.retried.0 > 0 {
+                    self.write(&format!(
+                        "retried {} calls in {} cases (throttling, 5xx or lost connections; see `retries` in report.json)",
+                        self.retried.0, self.retried.1
+                    ))?;
+                }
                 if summary.errors > 0 {
                     self.write(&format!(
                         "{} errors (harness problems, not verdicts on the target)",

@@ -49,6 +49,10 @@ pub(super) struct Ctx {
     /// The levels whose findings fail a case (empty: every level). Findings of other
     /// levels are still reported.
     pub(super) judged: Vec<Level>,
+    /// How transient answers are retried.
+    pub(super) retry: super::RetryPolicy,
+    /// Spaces requests when the run has a rate (`--rate`).
+    pub(super) pacer: Option<Arc<super::retry::Pacer>>,
 }
 
 impl Ctx {
@@ -87,6 +91,7 @@ pub(super) struct Execution<'a> {
     scope: Scope,
     failures: Vec<Failure>,
     exchanges: Vec<Exchange>,
+    retries: Vec<crate::outcome::Retry>,
     pub(super) cleanups: Vec<Cleanup>,
     pub(super) warnings: Vec<String>,
     error: Option<String>,
@@ -197,6 +202,7 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
         },
         failures: vec![],
         exchanges: vec![],
+        retries: vec![],
         cleanups: vec![],
         warnings: vec![],
         error: None,
@@ -233,6 +239,7 @@ fn empty_result(case: &Case) -> CaseResult {
         skip_reason: None,
         cleanup_warnings: vec![],
         exchanges: vec![],
+        retries: vec![],
     }
 }
 
@@ -264,6 +271,14 @@ fn finish(ctx: &Ctx, mut exec: Execution<'_>, mut result: CaseResult) -> CaseRes
         .collect();
     result.cleanup_warnings = exec.warnings.iter().map(|w| redactor.scrub(w)).collect();
     result.exchanges = exec.exchanges;
+    result.retries = exec
+        .retries
+        .into_iter()
+        .map(|mut r| {
+            r.reason = redactor.scrub(&r.reason);
+            r
+        })
+        .collect();
     result
 }
 
@@ -358,12 +373,14 @@ impl Execution<'_> {
         }
         for cleanup in &step.cleanup {
             match self.scope.expand(&cleanup.input) {
-                Ok(input) => self.push_cleanup(Cleanup {
-                    operation: cleanup.operation.clone(),
-                    identity: cleanup.identity,
-                    input,
-                    ticket: None,
-                }),
+                Ok(input) => {
+                    self.push_cleanup(Cleanup {
+                        operation: cleanup.operation.clone(),
+                        identity: cleanup.identity,
+                        input,
+                        ticket: None,
+                    });
+                }
                 Err(e) => self
                     .warnings
                     .push(format!("cleanup {} not registered: {e}", cleanup.operation)),
@@ -509,10 +526,19 @@ impl Execution<'_> {
         Ok((Value::Object(Map::new()), false))
     }
 
-    pub(super) fn push_cleanup(&mut self, cleanup: Cleanup) {
-        if !self.cleanups.contains(&cleanup) {
-            self.cleanups.push(cleanup);
+    /// Queues a cleanup unless the same call is queued already (two attempts of a
+    /// create cannot both own one token). Whether it was queued.
+    pub(super) fn push_cleanup(&mut self, cleanup: Cleanup) -> bool {
+        let same = |c: &Cleanup| {
+            c.operation == cleanup.operation
+                && c.identity == cleanup.identity
+                && c.input == cleanup.input
+        };
+        if self.cleanups.iter().any(same) {
+            return false;
         }
+        self.cleanups.push(cleanup);
+        true
     }
 
     /// Runs every registered cleanup, newest first. A "not found" answer means the case
@@ -550,7 +576,10 @@ impl Execution<'_> {
         }
     }
 
-    /// Builds, authenticates, sends and records one call.
+    /// Builds, authenticates, sends and records one call, trying again after a
+    /// transient answer when the retry rules allow (see [`super::retry`]). Every
+    /// attempt is built afresh (a new signature), recorded, and — for a create —
+    /// entered in the ledger before it is sent, so no attempt can leave a token behind.
     pub(super) async fn call(
         &mut self,
         n: usize,
@@ -559,6 +588,71 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
     ) -> Result<HttpResponse, String> {
+        let mut attempt = 1;
+        // Creates answered "throttled" and tried again: the target says they did not
+        // run; the run checks by name once the call is over.
+        let mut throttled_creates = Vec::new();
+        loop {
+            let (response, ticket) = self.attempt(n, step, op, input, phase).await?;
+            let retry = &self.ctx.retry;
+            let transient = super::retry::transient(self.service.spec.protocol, &response)
+                .filter(|t| super::retry::may_retry(step, op, t))
+                .filter(|_| attempt < retry.max_attempts && !self.ctx.cancel.is_cancelled());
+            let Some(t) = transient else {
+                if let Some(ticket) = ticket {
+                    self.settle_create(ticket, op, step.identity, input, &response)
+                        .await;
+                }
+                for ticket in throttled_creates {
+                    self.verify_not_created(ticket, op, step.identity, input)
+                        .await;
+                }
+                if response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
+                    self.interrupted = true;
+                }
+                return response.map_err(|e| e.message);
+            };
+            if let Some(ticket) = ticket {
+                match &response {
+                    // Refused before it was sent: certainly nothing made.
+                    Err(_) => self
+                        .ctx
+                        .ledger
+                        .settle(ticket, super::ledger::Fate::NotCreated),
+                    Ok(_) => throttled_creates.push(ticket),
+                }
+            }
+            let wait = retry.backoff(attempt, t.retry_after);
+            self.retries.push(crate::outcome::Retry {
+                step: n,
+                operation: step.operation.clone(),
+                attempt,
+                reason: t.reason,
+                waited_ms: wait.as_millis() as u64,
+            });
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.ctx.cancel.cancelled() => {}
+            }
+            attempt += 1;
+        }
+    }
+
+    /// One attempt of a call.
+    async fn attempt(
+        &mut self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+    ) -> Result<
+        (
+            Result<HttpResponse, SendError>,
+            Option<super::ledger::Ticket>,
+        ),
+        String,
+    > {
         let endpoint = self
             .ctx
             .target
@@ -567,6 +661,9 @@ impl Execution<'_> {
             .to_string();
         let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
         self.apply_raw(step, &mut req)?;
+        if let Some(pacer) = &self.ctx.pacer {
+            pacer.wait().await;
+        }
         // Entered before it is sent, so a lost answer cannot lose what it made.
         let ticket = op.creates.as_ref().map(|_| {
             let what = self.describe_created(op, input);
@@ -589,14 +686,7 @@ impl Execution<'_> {
             }),
         };
         self.record(n, &step.operation, &req, response.as_ref().ok());
-        if let Some(ticket) = ticket {
-            self.settle_create(ticket, op, step.identity, input, &response)
-                .await;
-        }
-        if response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
-            self.interrupted = true;
-        }
-        response.map_err(|e| e.message)
+        Ok((response, ticket))
     }
 
     fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), String> {

@@ -3,6 +3,7 @@
 mod events;
 mod execute;
 mod ledger;
+mod retry;
 mod select;
 mod target;
 mod undo;
@@ -14,6 +15,7 @@ use tokio::sync::RwLock;
 use tokio_util::sync::CancellationToken;
 
 pub use events::{Collect, Reporter, Reporters, RunEvent};
+pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
 pub(crate) use target::{check_url, env};
 pub use target::{remote_target, Target};
@@ -45,6 +47,10 @@ pub struct RunOptions {
     /// The levels whose findings fail a case (`--level`); empty judges every level.
     /// A `should` finding in a case judged at `must` only is reported, not failed.
     pub levels: Vec<crate::vocab::Level>,
+    /// How transient answers are retried.
+    pub retry: RetryPolicy,
+    /// Most requests per second over the whole run (`--rate`); none: unlimited.
+    pub rate: Option<f64>,
 }
 
 impl RunOptions {
@@ -60,6 +66,8 @@ impl RunOptions {
             cancel: CancellationToken::new(),
             abandon: CancellationToken::new(),
             levels: Vec::new(),
+            retry: RetryPolicy::default(),
+            rate: None,
         }
     }
 }
@@ -187,6 +195,8 @@ pub async fn run(
         abandon: options.abandon.clone(),
         ledger: Arc::new(ledger::Ledger::default()),
         judged: options.levels.clone(),
+        retry: options.retry.clone(),
+        pacer: options.rate.map(|r| Arc::new(retry::Pacer::new(r))),
     });
     let summary = run_all(&ctx, cases, options.jobs, reporter).await?;
     let interrupted = options.cancel.is_cancelled();
@@ -294,6 +304,7 @@ fn panic_result(e: tokio::task::JoinError) -> CaseResult {
         skip_reason: None,
         cleanup_warnings: vec![],
         exchanges: vec![],
+        retries: vec![],
     }
 }
 

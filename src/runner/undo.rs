@@ -77,7 +77,7 @@ impl Execution<'_> {
                 match body.and_then(|b| undo_input(&creates.input, &b)) {
                     Some(undo) => {
                         self.ctx.ledger.settle(ticket, Fate::Created);
-                        self.push_cleanup(Cleanup {
+                        let _ = self.push_cleanup(Cleanup {
                             operation: creates.undo.clone(),
                             identity,
                             input: undo,
@@ -96,6 +96,31 @@ impl Execution<'_> {
             None => Fate::Left(format!("{lost}; the catalog names no way to find it")),
             Some(find) => {
                 self.recover(ticket, find, &creates.undo, identity, input, &lost)
+                    .await
+            }
+        };
+        if let Fate::Left(why) = &fate {
+            self.warnings.push(why.clone());
+        }
+        self.ctx.ledger.settle(ticket, fate);
+    }
+
+    /// A create that answered "throttled" and was tried again: the target says it did
+    /// not run. Taken at its word only after looking: anything with its name that no
+    /// other attempt's cleanup already covers is queued for deletion too.
+    pub(super) async fn verify_not_created(
+        &mut self,
+        ticket: Ticket,
+        op: &OperationSpec,
+        identity: Identity,
+        input: &Value,
+    ) {
+        let Some(creates) = &op.creates else { return };
+        let fate = match &creates.find {
+            None => Fate::NotCreated,
+            Some(find) => {
+                let lost = "a create answered as throttled was tried again";
+                self.recover(ticket, find, &creates.undo, identity, input, lost)
                     .await
             }
         };
@@ -188,13 +213,13 @@ impl Execution<'_> {
                     let Some(undo_in) = undo_input(&find.input, item) else {
                         continue;
                     };
-                    found += 1;
-                    self.push_cleanup(Cleanup {
+                    let queued = self.push_cleanup(Cleanup {
                         operation: undo.to_string(),
                         identity,
                         input: undo_in,
                         ticket: Some(ticket),
                     });
+                    found += usize::from(queued);
                 }
                 match body.get(&paginator.output_token).and_then(Value::as_str) {
                     Some(t) if !t.is_empty() => {

@@ -13,6 +13,7 @@ mod interrupt;
 mod layers;
 mod mutants;
 mod reports;
+mod retries;
 mod safety;
 mod sdk;
 mod specs;
@@ -37,6 +38,7 @@ fn main() {
     trials.extend(fuzz::trials());
     trials.extend(inputs::trials());
     trials.extend(trust::trials());
+    trials.extend(retries::trials());
     trials.extend(layers::trials());
     libtest_mimic::run(&args, trials).exit();
 }

@@ -164,6 +164,11 @@ pub struct RunArgs {
     /// waits on the network; the number of cores for the embedded emulator).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// The AWS shared-config profile for SigV4 credentials and region (default:
+    /// `AWS_PROFILE`, else `default`); the AWS SDK's own loader finds them (environment,
+    /// config and credentials files, SSO, credential_process, web identity, ECS, EC2).
+    #[arg(long, value_name = "NAME")]
+    pub aws_profile: Option<String>,
     /// Attempts per call: throttling, 5xx and lost connections are retried with
     /// exponential backoff and jitter (1: never retry).
     #[arg(long, default_value_t = 3, value_name = "N")]

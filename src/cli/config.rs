@@ -116,5 +116,6 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         shard: args.shard.as_deref().map(parse_shard).transpose()?,
         max_attempts: args.max_attempts,
         rate: args.rate,
+        aws_profile: args.aws_profile.clone(),
     })
 }

@@ -70,7 +70,13 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
         None => None,
     };
     // The embedded emulator, when it is the target, lives until the run ends.
-    let (target, _emulator) = target(&config, &suite).await?;
+    let sigv4_selected = cases.iter().any(|c| {
+        suite
+            .contract
+            .service(&c.service)
+            .is_some_and(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4)
+    });
+    let (target, _emulator) = target(&config, &suite, sigv4_selected).await?;
     let mut options = RunOptions::new();
     options.jobs = config.jobs;
     options.timeout = config.timeout;
@@ -142,6 +148,7 @@ fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError>
 async fn target(
     config: &RunConfig,
     suite: &Suite,
+    sigv4_selected: bool,
 ) -> Result<(runner::Target, Option<Emulator>), HarnessError> {
     Ok(match &config.target {
         TargetChoice::Embedded => {
@@ -156,16 +163,40 @@ async fn target(
             endpoint,
             profile,
             public,
-        } => (
-            remote_target(
-                &suite.contract,
-                endpoint.as_deref(),
-                (**profile).clone(),
-                *public,
-            )?,
-            None,
-        ),
+        } => {
+            let mut profile = (**profile).clone();
+            if sigv4_selected {
+                sigv4_credentials(&mut profile, config.aws_profile.as_deref()).await;
+            }
+            (
+                remote_target(&suite.contract, endpoint.as_deref(), profile, *public)?,
+                None,
+            )
+        }
     })
+}
+
+/// Fills in SigV4 credentials (and the region, when nothing names one) from the AWS
+/// SDK's own loader unless the target profile holds literal ones; prints which source
+/// was used, never the secret.
+async fn sigv4_credentials(profile: &mut crate::profile::Profile, aws_profile: Option<&str>) {
+    if profile.sigv4.is_some() {
+        println!("SigV4 credentials: the target profile");
+        return;
+    }
+    match runner::from_aws_config(aws_profile).await {
+        Ok(found) => {
+            println!("SigV4 credentials: {}", found.source);
+            profile.sigv4 = Some(found.credentials);
+            let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                .iter()
+                .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
+            if profile.region.is_none() && !env_region {
+                profile.region = found.region;
+            }
+        }
+        Err(why) => println!("SigV4 credentials: none ({why}); SigV4 cases are skipped"),
+    }
 }
 
 /// Compares the run with its baseline (printing the verdict, rewriting the file when

@@ -1,5 +1,6 @@
 //! The runner: drives cases concurrently against a target and emits outcome events.
 
+mod credentials;
 mod events;
 mod execute;
 mod ledger;
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
 use tokio_util::sync::CancellationToken;
 
+pub use credentials::{from_aws_config, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
 pub use retry::RetryPolicy;
 pub use select::{shard, Filter};

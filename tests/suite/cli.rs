@@ -29,6 +29,10 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("cli::unreachable_target_exits_3", unreachable),
         Trial::test("cli::coverage_exits_0_without_gaps_and_1_with", coverage),
         Trial::test("cli::unknown_mode_exits_2", unknown_mode),
+        Trial::test(
+            "cli::sigv4_credentials_come_from_the_shared_files",
+            shared_credentials,
+        ),
     ]
 }
 
@@ -40,6 +44,9 @@ pub(crate) fn bin() -> Command {
             cmd.env_remove(k);
         }
     }
+    // No instance-metadata probe when a run looks for SigV4 credentials: tests are
+    // not on EC2, and the probe's timeouts would only slow them.
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
     cmd
 }
 
@@ -271,6 +278,78 @@ fn unknown_mode() -> Result<(), Failed> {
         if !String::from_utf8_lossy(&out.stderr).contains("failed to find mode `no-such-mode`") {
             return Err(format!("mode not named\n{}", text(&out)).into());
         }
+    }
+    Ok(())
+}
+
+/// SigV4 credentials and region from a shared config and credentials file (found by
+/// the AWS SDK's loader through AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE and
+/// `--aws-profile`): the WorkMail cases pass, the source is printed, the secret never.
+/// Without the profile, the default chain finds nothing and the cases are skipped.
+fn shared_credentials() -> Result<(), Failed> {
+    let bg = crate::support::Background::start(None);
+    let keys = bg.profile.sigv4.clone().ok_or("the emulator's keys")?;
+    let dir = temp_dir("shared-credentials");
+    let mut profile = bg.profile.clone();
+    profile.sigv4 = None;
+    profile.region = None;
+    for url in profile.endpoints.values_mut() {
+        *url = bg.uri.clone();
+    }
+    let profile_path = dir.join("profile.json");
+    std::fs::write(&profile_path, serde_json::to_string(&profile)?)?;
+    std::fs::write(dir.join("config"), "[profile pat]\nregion = eu-west-1\n")?;
+    std::fs::write(
+        dir.join("credentials"),
+        format!(
+            "[pat]\naws_access_key_id = {}\naws_secret_access_key = {}\n{}",
+            keys.access_key_id,
+            keys.secret_access_key,
+            keys.session_token
+                .as_ref()
+                .map(|t| format!("aws_session_token = {t}\n"))
+                .unwrap_or_default()
+        ),
+    )?;
+    let run = |aws_profile: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args([
+            "run",
+            "--service",
+            "workmail",
+            "--exclude-tag",
+            "generated",
+            "--profile",
+        ])
+        .arg(&profile_path)
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("HOME", &dir);
+        if let Some(p) = aws_profile {
+            cmd.args(["--aws-profile", p]);
+        }
+        cmd.output()
+    };
+    let out = run(Some("pat"))?;
+    expect_code(&out, 0)?;
+    let printed = text(&out);
+    if !printed.contains("SigV4 credentials: aws-config ProfileFile (profile `pat`)") {
+        return Err(format!("the source is not printed:\n{printed}").into());
+    }
+    if printed.contains(&keys.secret_access_key) {
+        return Err("the secret key was printed".into());
+    }
+    if !printed.contains(" 0 failed, 0 skipped") {
+        return Err(format!("not every WorkMail case ran and passed:\n{printed}").into());
+    }
+    let out = run(None)?;
+    expect_code(&out, 0)?;
+    let printed = text(&out);
+    if !printed.contains("SigV4 credentials: none") || !printed.contains("0 passed, 0 failed") {
+        return Err(format!("without credentials the cases should be skipped:\n{printed}").into());
     }
     Ok(())
 }

@@ -56,6 +56,8 @@ pub struct RunConfig {
     pub rate: Option<f64>,
     /// The AWS shared-config profile SigV4 credentials come from (`--aws-profile`).
     pub aws_profile: Option<String>,
+    /// How much the console says (`--quiet`, `--verbose`).
+    pub verbosity: crate::report::Verbosity,
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).

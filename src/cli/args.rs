@@ -164,6 +164,12 @@ pub struct RunArgs {
     /// waits on the network; the number of cores for the embedded emulator).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Print only the closing lines (no line per case, no progress).
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print every exchange of every case (redacted, bodies clipped to 1 KiB).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// The AWS shared-config profile for SigV4 credentials and region (default:
     /// `AWS_PROFILE`, else `default`); the AWS SDK's own loader finds them (environment,
     /// config and credentials files, SSO, credential_process, web identity, ECS, EC2).

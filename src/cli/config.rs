@@ -7,6 +7,7 @@ use super::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
 use crate::config::{endpoint_env_set, parse_shard, parse_size, RunConfig, TargetChoice};
 use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
+use crate::report::Verbosity;
 use crate::runner::{check_url, Filter};
 use crate::vocab::Level;
 
@@ -117,5 +118,10 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         max_attempts: args.max_attempts,
         rate: args.rate,
         aws_profile: args.aws_profile.clone(),
+        verbosity: match (args.quiet, args.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        },
     })
 }

@@ -87,10 +87,23 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
     let journal = JournalWriter::new(&dir);
-    let mut reporters = Reporters(vec![
-        Box::new(TerminalReporter::new(Box::new(std::io::stdout()))),
-        Box::new(journal.clone()),
-    ]);
+    let quiet = config.verbosity == crate::report::Verbosity::Quiet;
+    let progress = crate::report::Progress::wanted(quiet).then(crate::report::Progress::new);
+    let mut terminal =
+        TerminalReporter::new(Box::new(std::io::stdout())).with_verbosity(config.verbosity);
+    if let Some(p) = &progress {
+        terminal = terminal.with_progress(p.clone());
+    }
+    // The progress line hears each event first: it is cleared before the closing
+    // lines print.
+    let mut reporters = Reporters(Vec::new());
+    if let Some(p) = progress {
+        reporters
+            .0
+            .push(Box::new(crate::report::ProgressReporter::new(p)));
+    }
+    reporters.0.push(Box::new(terminal));
+    reporters.0.push(Box::new(journal.clone()));
     if AnnotationReporter::wanted() {
         reporters.0.push(Box::new(AnnotationReporter::new(Box::new(
             std::io::stdout(),

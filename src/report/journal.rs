@@ -276,6 +276,7 @@ impl Reporter for JournalWriter {
                     "duration_ms": w.head.duration_ms, "ledger": ledger });
                 JournalWriter::write(w, JournalWriter::line(Vec::new(), "finished", &finished));
             }
+            RunEvent::CaseStarted { .. } => {}
         }
         Ok(())
     }

@@ -157,6 +157,7 @@ impl Reporter for ReportCollector {
                 report.duration_ms = duration.as_millis() as u64;
                 report.cases.sort_by_key(|c| c.full_name());
             }
+            RunEvent::CaseStarted { .. } => {}
         }
         Ok(())
     }

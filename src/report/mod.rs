@@ -11,6 +11,7 @@ mod json;
 mod junit;
 mod markdown;
 mod merge;
+mod progress;
 mod terminal;
 
 pub use annotations::AnnotationReporter;
@@ -20,7 +21,8 @@ pub use json::{
     REPORT_FORMAT_VERSION,
 };
 pub use merge::merge;
-pub use terminal::TerminalReporter;
+pub use progress::{Progress, ProgressReporter};
+pub use terminal::{TerminalReporter, Verbosity};
 
 /// Renders a report in one format.
 pub mod render {

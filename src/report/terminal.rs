@@ -6,9 +6,24 @@ use crate::error::HarnessError;
 use crate::outcome::{Status, Summary};
 use crate::runner::{Reporter, RunEvent};
 
+/// How much the console says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// The closing lines only (`--quiet`).
+    Quiet,
+    /// A line per case, failures with diffs, the closing lines.
+    #[default]
+    Normal,
+    /// Also every exchange of every case, redacted (`--verbose`).
+    Verbose,
+}
+
 /// Prints to a writer (stdout in the CLI).
 pub struct TerminalReporter {
     out: Box<dyn Write + Send>,
+    verbosity: Verbosity,
+    /// The live progress line, printed around (on a terminal only).
+    progress: Option<super::Progress>,
     summary: Summary,
     /// Calls retried, and cases with a retry.
     retried: (usize, usize),
@@ -19,17 +34,71 @@ impl TerminalReporter {
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         TerminalReporter {
             out,
+            verbosity: Verbosity::Normal,
+            progress: None,
             summary: Summary::default(),
             retried: (0, 0),
         }
     }
 
+    /// Says as much as `verbosity` asks.
+    pub fn with_verbosity(mut self, verbosity: Verbosity) -> Self {
+        self.verbosity = verbosity;
+        self
+    }
+
+    /// Prints around a live progress line.
+    pub fn with_progress(mut self, progress: super::Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
     fn write(&mut self, text: &str) -> Result<(), HarnessError> {
-        writeln!(self.out, "{text}").map_err(|source| HarnessError::Io {
+        let out = &mut self.out;
+        let mut result = Ok(());
+        let mut print = || result = writeln!(out, "{text}").and_then(|()| out.flush());
+        match &self.progress {
+            Some(p) => p.print(print),
+            None => print(),
+        }
+        result.map_err(|source| HarnessError::Io {
             path: "(stdout)".into(),
             source,
         })
     }
+}
+
+/// Every exchange of a case, as recorded (redacted, bodies clipped): `--verbose`.
+fn exchanges_text(result: &crate::outcome::CaseResult) -> String {
+    let mut text = String::new();
+    for x in &result.exchanges {
+        let step = if x.step == 0 {
+            "cleanup".to_string()
+        } else {
+            format!("step {}", x.step)
+        };
+        let clip = |s: &str| crate::text::clip(s.to_string(), 1024);
+        text.push_str(&format!(
+            "\n    {step} {}: {} {}",
+            x.operation, x.request.method, x.request.url
+        ));
+        if !x.request.body.is_empty() {
+            text.push_str(&format!("\n      > {}", clip(&x.request.body)));
+        }
+        match &x.response {
+            Some(r) => {
+                text.push_str(&format!(
+                    "\n      < HTTP {} ({} ms)",
+                    r.status, x.elapsed_ms
+                ));
+                if !r.body.is_empty() {
+                    text.push_str(&format!("\n      < {}", clip(&r.body)));
+                }
+            }
+            None => text.push_str("\n      < (no answer)"),
+        }
+    }
+    text
 }
 
 /// ` after 2 retries (HTTP 429 ThrottlingException, HTTP 503)`, when the case had any.
@@ -98,6 +167,9 @@ impl Reporter for TerminalReporter {
                 total,
                 endpoints,
             } => {
+                if self.verbosity == Verbosity::Quiet {
+                    return Ok(());
+                }
                 let targets: Vec<String> =
                     endpoints.iter().map(|(s, e)| format!("{s}={e}")).collect();
                 self.write(&format!(
@@ -111,8 +183,15 @@ impl Reporter for TerminalReporter {
                     self.retried.0 += result.retries.len();
                     self.retried.1 += 1;
                 }
-                self.write(&case_text(result))
+                match self.verbosity {
+                    Verbosity::Quiet => Ok(()),
+                    Verbosity::Normal => self.write(&case_text(result)),
+                    Verbosity::Verbose => {
+                        self.write(&(case_text(result) + &exchanges_text(result)))
+                    }
+                }
             }
+            RunEvent::CaseStarted { .. } => Ok(()),
             RunEvent::RunFinished {
                 summary,
                 interrupted,
@@ -136,11 +215,7 @@ impl Reporter for TerminalReporter {
                     ))?;
                 }
                 self.write(&format!("finished in {:.2}s", duration.as_secs_f64()))?;
-                self.write(&summary.to_string())?;
-                self.out.flush().map_err(|source| HarnessError::Io {
-                    path: "(stdout)".into(),
-                    source,
-                })
+                self.write(&summary.to_string())
             }
         }
     }

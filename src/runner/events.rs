@@ -17,6 +17,11 @@ pub enum RunEvent<'a> {
         /// Endpoint per service.
         endpoints: &'a [(String, String)],
     },
+    /// A case was handed to a worker (it may still wait for an exclusive case).
+    CaseStarted {
+        /// `service::Operation::id`.
+        name: &'a str,
+    },
     /// A case finished (in completion order).
     CaseFinished {
         /// Its result.

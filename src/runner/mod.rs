@@ -257,6 +257,8 @@ async fn run_all(
     loop {
         while tasks.len() < jobs {
             let Some(case) = pending.next() else { break };
+            let name = format!("{}::{}::{}", case.service, case.operation, case.id);
+            reporter.on_event(&RunEvent::CaseStarted { name: &name })?;
             let (ctx, exclusive) = (ctx.clone(), exclusive.clone());
             tasks.spawn(async move {
                 if case.exclusive {

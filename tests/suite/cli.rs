@@ -33,6 +33,8 @@ pub fn trials() -> Vec<Trial> {
             "cli::sigv4_credentials_come_from_the_shared_files",
             shared_credentials,
         ),
+        Trial::test("cli::progress_only_on_a_terminal", progress),
+        Trial::test("cli::quiet_and_verbose", quiet_and_verbose),
     ]
 }
 
@@ -350,6 +352,83 @@ fn shared_credentials() -> Result<(), Failed> {
     let printed = text(&out);
     if !printed.contains("SigV4 credentials: none") || !printed.contains("0 passed, 0 failed") {
         return Err(format!("without credentials the cases should be skipped:\n{printed}").into());
+    }
+    Ok(())
+}
+
+/// What marks the live progress line.
+const PROGRESS: &str = " cases \u{b7} ";
+
+/// Off a terminal (a pipe, as in CI) no progress line is drawn; on a terminal (a
+/// pseudo-terminal from `script`) it is, the per-case lines stay whole, and `CI` set
+/// turns it off again.
+fn progress() -> Result<(), Failed> {
+    let dir = temp_dir("progress");
+    let reports = dir.join("reports");
+    let out = bin().arg("run").arg("--reports").arg(&reports).output()?;
+    expect_code(&out, 0)?;
+    if text(&out).contains(PROGRESS) {
+        return Err(format!("a progress line off a terminal:\n{}", text(&out)).into());
+    }
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("`script` is not installed: the terminal half of this trial did not run");
+        return Ok(());
+    }
+    let binary = env!("CARGO_BIN_EXE_pat-conformance");
+    let on_tty = |ci: bool| -> Result<String, Failed> {
+        let log = dir.join(format!("tty-{ci}.log"));
+        let mut cmd = Command::new("script");
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("-qfec")
+            .arg(format!("{binary} run --reports {}", reports.display()))
+            .arg(&log)
+            .env_remove("CI");
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                cmd.env_remove(k);
+            }
+        }
+        if ci {
+            cmd.env("CI", "true");
+        }
+        expect_code(&cmd.output()?, 0)?;
+        Ok(String::from_utf8_lossy(&std::fs::read(&log)?).into_owned())
+    };
+    let tty = on_tty(false)?;
+    if !tty.contains(PROGRESS) {
+        return Err(format!("no progress line on a terminal:\n{tty}").into());
+    }
+    let whole = tty
+        .lines()
+        .filter(|l| l.contains("PASS "))
+        .all(|l| l.contains("PASS  ") && l.contains(" ms)"));
+    if !whole {
+        return Err("a per-case line was cut by the progress line".into());
+    }
+    if on_tty(true)?.contains(PROGRESS) {
+        return Err("a progress line in CI".into());
+    }
+    Ok(())
+}
+
+/// `--quiet` prints the closing lines only; `--verbose` adds every exchange.
+fn quiet_and_verbose() -> Result<(), Failed> {
+    let dir = temp_dir("verbosity");
+    let run = |flag: &str| {
+        bin()
+            .args(["run", "--id", "wm-get-unknown-token", flag, "--reports"])
+            .arg(dir.join("reports"))
+            .output()
+    };
+    let quiet = text(&run("--quiet")?);
+    if quiet.contains("PASS") || !quiet.contains("1 passed, 0 failed, 0 skipped") {
+        return Err(format!("--quiet:\n{quiet}").into());
+    }
+    let verbose = text(&run("--verbose")?);
+    if !verbose.contains("step 1 GetPersonalAccessTokenMetadata: POST")
+        || !verbose.contains("< HTTP 400")
+    {
+        return Err(format!("--verbose:\n{verbose}").into());
     }
     Ok(())
 }

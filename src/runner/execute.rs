@@ -62,6 +62,9 @@ impl Ctx {
     }
 }
 
+/// Undos of creates run side by side, at most this many at once.
+const CLEANUP_BATCH: usize = 8;
+
 /// A call that undoes something a case created.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Cleanup {
@@ -544,34 +547,71 @@ impl Execution<'_> {
     /// Runs every registered cleanup, newest first. A "not found" answer means the case
     /// already removed the thing and is fine.
     async fn run_cleanups(&mut self) {
-        while let Some(cleanup) = self.cleanups.pop() {
-            let step = Step::call(&cleanup.operation, cleanup.identity);
-            let fate = match self.operation(&cleanup.operation) {
-                Err(e) => Fate::Left(e),
-                Ok(op) => {
-                    let op = op.clone();
-                    match self
-                        .call(0, &step, &op, &cleanup.input, Phase::Cleanup)
-                        .await
-                    {
-                        Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Fate::Deleted,
-                        Ok(r) => Fate::Left(format!(
-                            "cleanup {} {} answered HTTP {}",
-                            cleanup.operation, cleanup.input, r.status
-                        )),
-                        Err(e) => Fate::Left(format!(
-                            "cleanup {} {} failed ({e})",
-                            cleanup.operation, cleanup.input
-                        )),
-                    }
-                }
-            };
-            if let Fate::Left(why) = &fate {
-                self.warnings
-                    .push(format!("{why}; it may be left on the target"));
+        while let Some(first) = self.cleanups.pop() {
+            // Undoing creates deletes distinct things: up to CLEANUP_BATCH at once, so a
+            // case that made a hundred tokens does not wait for a hundred round trips
+            // in a row. Cleanups a case wrote itself run one by one, in order.
+            let mut batch = vec![first];
+            while batch[0].ticket.is_some()
+                && batch.len() < CLEANUP_BATCH
+                && self.cleanups.last().is_some_and(|c| c.ticket.is_some())
+            {
+                batch.extend(self.cleanups.pop());
             }
-            if let Some(ticket) = cleanup.ticket {
-                self.ctx.ledger.settle(ticket, fate);
+            let steps: Vec<Step> = batch
+                .iter()
+                .map(|c| Step::call(&c.operation, c.identity))
+                .collect();
+            let ops: Vec<Result<OperationSpec, String>> = batch
+                .iter()
+                .map(|c| self.operation(&c.operation).cloned())
+                .collect();
+            let results = {
+                let this = &*self;
+                let calls = batch
+                    .iter()
+                    .zip(&steps)
+                    .zip(&ops)
+                    .map(|((c, step), op)| async move {
+                        match op {
+                            Err(e) => Err(e.clone()),
+                            Ok(op) => {
+                                this.call_shared(0, step, op, &c.input, Phase::Cleanup)
+                                    .await
+                            }
+                        }
+                    });
+                futures::future::join_all(calls).await
+            };
+            for (((cleanup, step), op), called) in
+                batch.into_iter().zip(&steps).zip(&ops).zip(results)
+            {
+                let answer = match (op, called) {
+                    (Err(e), _) => Err(e.clone()),
+                    (Ok(_), Err(e)) => Err(e),
+                    (Ok(op), Ok(called)) => {
+                        self.absorb(step, op, &cleanup.input, Phase::Cleanup, called)
+                            .await
+                    }
+                };
+                let fate = match answer {
+                    Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Fate::Deleted,
+                    Ok(r) => Fate::Left(format!(
+                        "cleanup {} {} answered HTTP {}",
+                        cleanup.operation, cleanup.input, r.status
+                    )),
+                    Err(e) => Fate::Left(format!(
+                        "cleanup {} {} failed ({e})",
+                        cleanup.operation, cleanup.input
+                    )),
+                };
+                if let Fate::Left(why) = &fate {
+                    self.warnings
+                        .push(format!("{why}; it may be left on the target"));
+                }
+                if let Some(ticket) = cleanup.ticket {
+                    self.ctx.ledger.settle(ticket, fate);
+                }
             }
         }
     }
@@ -588,29 +628,56 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
     ) -> Result<HttpResponse, String> {
-        let mut attempt = 1;
-        // Creates answered "throttled" and tried again: the target says they did not
-        // run; the run checks by name once the call is over.
-        let mut throttled_creates = Vec::new();
-        loop {
-            let (response, ticket) = self.attempt(n, step, op, input, phase).await?;
+        let called = self.call_shared(n, step, op, input, phase).await?;
+        self.absorb(step, op, input, phase, called).await
+    }
+
+    /// Records a call's attempts and settles what its creates made.
+    async fn absorb(
+        &mut self,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+        called: Called,
+    ) -> Result<HttpResponse, String> {
+        self.exchanges.extend(called.exchanges);
+        self.retries.extend(called.retries);
+        if let Some(ticket) = called.ticket {
+            self.settle_create(ticket, op, step.identity, input, &called.response)
+                .await;
+        }
+        for ticket in called.throttled_creates {
+            self.verify_not_created(ticket, op, step.identity, input)
+                .await;
+        }
+        if called.response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
+            self.interrupted = true;
+        }
+        called.response.map_err(|e| e.message)
+    }
+
+    /// A call and its retries, needing only shared access (so cleanups can run side
+    /// by side); what it recorded and what its creates need settled come back.
+    async fn call_shared(
+        &self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+    ) -> Result<Called, String> {
+        let mut called = Called::default();
+        for attempt in 1.. {
+            let (response, ticket) = self.attempt(n, step, op, input, phase, &mut called).await?;
             let retry = &self.ctx.retry;
             let transient = super::retry::transient(self.service.spec.protocol, &response)
                 .filter(|t| super::retry::may_retry(step, op, t))
                 .filter(|_| attempt < retry.max_attempts && !self.ctx.cancel.is_cancelled());
             let Some(t) = transient else {
-                if let Some(ticket) = ticket {
-                    self.settle_create(ticket, op, step.identity, input, &response)
-                        .await;
-                }
-                for ticket in throttled_creates {
-                    self.verify_not_created(ticket, op, step.identity, input)
-                        .await;
-                }
-                if response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
-                    self.interrupted = true;
-                }
-                return response.map_err(|e| e.message);
+                called.ticket = ticket;
+                called.response = response;
+                break;
             };
             if let Some(ticket) = ticket {
                 match &response {
@@ -619,11 +686,12 @@ impl Execution<'_> {
                         .ctx
                         .ledger
                         .settle(ticket, super::ledger::Fate::NotCreated),
-                    Ok(_) => throttled_creates.push(ticket),
+                    // The target says it did not run: checked by name afterwards.
+                    Ok(_) => called.throttled_creates.push(ticket),
                 }
             }
             let wait = retry.backoff(attempt, t.retry_after);
-            self.retries.push(crate::outcome::Retry {
+            called.retries.push(crate::outcome::Retry {
                 step: n,
                 operation: step.operation.clone(),
                 attempt,
@@ -634,18 +702,19 @@ impl Execution<'_> {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.ctx.cancel.cancelled() => {}
             }
-            attempt += 1;
         }
+        Ok(called)
     }
 
-    /// One attempt of a call.
+    /// One attempt of a call, its exchange added to `called`.
     async fn attempt(
-        &mut self,
+        &self,
         n: usize,
         step: &Step,
         op: &OperationSpec,
         input: &Value,
         phase: Phase,
+        called: &mut Called,
     ) -> Result<
         (
             Result<HttpResponse, SendError>,
@@ -685,7 +754,9 @@ impl Execution<'_> {
                 message: "stopped by a signal while waiting for the answer".into(),
             }),
         };
-        self.record(n, &step.operation, &req, response.as_ref().ok());
+        called
+            .exchanges
+            .push(self.exchange(n, &step.operation, &req, response.as_ref().ok()));
         Ok((response, ticket))
     }
 
@@ -736,13 +807,14 @@ impl Execution<'_> {
         Ok(())
     }
 
-    fn record(
-        &mut self,
+    /// An exchange as recorded: redacted, bodies clipped.
+    fn exchange(
+        &self,
         n: usize,
         operation: &str,
         req: &HttpRequest,
         resp: Option<&HttpResponse>,
-    ) {
+    ) -> Exchange {
         let redactor = &self.ctx.redactor;
         let format = crate::codec::of(self.service.spec.protocol).format();
         let clip = |text: String| crate::text::clip_bytes(text, RECORDED_BODY);
@@ -762,7 +834,7 @@ impl Execution<'_> {
                 None => clip(redactor.body(format, &r.body)),
             },
         });
-        self.exchanges.push(Exchange {
+        Exchange {
             step: n,
             operation: operation.to_string(),
             request: RecordedRequest {
@@ -773,6 +845,32 @@ impl Execution<'_> {
             },
             response,
             elapsed_ms: resp.map(|r| r.elapsed.as_millis() as u64).unwrap_or(0),
-        });
+        }
+    }
+}
+
+/// What one call (all its attempts) did, before it is recorded in the case.
+pub(super) struct Called {
+    response: Result<HttpResponse, SendError>,
+    /// The last attempt's ledger entry, when the call creates something.
+    ticket: Option<super::ledger::Ticket>,
+    /// Earlier attempts answered "throttled": looked for by name afterwards.
+    throttled_creates: Vec<super::ledger::Ticket>,
+    exchanges: Vec<Exchange>,
+    retries: Vec<crate::outcome::Retry>,
+}
+
+impl Default for Called {
+    fn default() -> Self {
+        Called {
+            response: Err(SendError {
+                maybe_delivered: false,
+                message: "not sent".into(),
+            }),
+            ticket: None,
+            throttled_creates: Vec::new(),
+            exchanges: Vec::new(),
+            retries: Vec::new(),
+        }
     }
 }

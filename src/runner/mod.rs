@@ -1,5 +1,6 @@
 //! The runner: drives cases concurrently against a target and emits outcome events.
 
+mod call;
 mod credentials;
 mod events;
 mod execute;

@@ -1,0 +1,272 @@
+//! One call as a case makes it: built and signed afresh for each attempt, sent,
+//! retried after a transient answer when the rules allow (see [`super::retry`]),
+//! recorded redacted, and — for a create — entered in the ledger before it is sent.
+
+use serde_json::Value;
+
+use super::execute::{credentials, Execution, Phase, RECORDED_BODY};
+use crate::case::Step;
+use crate::outcome::{Exchange, RecordedRequest, RecordedResponse};
+use crate::request::{self, authenticate, Credentials, HttpRequest};
+use crate::spec::{OperationSpec, FAULT_HEADER};
+use crate::transport::{HttpResponse, SendError};
+
+impl Execution<'_> {
+    /// Builds, authenticates, sends and records one call, trying again after a
+    /// transient answer when the retry rules allow (see [`super::retry`]). Every
+    /// attempt is built afresh (a new signature), recorded, and — for a create —
+    /// entered in the ledger before it is sent, so no attempt can leave a token behind.
+    pub(super) async fn call(
+        &mut self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+    ) -> Result<HttpResponse, String> {
+        let called = self.call_shared(n, step, op, input, phase).await?;
+        self.absorb(step, op, input, phase, called).await
+    }
+
+    /// Records a call's attempts and settles what its creates made.
+    pub(super) async fn absorb(
+        &mut self,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+        called: Called,
+    ) -> Result<HttpResponse, String> {
+        self.exchanges.extend(called.exchanges);
+        self.retries.extend(called.retries);
+        if let Some(ticket) = called.ticket {
+            self.settle_create(ticket, op, step.identity, input, &called.response)
+                .await;
+        }
+        for ticket in called.throttled_creates {
+            self.verify_not_created(ticket, op, step.identity, input)
+                .await;
+        }
+        if called.response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
+            self.interrupted = true;
+        }
+        called.response.map_err(|e| e.message)
+    }
+
+    /// A call and its retries, needing only shared access (so cleanups can run side
+    /// by side); what it recorded and what its creates need settled come back.
+    pub(super) async fn call_shared(
+        &self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+    ) -> Result<Called, String> {
+        let mut called = Called::default();
+        for attempt in 1.. {
+            let (response, ticket) = self.attempt(n, step, op, input, phase, &mut called).await?;
+            let retry = &self.ctx.retry;
+            let transient = super::retry::transient(self.service.spec.protocol, &response)
+                .filter(|t| super::retry::may_retry(step, op, t))
+                .filter(|_| attempt < retry.max_attempts && !self.ctx.cancel.is_cancelled());
+            let Some(t) = transient else {
+                called.ticket = ticket;
+                called.response = response;
+                break;
+            };
+            if let Some(ticket) = ticket {
+                match &response {
+                    // Refused before it was sent: certainly nothing made.
+                    Err(_) => self
+                        .ctx
+                        .ledger
+                        .settle(ticket, super::ledger::Fate::NotCreated),
+                    // The target says it did not run: checked by name afterwards.
+                    Ok(_) => called.throttled_creates.push(ticket),
+                }
+            }
+            let wait = retry.backoff(attempt, t.retry_after);
+            called.retries.push(crate::outcome::Retry {
+                step: n,
+                operation: step.operation.clone(),
+                attempt,
+                reason: t.reason,
+                waited_ms: wait.as_millis() as u64,
+            });
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.ctx.cancel.cancelled() => {}
+            }
+        }
+        Ok(called)
+    }
+
+    /// One attempt of a call, its exchange added to `called`.
+    async fn attempt(
+        &self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+        called: &mut Called,
+    ) -> Result<
+        (
+            Result<HttpResponse, SendError>,
+            Option<super::ledger::Ticket>,
+        ),
+        String,
+    > {
+        let endpoint = self
+            .ctx
+            .target
+            .endpoint(self.service.name())
+            .ok_or("no endpoint for the service")?
+            .to_string();
+        let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
+        self.apply_raw(step, &mut req)?;
+        if let Some(pacer) = &self.ctx.pacer {
+            pacer.wait().await;
+        }
+        // Entered before it is sent, so a lost answer cannot lose what it made.
+        let ticket = op.creates.as_ref().map(|_| {
+            let what = self.describe_created(op, input);
+            self.ctx
+                .ledger
+                .open(self.case_id, &step.operation, step.identity, what)
+        });
+        // A create in flight keeps going on the first interrupt: its answer says what
+        // to delete. Other steps stop at once; cleanups stop only on a second signal.
+        let stop = if ticket.is_some() || phase == Phase::Cleanup {
+            &self.ctx.abandon
+        } else {
+            &self.ctx.cancel
+        };
+        let response = tokio::select! {
+            r = self.ctx.transport.send(&req) => r,
+            _ = stop.cancelled() => Err(SendError {
+                maybe_delivered: true,
+                message: "stopped by a signal while waiting for the answer".into(),
+            }),
+        };
+        called
+            .exchanges
+            .push(self.exchange(n, &step.operation, &req, response.as_ref().ok()));
+        Ok((response, ticket))
+    }
+
+    fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), String> {
+        let raw = &step.raw;
+        if let Some(body) = &raw.body {
+            req.body = self.scope.expand_text(body)?.into_bytes();
+        }
+        if let Some(fault) = &step.fault {
+            req.set_header(FAULT_HEADER, fault.clone());
+        }
+        let is_auth = |name: &str| name.eq_ignore_ascii_case("authorization");
+        for (name, value) in raw.headers.iter().filter(|(n, _)| !is_auth(n)) {
+            req.set_header(name, self.scope.expand_text(value)?);
+        }
+        for name in raw.remove_headers.iter().filter(|n| !is_auth(n)) {
+            req.remove_header(name);
+        }
+        if !raw.no_auth {
+            let mut creds = credentials(self.ctx, self.service, step.identity)?;
+            if let Credentials::SigV4 {
+                credentials, time, ..
+            } = &mut creds
+            {
+                if raw.sign_with_wrong_secret {
+                    credentials.secret_access_key =
+                        format!("wrong/{}", crate::template::Alphabet::Alnum.random(36));
+                }
+                if let Some(offset) = &raw.sign_at {
+                    let secs = crate::template::parse_offset(offset)?;
+                    let shift = std::time::Duration::from_secs(secs.unsigned_abs());
+                    *time = if secs < 0 {
+                        time.checked_sub(shift)
+                    } else {
+                        time.checked_add(shift)
+                    }
+                    .ok_or_else(|| format!("sign_at `{offset}` is not a representable time"))?;
+                }
+            }
+            authenticate(req, &creds)?;
+        }
+        for (name, value) in raw.headers.iter().filter(|(n, _)| is_auth(n)) {
+            req.set_header(name, self.scope.expand_text(value)?);
+        }
+        if raw.remove_headers.iter().any(|n| is_auth(n)) {
+            req.remove_header("authorization");
+        }
+        Ok(())
+    }
+
+    /// An exchange as recorded: redacted, bodies clipped.
+    fn exchange(
+        &self,
+        n: usize,
+        operation: &str,
+        req: &HttpRequest,
+        resp: Option<&HttpResponse>,
+    ) -> Exchange {
+        let redactor = &self.ctx.redactor;
+        let format = crate::codec::of(self.service.spec.protocol).format();
+        let clip = |text: String| crate::text::clip_bytes(text, RECORDED_BODY);
+        let response = resp.map(|r| RecordedResponse {
+            status: r.status,
+            headers: redactor.headers(&r.headers),
+            body: match r.truncated {
+                Some(cap) => format!(
+                    "{} [the target sent more than {cap} bytes; the rest was discarded unread]",
+                    // Only what can be kept is scrubbed (with room for a secret that
+                    // straddles the cut): no copies of megabytes that are dropped anyway.
+                    clip(redactor.partial_body(
+                        format,
+                        &r.body[..r.body.len().min(RECORDED_BODY + 8 * 1024)]
+                    ))
+                ),
+                None => clip(redactor.body(format, &r.body)),
+            },
+        });
+        Exchange {
+            step: n,
+            operation: operation.to_string(),
+            request: RecordedRequest {
+                method: req.method.clone(),
+                url: redactor.scrub(&req.url),
+                headers: redactor.headers(&req.headers),
+                body: clip(redactor.body(format, &req.body)),
+            },
+            response,
+            elapsed_ms: resp.map(|r| r.elapsed.as_millis() as u64).unwrap_or(0),
+        }
+    }
+}
+
+/// What one call (all its attempts) did, before it is recorded in the case.
+pub(super) struct Called {
+    response: Result<HttpResponse, SendError>,
+    /// The last attempt's ledger entry, when the call creates something.
+    ticket: Option<super::ledger::Ticket>,
+    /// Earlier attempts answered "throttled": looked for by name afterwards.
+    throttled_creates: Vec<super::ledger::Ticket>,
+    exchanges: Vec<Exchange>,
+    retries: Vec<crate::outcome::Retry>,
+}
+
+impl Default for Called {
+    fn default() -> Self {
+        Called {
+            response: Err(SendError {
+                maybe_delivered: false,
+                message: "not sent".into(),
+            }),
+            ticket: None,
+            throttled_creates: Vec::new(),
+            exchanges: Vec::new(),
+            retries: Vec::new(),
+        }
+    }
+}

@@ -106,13 +106,28 @@ impl Member {
 impl Member {
     /// A string of allowed length that does not match the pattern, if the probes find
     /// one (punctuation, space, `<`, letters).
+    /// Remembered per pattern and length: loading asks for every member's topics many
+    /// times, and compiling a pattern is most of the cost.
     pub(crate) fn pattern_violation(&self) -> Option<String> {
-        let re = regex::Regex::new(self.pattern.as_deref()?).ok()?;
-        let n = self.min_length.unwrap_or(1).max(1) as usize;
-        ["!", " ", "<", "a"]
-            .iter()
-            .map(|c| c.repeat(n))
-            .find(|s| !re.is_match(s))
+        type Seen = std::collections::HashMap<(String, u64), Option<String>>;
+        static SEEN: std::sync::LazyLock<std::sync::Mutex<Seen>> =
+            std::sync::LazyLock::new(Default::default);
+        let pattern = self.pattern.as_deref()?;
+        let n = self.min_length.unwrap_or(1).max(1);
+        let key = (pattern.to_string(), n);
+        if let Some(found) = SEEN.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        let found = regex::Regex::new(pattern).ok().and_then(|re| {
+            ["!", " ", "<", "a"]
+                .iter()
+                .map(|c| c.repeat(n as usize))
+                .find(|s| !re.is_match(s))
+        });
+        SEEN.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, found.clone());
+        found
     }
 }
 

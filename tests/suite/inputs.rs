@@ -130,6 +130,15 @@ fn bad_specs() -> Result<(), Failed> {
             "unknown field `protocol`",
         ),
         (
+            // Generated cases go through the resolver: a fixed id in a call expected
+            // to find nothing is refused there as in a case file.
+            "a generated case that expects not-found for a fixed id",
+            "workmail/service.yaml",
+            "PersonalAccessTokenId: \"${uuid}\" }\n      # A well-formed id that names no token.",
+            "PersonalAccessTokenId: \"no-such-token\" }\n      # A well-formed id that names no token.",
+            "operations.GetPersonalAccessTokenMetadata.generate (gen-get-personal-access-token-metadata-unknown-member-ignored)",
+        ),
+        (
             "recovery through an unpaginated operation",
             "codecatalyst/service.yaml",
             "list: ListAccessTokens",

@@ -135,6 +135,28 @@ impl Profile {
         caps
     }
 
+    /// Where the bearer token of an identity comes from (never the token): the
+    /// profile, a named variable, or none.
+    pub fn bearer_source(&self, identity: Identity, service_env: Option<&str>) -> String {
+        let def = self.identities.get(&identity);
+        let set = |var: &str| std::env::var(var).is_ok_and(|v| !v.is_empty());
+        if def.is_some_and(|d| d.bearer_token.is_some()) {
+            return "the target profile".into();
+        }
+        if let Some(var) = def.and_then(|d| d.bearer_token_env.as_deref()) {
+            return if set(var) {
+                format!("${var}")
+            } else {
+                format!("none (${var} is not set)")
+            };
+        }
+        match (identity, service_env) {
+            (Identity::Default, Some(var)) if set(var) => format!("${var}"),
+            (Identity::Default, Some(var)) => format!("none (${var} is not set)"),
+            _ => "none".into(),
+        }
+    }
+
     /// The bearer token of an identity: the profile's value or variable, then (for the
     /// default identity) the service's own variable.
     pub fn bearer_token(&self, identity: Identity, service_env: Option<&str>) -> Option<String> {

@@ -77,6 +77,9 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
             .is_some_and(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4)
     });
     let (target, _emulator) = target(&config, &suite, sigv4_selected).await?;
+    if matches!(config.target, TargetChoice::Remote { .. }) {
+        print_bearer_sources(&suite, &cases, &target);
+    }
     let mut options = RunOptions::new();
     options.jobs = config.jobs;
     options.timeout = config.timeout;
@@ -187,6 +190,21 @@ async fn target(
             )
         }
     })
+}
+
+/// Where each selected bearer-token service's default token comes from (never the
+/// token).
+fn print_bearer_sources(suite: &Suite, cases: &[Case], target: &runner::Target) {
+    for service in &suite.contract.services {
+        let auth = &service.spec.auth;
+        let selected = cases.iter().any(|c| c.service == service.name());
+        if selected && auth.scheme == crate::spec::AuthScheme::Bearer {
+            let source = target
+                .profile
+                .bearer_source(crate::vocab::Identity::Default, auth.token_env.as_deref());
+            println!("bearer token for {}: {source}", service.name());
+        }
+    }
 }
 
 /// Fills in SigV4 credentials (and the region, when nothing names one) from the AWS

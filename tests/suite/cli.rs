@@ -34,6 +34,7 @@ pub fn trials() -> Vec<Trial> {
             shared_credentials,
         ),
         Trial::test("cli::progress_only_on_a_terminal", progress),
+        Trial::test("cli::bearer_token_source_is_printed", bearer_source),
         Trial::test("cli::quiet_and_verbose", quiet_and_verbose),
     ]
 }
@@ -429,6 +430,40 @@ fn quiet_and_verbose() -> Result<(), Failed> {
         || !verbose.contains("< HTTP 400")
     {
         return Err(format!("--verbose:\n{verbose}").into());
+    }
+    Ok(())
+}
+
+/// A run against a remote target says where the bearer token comes from, never the
+/// token: the profile, or the variable (set or not).
+fn bearer_source() -> Result<(), Failed> {
+    let bg = crate::support::Background::start(None);
+    let dir = temp_dir("bearer-source");
+    let profile = bg.write_profile(&dir);
+    let token = bg
+        .profile
+        .identities
+        .get(&pat_conformance::case::Identity::Default)
+        .and_then(|d| d.bearer_token.clone())
+        .ok_or("the emulator's token")?;
+    let out = bin()
+        .args([
+            "run",
+            "--id",
+            "create-returns-documented-members",
+            "--profile",
+        ])
+        .arg(&profile)
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .output()?;
+    expect_code(&out, 0)?;
+    let printed = text(&out);
+    if !printed.contains("bearer token for codecatalyst: the target profile") {
+        return Err(format!("no bearer source:\n{printed}").into());
+    }
+    if printed.contains(&token) {
+        return Err("the bearer token was printed".into());
     }
     Ok(())
 }

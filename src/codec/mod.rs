@@ -65,6 +65,17 @@ pub(crate) trait Codec: Send + Sync {
         headers: &http::HeaderMap,
     ) -> Option<BTreeMap<String, String>>;
 
+    /// The input members a request carries outside its body and path (restJson1's
+    /// query string and headers), as text: a server coerces them by the input schema.
+    fn bound_input(
+        &self,
+        _op: &OperationSpec,
+        _query: Option<&str>,
+        _headers: &http::HeaderMap,
+    ) -> Map<String, Value> {
+        Map::new()
+    }
+
     /// The error for a request body the server cannot read.
     fn unreadable_body(&self, service: &ServiceSpec) -> WireError;
 

@@ -40,9 +40,28 @@ impl Codec for RestJson1 {
             let encoded = utf8_percent_encode(&value, LABEL).to_string();
             path = path.replace(&format!("{{{label}}}"), &encoded);
         }
+        let mut query = Vec::new();
+        for (member, name) in &op.http.query {
+            for text in members.remove(member).iter().flat_map(texts) {
+                let (k, v) = (
+                    utf8_percent_encode(name, LABEL),
+                    utf8_percent_encode(&text, LABEL),
+                );
+                query.push(format!("{k}={v}"));
+            }
+        }
+        if !query.is_empty() {
+            path.push('?');
+            path.push_str(&query.join("&"));
+        }
+        let mut headers = Vec::new();
+        for (member, name) in &op.http.headers {
+            if let Some(v) = members.remove(member) {
+                headers.push((name.to_ascii_lowercase(), texts(&v).join(",")));
+            }
+        }
         let has_body =
             !members.is_empty() || !matches!(op.http.method.as_str(), "GET" | "DELETE" | "HEAD");
-        let mut headers = Vec::new();
         let body = if has_body {
             headers.push(("content-type".into(), self.media_type().into()));
             json_body(members)?
@@ -71,6 +90,52 @@ impl Codec for RestJson1 {
             .flatten()
     }
 
+    fn bound_input(
+        &self,
+        op: &OperationSpec,
+        query: Option<&str>,
+        headers: &http::HeaderMap,
+    ) -> Map<String, Value> {
+        let pairs: Vec<(String, String)> = query
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                let decode = |s: &str| {
+                    percent_decode_str(&s.replace('+', " "))
+                        .decode_utf8_lossy()
+                        .into_owned()
+                };
+                (decode(k), decode(v))
+            })
+            .collect();
+        let mut input = Map::new();
+        for (member, name) in &op.http.query {
+            let values: Vec<Value> = pairs
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| Value::String(v.clone()))
+                .collect();
+            match values.len() {
+                0 => {}
+                1 => {
+                    input.insert(member.clone(), values[0].clone());
+                }
+                _ => {
+                    input.insert(member.clone(), Value::Array(values));
+                }
+            }
+        }
+        for (member, name) in &op.http.headers {
+            let name = name.to_ascii_lowercase();
+            if let Some(v) = headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
+                input.insert(member.clone(), Value::String(v.to_string()));
+            }
+        }
+        input
+    }
+
     fn unreadable_body(&self, service: &ServiceSpec) -> WireError {
         WireError {
             name: service.validation_error.clone(),
@@ -95,6 +160,17 @@ impl Codec for RestJson1 {
             vec![("x-amzn-errortype".into(), name.to_string())],
             Value::Object(message_body(service, message)),
         )
+    }
+}
+
+/// A member's value as query or header text: strings as they are, lists element by
+/// element, other values as JSON.
+fn texts(v: &Value) -> Vec<String> {
+    match v {
+        Value::Null => vec![],
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().flat_map(texts).collect(),
+        other => vec![other.to_string()],
     }
 }
 
@@ -135,5 +211,52 @@ mod tests {
             .unwrap()
             .is_empty());
         assert!(match_path("/v1/accessTokens", "/v2/accessTokens").is_none());
+    }
+}
+
+#[cfg(test)]
+mod binding_tests {
+    use super::*;
+    use crate::spec::HttpBinding;
+    use serde_json::json;
+
+    fn op() -> OperationSpec {
+        serde_json::from_value(json!({
+            "document": "d", "input": "I", "output": "O", "errors": [],
+            "http": {"method": "GET", "path": "/v1/things/{id}", "status": 200,
+                "query": {"maxResults": "max-results", "tags": "tag"},
+                "headers": {"clientToken": "X-Client-Token"}}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn query_and_header_members_round_trip() {
+        let op = op();
+        let _: &HttpBinding = &op.http;
+        let service: ServiceSpec = serde_json::from_value(json!({
+            "service": "s", "title": "t", "api_version": "v", "protocol": "restJson1",
+            "auth": {"scheme": "bearer"}, "signing_name": "s",
+            "endpoint": {"env": "E", "default": "d"}, "schemas": "x",
+            "message_member": "message", "validation_error": "V",
+            "errors": {}, "operations": {}
+        }))
+        .unwrap();
+        let members =
+            json!({"id": "a b", "maxResults": 5, "tags": ["x&y", "z"], "clientToken": "c-1"});
+        let Value::Object(members) = members else {
+            unreachable!()
+        };
+        let e = RestJson1.encode(&service, "Get", &op, members).unwrap();
+        assert_eq!(e.path, "/v1/things/a%20b?max-results=5&tag=x%26y&tag=z");
+        assert!(e.headers.contains(&("x-client-token".into(), "c-1".into())));
+        assert!(e.body.is_empty(), "every member left the body");
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-client-token", "c-1".parse().unwrap());
+        let bound = RestJson1.bound_input(&op, e.path.split_once('?').map(|(_, q)| q), &headers);
+        assert_eq!(
+            Value::Object(bound),
+            json!({"maxResults": "5", "tags": ["x&y", "z"], "clientToken": "c-1"})
+        );
     }
 }

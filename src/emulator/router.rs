@@ -164,7 +164,8 @@ impl Router {
             });
         }
         let identity = authenticate(service, req, self.signatures)?;
-        let input = parse_input(service, req, labels)?;
+        let mut input = parse_input(service, req, labels)?;
+        bind_input(service, op, req, &mut input);
         let violations = service.schemas.validate(&op.input, &input);
         if let Some(v) = violations.first() {
             return Err(ApiError::new(
@@ -239,6 +240,47 @@ fn authenticate(
     }
 }
 
+/// Adds the members the request carries in its query string and headers, read as the
+/// input schema types them (text on the wire: `5` is a number where the member is one).
+fn bind_input(
+    service: &Service,
+    op: &crate::spec::OperationSpec,
+    req: &Request,
+    input: &mut Value,
+) {
+    let codec = crate::codec::of(service.spec.protocol);
+    let bound = codec.bound_input(op, req.url.query(), &req.headers);
+    if bound.is_empty() {
+        return;
+    }
+    let types: BTreeMap<String, Option<String>> = crate::spec::input_members(service, op)
+        .into_iter()
+        .map(|m| (m.name, m.ty))
+        .collect();
+    if let Value::Object(map) = input {
+        for (member, value) in bound {
+            let ty = types.get(&member).cloned().flatten();
+            map.insert(member, coerce(ty.as_deref(), value));
+        }
+    }
+}
+
+/// Wire text read as the schema types a member: numbers and booleans parsed (text that
+/// does not parse stays text, for the schema check to refuse), a single value of a
+/// list member made a list (its elements stay text: the flattened member view does not
+/// give the item type).
+fn coerce(ty: Option<&str>, v: Value) -> Value {
+    let Value::String(text) = &v else { return v };
+    let parsed = match ty {
+        Some("integer") => text.parse::<i64>().ok().map(Value::from),
+        Some("number") => text.parse::<f64>().ok().map(Value::from),
+        Some("boolean") => text.parse::<bool>().ok().map(Value::from),
+        Some("array") => Some(Value::Array(vec![v.clone()])),
+        _ => None,
+    };
+    parsed.unwrap_or(v)
+}
+
 fn parse_input(
     service: &Service,
     req: &Request,
@@ -275,4 +317,21 @@ fn parse_input(
         input.insert(label, Value::String(value));
     }
     Ok(Value::Object(input))
+}
+
+#[cfg(test)]
+mod coerce_tests {
+    use super::coerce;
+    use serde_json::json;
+
+    #[test]
+    fn wire_text_takes_the_schema_type() {
+        assert_eq!(coerce(Some("integer"), json!("5")), json!(5));
+        assert_eq!(coerce(Some("integer"), json!("five")), json!("five"));
+        assert_eq!(coerce(Some("boolean"), json!("true")), json!(true));
+        assert_eq!(coerce(Some("number"), json!("1.5")), json!(1.5));
+        assert_eq!(coerce(Some("array"), json!("x")), json!(["x"]));
+        assert_eq!(coerce(Some("string"), json!("5")), json!("5"));
+        assert_eq!(coerce(Some("array"), json!(["a", "b"])), json!(["a", "b"]));
+    }
 }

@@ -164,6 +164,8 @@ fn operation(
             method: "POST".into(),
             path: "/".into(),
             status: 200,
+            query: BTreeMap::new(),
+            headers: BTreeMap::new(),
         },
     };
     let paginator = match model.paginators.get(name) {
@@ -185,8 +187,8 @@ fn operation(
     })
 }
 
-/// restJson1: method, path (labels), success status. Members bound to the query string
-/// or headers are refused: the suite encodes labels and bodies only.
+/// restJson1: method, path (labels), success status, and the members bound to the
+/// query string or to headers. A prefix-headers map member is refused.
 fn rest_binding(
     model: &Model,
     name: &str,
@@ -200,16 +202,25 @@ fn rest_binding(
         .next()
         .unwrap_or("/")
         .replace("+}", "}");
+    let mut query = BTreeMap::new();
+    let mut headers = BTreeMap::new();
     if let Some(shape) = model.shapes.get(input) {
         for (member, r) in &shape.members {
-            if let Some(loc @ ("querystring" | "header" | "headers")) = r.location.as_deref() {
-                return Err(ImportError::Unsupported {
-                    shape: format!("operation {name}"),
-                    what: format!(
-                        "member `{member}` bound to the {loc} (`{}`)",
-                        r.location_name.as_deref().unwrap_or(member)
-                    ),
-                });
+            let wire = r.location_name.clone().unwrap_or_else(|| member.clone());
+            match r.location.as_deref() {
+                Some("querystring") => {
+                    query.insert(member.clone(), wire);
+                }
+                Some("header") => {
+                    headers.insert(member.clone(), wire);
+                }
+                Some("headers") => {
+                    return Err(ImportError::Unsupported {
+                        shape: format!("operation {name}"),
+                        what: format!("member `{member}` bound to prefixed headers (`{wire}`)"),
+                    })
+                }
+                _ => {}
             }
         }
     }
@@ -217,6 +228,8 @@ fn rest_binding(
         method: op.http.method.clone(),
         path,
         status: op.http.response_code.unwrap_or(200),
+        query,
+        headers,
     })
 }
 
@@ -366,14 +379,29 @@ mod tests {
     }
 
     #[test]
-    fn query_bindings_and_unknown_operations_are_refused() {
+    fn query_and_header_bindings_are_kept_prefix_headers_refused() {
         let text = model(
-            json!({"shape": "Id", "location": "querystring", "locationName": "id"}),
+            json!({"shape": "Id", "location": "querystring", "locationName": "token-id"}),
+            json!({"type": "structure", "members": {}}),
+        );
+        let imported = import(&text, "m.json", &[]).unwrap();
+        let http = &imported.model.operations["Put"].http;
+        assert_eq!(http.query["id"], "token-id");
+        let text = model(
+            json!({"shape": "Id", "location": "header", "locationName": "X-Token"}),
+            json!({"type": "structure", "members": {}}),
+        );
+        let imported = import(&text, "m.json", &[]).unwrap();
+        assert_eq!(
+            imported.model.operations["Put"].http.headers["id"],
+            "X-Token"
+        );
+        let text = model(
+            json!({"shape": "Id", "location": "headers", "locationName": "X-Meta-"}),
             json!({"type": "structure", "members": {}}),
         );
         let e = import(&text, "m.json", &[]).unwrap_err();
         assert!(matches!(e, ImportError::Unsupported { .. }), "{e}");
-        assert!(e.to_string().contains("bound to the querystring"), "{e}");
         let e = import(&text, "m.json", &["Get".into()]).unwrap_err();
         assert!(e.to_string().contains("it has: Put"), "{e}");
     }

@@ -45,6 +45,8 @@ mod tests {
                 method: method.into(),
                 path: path.into(),
                 status: 200,
+                query: Default::default(),
+                headers: Default::default(),
             },
             target: None,
             input: "I".into(),

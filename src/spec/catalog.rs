@@ -87,6 +87,12 @@ pub struct HttpBinding {
     pub path: String,
     /// Success status.
     pub status: u16,
+    /// Input members sent in the query string: member → parameter name (restJson1).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// Input members sent as headers: member → header name (restJson1).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }
 
 impl HttpBinding {

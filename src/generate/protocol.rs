@@ -30,12 +30,12 @@ pub(super) fn cases(at: &Origin, out: &mut Vec<Draft>) {
     }));
 }
 
-/// Whether the operation sends a JSON body (some input member is not a URI label).
+/// Whether the operation sends a body (some input member is neither a URI label nor
+/// sent in the query string or a header).
 fn has_body(at: &Origin) -> bool {
-    let labels = at.op.http.labels();
     crate::spec::input_members(at.service, at.op)
         .iter()
-        .any(|m| !labels.contains(&m.name.as_str()))
+        .any(|m| !m.label && !m.outside_body)
 }
 
 fn auth_outcome(at: &Origin) -> Expect {

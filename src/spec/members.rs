@@ -35,6 +35,9 @@ pub(crate) struct Member {
     pub(crate) required: bool,
     /// Bound to a URI label (restJson1): always present, never typed or empty.
     pub(crate) label: bool,
+    /// Sent as text in the query string or a header (restJson1): its JSON type does
+    /// not show on the wire, so there is no wrong-type case for it.
+    pub(crate) outside_body: bool,
     pub(crate) ty: Option<String>,
     pub(crate) min_length: Option<u64>,
     pub(crate) max_length: Option<u64>,
@@ -82,7 +85,7 @@ impl Member {
         if self.required && !self.label {
             kinds.push(ConstraintKind::Required);
         }
-        if self.ty.is_some() && !self.label {
+        if self.ty.is_some() && !self.label && !self.outside_body {
             kinds.push(ConstraintKind::Type);
         }
         if self.min_length.is_some() || self.max_length.is_some() {
@@ -160,6 +163,8 @@ pub(crate) fn input_members(service: &Service, op: &OperationSpec) -> Vec<Member
                 name: name.clone(),
                 required: required.contains(&name.as_str()),
                 label: labels.contains(&name.as_str()),
+                outside_body: op.http.query.contains_key(name)
+                    || op.http.headers.contains_key(name),
                 ty: text("type"),
                 // Longer edges would be allocations of that size: not generated.
                 min_length: uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
@@ -202,6 +207,29 @@ fn follow(shapes: &Map<String, Value>, schema: &Value) -> Map<String, Value> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn members_outside_the_body_have_no_wrong_type_topic() {
+        let member = |outside_body| Member {
+            name: "maxResults".into(),
+            required: true,
+            label: false,
+            outside_body,
+            ty: Some("integer".into()),
+            min_length: None,
+            max_length: None,
+            minimum: Some(1),
+            maximum: None,
+            pattern: None,
+            format: None,
+            source: String::new(),
+        };
+        assert!(member(false).kinds().contains(&ConstraintKind::Type));
+        let in_query = member(true).kinds();
+        assert!(!in_query.contains(&ConstraintKind::Type));
+        assert!(in_query.contains(&ConstraintKind::Required));
+        assert!(in_query.contains(&ConstraintKind::Range));
+    }
 
     #[test]
     fn refs_are_followed_and_the_nearer_keyword_wins() {

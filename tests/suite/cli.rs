@@ -53,6 +53,16 @@ pub(crate) fn bin() -> Command {
     cmd
 }
 
+/// Runs one case with a profile, its reports under `dir/reports`.
+pub(crate) fn run_one(id: &str, profile: &Path, dir: &Path) -> std::io::Result<Output> {
+    bin()
+        .args(["run", "--id", id, "--profile"])
+        .arg(profile)
+        .arg("--reports")
+        .arg(dir.join("reports"))
+        .output()
+}
+
 pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pat-conformance-{name}-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -164,17 +174,7 @@ fn broken_endpoint() -> Result<(), Failed> {
     });
     let dir = temp_dir("broken");
     let profile = write_profile(&dir, &server.uri())?;
-    let out = bin()
-        .args([
-            "run",
-            "--id",
-            "create-returns-documented-members",
-            "--profile",
-        ])
-        .arg(&profile)
-        .arg("--reports")
-        .arg(dir.join("reports"))
-        .output()?;
+    let out = run_one("create-returns-documented-members", &profile, &dir)?;
     expect_code(&out, 1)?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     for needle in [
@@ -446,17 +446,7 @@ fn bearer_source() -> Result<(), Failed> {
         .get(&pat_conformance::case::Identity::Default)
         .and_then(|d| d.bearer_token.clone())
         .ok_or("the emulator's token")?;
-    let out = bin()
-        .args([
-            "run",
-            "--id",
-            "create-returns-documented-members",
-            "--profile",
-        ])
-        .arg(&profile)
-        .arg("--reports")
-        .arg(dir.join("reports"))
-        .output()?;
+    let out = run_one("create-returns-documented-members", &profile, &dir)?;
     expect_code(&out, 0)?;
     let printed = text(&out);
     if !printed.contains("bearer token for codecatalyst: the target profile") {

@@ -203,16 +203,11 @@ fn lost_create() -> Result<(), Failed> {
 }
 
 fn console() -> Result<(), Failed> {
-    use crate::cli::{bin, expect_code, temp_dir, text};
+    use crate::cli::{expect_code, run_one, temp_dir, text};
     let bg = Background::start(Some(Flaky::new("ListPersonalAccessTokens", 1, false)));
     let dir = temp_dir("retries-console");
     let profile = bg.write_profile(&dir);
-    let out = bin()
-        .args(["run", "--id", "wm-list-organization", "--profile"])
-        .arg(&profile)
-        .arg("--reports")
-        .arg(dir.join("reports"))
-        .output()?;
+    let out = run_one("wm-list-organization", &profile, &dir)?;
     expect_code(&out, 0)?;
     let printed = text(&out);
     for says in [

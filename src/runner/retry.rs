@@ -183,6 +183,28 @@ mod tests {
         assert!(transient(p, &response(200, "{}")).is_none());
     }
 
+    /// Pacing is a lower bound: five requests at 100 per second cannot all go out in
+    /// less than 40 ms (only the lower bound is checked; a slow machine only adds).
+    #[test]
+    fn the_pacer_spaces_requests() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        rt.block_on(async {
+            let pacer = Pacer::new(100.0);
+            for _ in 0..5 {
+                pacer.wait().await;
+            }
+        });
+        assert!(
+            started.elapsed() >= Duration::from_millis(40),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
     #[test]
     fn backoff_doubles_within_the_cap() {
         let policy = RetryPolicy {

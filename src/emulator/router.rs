@@ -34,25 +34,22 @@ impl Router {
             signatures,
         }
     }
+}
 
-    fn route<'c>(
-        &'c self,
-        req: &Request,
-    ) -> Option<(&'c Service, &'c str, BTreeMap<String, String>)> {
-        let path = req.url.path();
-        for service in &self.contract.services {
-            let codec = crate::codec::of(service.spec.protocol);
-            for (name, op) in &service.spec.operations {
-                let method = req.method.as_str();
-                if let Some(labels) =
-                    codec.route(&service.spec, name, op, method, path, &req.headers)
-                {
-                    return Some((service, name, labels));
-                }
-            }
-        }
-        None
-    }
+/// The service and operation a request calls (by the codecs' wire shapes), with its
+/// decoded path labels.
+fn route<'c>(
+    contract: &'c Contract,
+    req: &Request,
+) -> Option<(&'c Service, &'c str, BTreeMap<String, String>)> {
+    let (method, path) = (req.method.as_str(), req.url.path());
+    contract.services.iter().find_map(|service| {
+        let codec = crate::codec::of(service.spec.protocol);
+        service.spec.operations.iter().find_map(|(name, op)| {
+            let labels = codec.route(&service.spec, name, op, method, path, &req.headers)?;
+            Some((service, name.as_str(), labels))
+        })
+    })
 }
 
 /// What a wrapper learns about a request: the operation it calls, routed by the
@@ -86,24 +83,10 @@ impl Router {
 pub(crate) fn routed(req: &Request) -> Option<Routed> {
     WRAPPED.with(|w| {
         let contract = w.borrow();
-        let contract = contract.as_ref()?;
-        let path = req.url.path();
-        contract.services.iter().find_map(|service| {
-            let codec = crate::codec::of(service.spec.protocol);
-            service.spec.operations.iter().find_map(|(name, op)| {
-                codec.route(
-                    &service.spec,
-                    name,
-                    op,
-                    req.method.as_str(),
-                    path,
-                    &req.headers,
-                )?;
-                Some(Routed {
-                    operation: name.clone(),
-                    paginator: op.paginator.clone(),
-                })
-            })
+        let (service, name, _) = route(contract.as_ref()?, req)?;
+        Some(Routed {
+            operation: name.to_string(),
+            paginator: service.operation(name).and_then(|op| op.paginator.clone()),
         })
     })
 }
@@ -122,7 +105,7 @@ pub trait Middleware: Send + Sync {
 impl Router {
     /// The emulator's answer to `req`.
     pub(crate) fn reply(&self, req: &Request) -> Reply {
-        let Some((service, op_name, labels)) = self.route(req) else {
+        let Some((service, op_name, labels)) = route(&self.contract, req) else {
             let mut reply = Reply::json(
                 404,
                 &serde_json::json!({"message": "no operation matches this request"}),

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::execute::{credentials, Execution, Phase, RECORDED_BODY};
+use super::ledger::Ticket;
 use crate::case::Step;
 use crate::outcome::{Exchange, RecordedRequest, RecordedResponse};
 use crate::request::{self, authenticate, Credentials, HttpRequest};
@@ -63,17 +64,24 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
     ) -> Result<Called, String> {
-        let mut called = Called::default();
-        for attempt in 1.. {
-            let (response, ticket) = self.attempt(n, step, op, input, phase, &mut called).await?;
+        let (mut exchanges, mut retries, mut throttled_creates) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let mut attempt = 1;
+        loop {
+            let (response, ticket, exchange) = self.attempt(n, step, op, input, phase).await?;
+            exchanges.push(exchange);
             let retry = &self.ctx.retry;
             let transient = super::retry::transient(self.service.spec.protocol, &response)
                 .filter(|t| super::retry::may_retry(step, op, t))
                 .filter(|_| attempt < retry.max_attempts && !self.ctx.cancel.is_cancelled());
             let Some(t) = transient else {
-                called.ticket = ticket;
-                called.response = response;
-                break;
+                return Ok(Called {
+                    response,
+                    ticket,
+                    throttled_creates,
+                    exchanges,
+                    retries,
+                });
             };
             if let Some(ticket) = ticket {
                 match &response {
@@ -83,11 +91,11 @@ impl Execution<'_> {
                         .ledger
                         .settle(ticket, super::ledger::Fate::NotCreated),
                     // The target says it did not run: checked by name afterwards.
-                    Ok(_) => called.throttled_creates.push(ticket),
+                    Ok(_) => throttled_creates.push(ticket),
                 }
             }
             let wait = retry.backoff(attempt, t.retry_after);
-            called.retries.push(crate::outcome::Retry {
+            retries.push(crate::outcome::Retry {
                 step: n,
                 operation: step.operation.clone(),
                 attempt,
@@ -98,11 +106,11 @@ impl Execution<'_> {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.ctx.cancel.cancelled() => {}
             }
+            attempt += 1;
         }
-        Ok(called)
     }
 
-    /// One attempt of a call, its exchange added to `called`.
+    /// One attempt of a call: its answer, its ledger entry (a create), its exchange.
     async fn attempt(
         &self,
         n: usize,
@@ -110,14 +118,7 @@ impl Execution<'_> {
         op: &OperationSpec,
         input: &Value,
         phase: Phase,
-        called: &mut Called,
-    ) -> Result<
-        (
-            Result<HttpResponse, SendError>,
-            Option<super::ledger::Ticket>,
-        ),
-        String,
-    > {
+    ) -> Result<(Result<HttpResponse, SendError>, Option<Ticket>, Exchange), String> {
         let endpoint = self
             .ctx
             .target
@@ -150,10 +151,8 @@ impl Execution<'_> {
                 message: "stopped by a signal while waiting for the answer".into(),
             }),
         };
-        called
-            .exchanges
-            .push(self.exchange(n, &step.operation, &req, response.as_ref().ok()));
-        Ok((response, ticket))
+        let exchange = self.exchange(n, &step.operation, &req, response.as_ref().ok());
+        Ok((response, ticket, exchange))
     }
 
     fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), String> {
@@ -249,24 +248,9 @@ impl Execution<'_> {
 pub(super) struct Called {
     response: Result<HttpResponse, SendError>,
     /// The last attempt's ledger entry, when the call creates something.
-    ticket: Option<super::ledger::Ticket>,
+    ticket: Option<Ticket>,
     /// Earlier attempts answered "throttled": looked for by name afterwards.
-    throttled_creates: Vec<super::ledger::Ticket>,
+    throttled_creates: Vec<Ticket>,
     exchanges: Vec<Exchange>,
     retries: Vec<crate::outcome::Retry>,
-}
-
-impl Default for Called {
-    fn default() -> Self {
-        Called {
-            response: Err(SendError {
-                maybe_delivered: false,
-                message: "not sent".into(),
-            }),
-            ticket: None,
-            throttled_creates: Vec::new(),
-            exchanges: Vec::new(),
-            retries: Vec::new(),
-        }
-    }
 }

@@ -185,7 +185,7 @@ fn coverage_topics(service: &Service, operation: &str) -> BTreeSet<String> {
         return BTreeSet::new();
     };
     let mut topics: BTreeSet<String> = op.behaviours.keys().cloned().collect();
-    for member in crate::spec::input_members(service, op) {
+    for member in service.input_members(operation) {
         for kind in member.kinds() {
             topics.insert(format!("{}.{}", member.name, kind.as_str()));
         }

@@ -1,7 +1,6 @@
 //! Building the matrix from the contract and the cases.
 
 use crate::case::{Case, Expect, Step};
-use crate::spec::input_members;
 use crate::spec::Contract;
 
 /// What a row is about.
@@ -85,7 +84,7 @@ pub fn matrix(contract: &Contract, cases: &[Case]) -> Matrix {
                     covering,
                 ));
             }
-            for member in input_members(service, op) {
+            for member in service.input_members(name) {
                 for kind in member.kinds() {
                     let topic = format!("{}.{}", member.name, kind.as_str());
                     rows.push(row(

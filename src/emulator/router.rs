@@ -148,7 +148,7 @@ impl Router {
         }
         let identity = authenticate(service, req, self.signatures)?;
         let mut input = parse_input(service, req, labels)?;
-        bind_input(service, op, req, &mut input);
+        bind_input(service, op_name, op, req, &mut input);
         let violations = service.schemas.validate(&op.input, &input);
         if let Some(v) = violations.first() {
             return Err(ApiError::new(
@@ -227,6 +227,7 @@ fn authenticate(
 /// input schema types them (text on the wire: `5` is a number where the member is one).
 fn bind_input(
     service: &Service,
+    op_name: &str,
     op: &crate::spec::OperationSpec,
     req: &Request,
     input: &mut Value,
@@ -236,14 +237,14 @@ fn bind_input(
     if bound.is_empty() {
         return;
     }
-    let types: BTreeMap<String, Option<String>> = crate::spec::input_members(service, op)
-        .into_iter()
-        .map(|m| (m.name, m.ty))
-        .collect();
+    let members = service.input_members(op_name);
     if let Value::Object(map) = input {
         for (member, value) in bound {
-            let ty = types.get(&member).cloned().flatten();
-            map.insert(member, coerce(ty.as_deref(), value));
+            let ty = members
+                .iter()
+                .find(|m| m.name == member)
+                .and_then(|m| m.ty.as_deref());
+            map.insert(member, coerce(ty, value));
         }
     }
 }

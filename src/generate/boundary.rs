@@ -3,20 +3,20 @@
 use serde_json::{json, Value};
 
 use super::draft::{Draft, Origin};
-use crate::spec::{input_members, ConstraintKind, Member};
+use crate::spec::{ConstraintKind, Member};
 use crate::vocab::Level;
 
 /// Appends the boundary cases of one operation.
 pub(super) fn cases(at: &Origin, drafts: &mut Vec<Draft>) {
-    for member in input_members(at.service, at.op) {
+    for member in at.service.input_members(at.name) {
         for kind in member.kinds() {
             match kind {
-                ConstraintKind::Required => required(at, &member, drafts),
-                ConstraintKind::Type => wrong_type(at, &member, drafts),
-                ConstraintKind::Length => length(at, &member, drafts),
-                ConstraintKind::Range => range(at, &member, drafts),
-                ConstraintKind::Pattern => pattern(at, &member, drafts),
-                ConstraintKind::Format => format(at, &member, drafts),
+                ConstraintKind::Required => required(at, member, drafts),
+                ConstraintKind::Type => wrong_type(at, member, drafts),
+                ConstraintKind::Length => length(at, member, drafts),
+                ConstraintKind::Range => range(at, member, drafts),
+                ConstraintKind::Pattern => pattern(at, member, drafts),
+                ConstraintKind::Format => format(at, member, drafts),
             }
         }
     }

@@ -33,7 +33,8 @@ pub(super) fn cases(at: &Origin, out: &mut Vec<Draft>) {
 /// Whether the operation sends a body (some input member is neither a URI label nor
 /// sent in the query string or a header).
 fn has_body(at: &Origin) -> bool {
-    crate::spec::input_members(at.service, at.op)
+    at.service
+        .input_members(at.name)
         .iter()
         .any(|m| !m.label && !m.outside_body)
 }

@@ -21,6 +21,8 @@ pub struct Service {
     pub shapes: serde_json::Map<String, Value>,
     /// The line of each operation's entry in the catalog file, for pointing at it.
     pub operation_lines: std::collections::BTreeMap<String, u64>,
+    /// Each operation's input members with their constraints, read once.
+    pub(crate) members: std::collections::BTreeMap<String, Vec<super::Member>>,
 }
 
 impl Service {
@@ -32,6 +34,11 @@ impl Service {
     /// An operation by name.
     pub fn operation(&self, name: &str) -> Option<&OperationSpec> {
         self.spec.operations.get(name)
+    }
+
+    /// The input members of an operation (none for an unknown one).
+    pub(crate) fn input_members(&self, operation: &str) -> &[super::Member] {
+        self.members.get(operation).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -143,12 +150,18 @@ fn load_service(path: &Path) -> Result<Service, SpecError> {
             Some((name.clone(), i as u64 + 1))
         })
         .collect();
+    let members = spec
+        .operations
+        .iter()
+        .map(|(name, op)| (name.clone(), super::members::read_members(&shapes, op)))
+        .collect();
     Ok(Service {
         spec,
         schemas,
         path: path.to_path_buf(),
         shapes,
         operation_lines,
+        members,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{OperationSpec, Service};
+use super::OperationSpec;
 
 /// A kind of constraint, as named in coverage (`<member>.<kind>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,6 +44,9 @@ pub(crate) struct Member {
     pub(crate) minimum: Option<i64>,
     pub(crate) maximum: Option<i64>,
     pub(crate) pattern: Option<String>,
+    /// A value of allowed length that breaks `pattern`, found once when the member is
+    /// read (see [`Member::pattern_violation`]).
+    violation: Option<String>,
     pub(crate) format: Option<String>,
     /// The `x-source` notes met on the way, nearest first.
     pub(crate) source: String,
@@ -104,42 +107,31 @@ impl Member {
         }
         kinds
     }
-}
 
-impl Member {
     /// A string of allowed length that does not match the pattern, if the probes find
     /// one (punctuation, space, `<`, letters).
-    /// Remembered per pattern and length: loading asks for every member's topics many
-    /// times, and compiling a pattern is most of the cost.
-    pub(crate) fn pattern_violation(&self) -> Option<String> {
-        type Seen = std::collections::HashMap<(String, u64), Option<String>>;
-        static SEEN: std::sync::LazyLock<std::sync::Mutex<Seen>> =
-            std::sync::LazyLock::new(Default::default);
-        let pattern = self.pattern.as_deref()?;
-        let n = self.min_length.unwrap_or(1).max(1);
-        let key = (pattern.to_string(), n);
-        if let Some(found) = SEEN.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return found.clone();
-        }
-        let found = regex::Regex::new(pattern).ok().and_then(|re| {
-            ["!", " ", "<", "a"]
-                .iter()
-                .map(|c| c.repeat(n as usize))
-                .find(|s| !re.is_match(s))
-        });
-        SEEN.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, found.clone());
-        found
+    pub(crate) fn pattern_violation(&self) -> Option<&str> {
+        self.violation.as_deref()
     }
+}
+
+/// A string of allowed length that does not match `pattern`, if the probes find one
+/// (punctuation, space, `<`, letters).
+fn probe(pattern: &str, min_length: Option<u64>) -> Option<String> {
+    let re = regex::Regex::new(pattern).ok()?;
+    let n = min_length.unwrap_or(1).max(1) as usize;
+    ["!", " ", "<", "a"]
+        .iter()
+        .map(|c| c.repeat(n))
+        .find(|s| !re.is_match(s))
 }
 
 /// The longest string a generated case holds; length limits above it get no edge cases.
 pub(crate) const MAX_GENERATED_LENGTH: u64 = 64 * 1024;
 
-/// The members of `op`'s input shape, in schema order.
-pub(crate) fn input_members(service: &Service, op: &OperationSpec) -> Vec<Member> {
-    let shapes = &service.shapes;
+/// The members of `op`'s input shape, in schema order (read once per operation when
+/// the service loads: see [`super::Service::input_members`]).
+pub(crate) fn read_members(shapes: &Map<String, Value>, op: &OperationSpec) -> Vec<Member> {
     let Some(input) = shapes.get(&op.input).map(|s| follow(shapes, s)) else {
         return vec![];
     };
@@ -171,6 +163,9 @@ pub(crate) fn input_members(service: &Service, op: &OperationSpec) -> Vec<Member
                 max_length: uint("maxLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
                 minimum: int("minimum"),
                 maximum: int("maximum"),
+                violation: text("pattern").and_then(|p| {
+                    probe(&p, uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH))
+                }),
                 pattern: text("pattern"),
                 format: text("format"),
                 source: text("x-source").unwrap_or_default(),
@@ -221,6 +216,7 @@ mod tests {
             minimum: Some(1),
             maximum: None,
             pattern: None,
+            violation: None,
             format: None,
             source: String::new(),
         };

@@ -12,7 +12,7 @@ pub use catalog::{
     OperationSpec, Paginator, Protocol, ServiceSpec,
 };
 pub use contract::{Contract, Service};
-pub(crate) use members::{input_members, ConstraintKind, Member};
+pub(crate) use members::{ConstraintKind, Member};
 pub(crate) use schemas::pointer as shape_ref;
 pub use schemas::{SchemaSet, SchemaViolation};
 pub use split::{

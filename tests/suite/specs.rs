@@ -299,16 +299,31 @@ fn embedded_suite() -> Result<(), Failed> {
     }
     let out = run(&["run", "--service", "workmail"])?;
     expect_code(&out, 0)?;
-    let source_tree = env!("CARGO_MANIFEST_DIR");
     for out in [run(&["validate"])?, run(&["coverage"])?] {
         expect_code(&out, 0)?;
-        if text(&out).contains(source_tree) {
-            return Err(format!("the binary read its source tree:\n{}", text(&out)).into());
-        }
     }
-    let cached = std::fs::read_dir(dir.join("cache"))?.count();
-    if cached != 1 {
-        return Err(format!("expected one written-out suite in the cache, found {cached}").into());
+    let cached: Vec<_> = std::fs::read_dir(dir.join("cache"))?.collect::<Result<_, _>>()?;
+    if cached.len() != 1 {
+        return Err(format!(
+            "expected one written-out suite in the cache, found {}",
+            cached.len()
+        )
+        .into());
+    }
+    // What runs is the written-out copy, not the source tree: break a case file there
+    // and `validate` names that file.
+    let copy = cached[0]
+        .path()
+        .join("cases/codecatalyst/CreateAccessToken");
+    let file = std::fs::read_dir(&copy)?
+        .next()
+        .ok_or("no case file in the copy")??
+        .path();
+    std::fs::write(&file, "cases: [ { id: broken } ]\n")?;
+    let out = run(&["validate"])?;
+    expect_code(&out, 2)?;
+    if !text(&out).contains(&cached[0].path().display().to_string()) {
+        return Err(format!("the broken copy was not what loaded:\n{}", text(&out)).into());
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

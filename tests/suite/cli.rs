@@ -399,12 +399,14 @@ fn progress() -> Result<(), Failed> {
     if !tty.contains(PROGRESS) {
         return Err(format!("no progress line on a terminal:\n{tty}").into());
     }
-    let whole = tty
-        .lines()
-        .filter(|l| l.contains("PASS "))
-        .all(|l| l.contains("PASS  ") && l.contains(" ms)"));
-    if !whole {
-        return Err("a per-case line was cut by the progress line".into());
+    // The progress line is redrawn with carriage returns: between them, a per-case
+    // line must stand alone, whole, never run into the progress text.
+    let mixed = tty
+        .split(['\r', '\n'])
+        .filter(|seg| seg.contains("PASS "))
+        .find(|seg| seg.contains(PROGRESS) || !seg.trim_end().ends_with(" ms)"));
+    if let Some(seg) = mixed {
+        return Err(format!("a per-case line ran into the progress line: {seg:?}").into());
     }
     if on_tty(true)?.contains(PROGRESS) {
         return Err("a progress line in CI".into());

@@ -33,11 +33,11 @@ impl Codec for AwsJson {
         &self,
         service: &ServiceSpec,
         op_name: &str,
-        op: &OperationSpec,
+        _op: &OperationSpec,
         members: Map<String, Value>,
     ) -> Result<Encoded, String> {
         let target = service
-            .target(op_name, op)
+            .target(op_name)
             .ok_or_else(|| format!("awsJson operation {op_name} has no target"))?;
         Ok(Encoded {
             method: "POST".into(),
@@ -54,13 +54,13 @@ impl Codec for AwsJson {
         &self,
         service: &ServiceSpec,
         op_name: &str,
-        op: &OperationSpec,
+        _op: &OperationSpec,
         method: &str,
         path: &str,
         headers: &http::HeaderMap,
     ) -> Option<BTreeMap<String, String>> {
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-        (method == "POST" && path == "/" && target == service.target(op_name, op).as_deref())
+        (method == "POST" && path == "/" && target == service.target(op_name).as_deref())
             .then(BTreeMap::new)
     }
 

@@ -48,7 +48,6 @@ mod tests {
                 query: Default::default(),
                 headers: Default::default(),
             },
-            target: None,
             input: "I".into(),
             output: "O".into(),
             sensitive: vec![],

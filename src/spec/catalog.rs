@@ -157,9 +157,6 @@ pub struct OperationSpec {
     pub document: String,
     /// HTTP binding (restJson1), or the fixed `POST /` (awsJson1_1).
     pub http: HttpBinding,
-    /// `X-Amz-Target` for awsJson1_1; defaults to `<target_prefix>.<Operation>`.
-    #[serde(default)]
-    pub target: Option<String>,
     /// Input shape in the service's schema file.
     pub input: String,
     /// Output shape in the service's schema file.
@@ -244,12 +241,10 @@ pub struct ServiceSpec {
 }
 
 impl ServiceSpec {
-    /// The `X-Amz-Target` of an operation (awsJson1_1).
-    pub fn target(&self, name: &str, op: &OperationSpec) -> Option<String> {
-        op.target.clone().or_else(|| {
-            self.target_prefix
-                .as_ref()
-                .map(|prefix| format!("{prefix}.{name}"))
-        })
+    /// The `X-Amz-Target` of an operation (awsJson): `<target_prefix>.<Operation>`.
+    pub fn target(&self, name: &str) -> Option<String> {
+        self.target_prefix
+            .as_ref()
+            .map(|prefix| format!("{prefix}.{name}"))
     }
 }

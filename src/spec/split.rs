@@ -159,7 +159,6 @@ pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, Stri
             OperationSpec {
                 document: o.document,
                 http: op.http,
-                target: None,
                 input: op.input,
                 output: op.output,
                 sensitive: op.sensitive,

@@ -55,6 +55,14 @@ pub enum ConfigError {
     /// An endpoint that is not an HTTP(S) URL.
     #[error("endpoint `{0}` must start with http:// or https://")]
     Endpoint(String),
+    /// An endpoint that does not parse as a URL (a port over 65535, no host).
+    #[error("endpoint `{url}` is not a usable URL: {reason}")]
+    EndpointUrl {
+        /// The endpoint as given.
+        url: String,
+        /// What the URL parser said.
+        reason: String,
+    },
     /// A profile naming a service the suite does not have.
     #[error(
         "the profile's endpoints name `{name}`, which is not a service of the suite ({known})"

@@ -11,8 +11,8 @@
 //! `layers::imports_only_point_down` reads this list and every `crate::` path in
 //! `src/`, and fails on an import that points up or sideways):
 //!
-//! 0. `text` `yaml` `exit` `vocab` `template` `path` `embedded` — words and small tools;
-//!    the suite built into the binary
+//! 0. `text` `yaml` `exit` `vocab` `template` `path` `embedded` `console` — words and small
+//!    tools; the suite built into the binary; standard output that survives a closed pipe
 //! 1. `spec` `outcome` — the contract as data; what a case produced
 //! 2. `codec` `case` `import` — wire protocols; case files checked against the contract;
 //!    specs derived from AWS service models
@@ -26,6 +26,8 @@
 //! 10. `config` `mutants` — a validated run configuration; the self-test
 //! 11. `cli` — the command line
 
+#[macro_use]
+pub mod console;
 pub mod case;
 pub(crate) mod check;
 pub mod cli;

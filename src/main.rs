@@ -23,7 +23,7 @@ fn main() -> std::process::ExitCode {
     let runtime = match cli::runtime(&cli) {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: failed to start the async runtime: {e}");
+            pat_conformance::errln!("error: failed to start the async runtime: {e}");
             return Exit::Usage.into();
         }
     };
@@ -35,11 +35,11 @@ fn main() -> std::process::ExitCode {
                 HarnessError::Cases(errors) => {
                     let count = errors.0.len();
                     for error in errors.0 {
-                        eprintln!("{:?}", miette::Report::new(error));
+                        pat_conformance::errln!("{:?}", miette::Report::new(error));
                     }
-                    eprintln!("error: failed to load the cases: {count} error(s)");
+                    pat_conformance::errln!("error: failed to load the cases: {count} error(s)");
                 }
-                e => eprintln!("error: {:#}", anyhow::Error::new(e)),
+                e => pat_conformance::errln!("error: {:#}", anyhow::Error::new(e)),
             }
             exit.into()
         }

@@ -279,16 +279,44 @@ impl std::fmt::Display for Summary {
 }
 
 /// What a run created on the target and whether it deleted it again: the cleanup
-/// ledger. Every create is entered before it is sent, so a lost answer is accounted for.
+/// ledger, checked against a final listing. Every create is entered before it is sent,
+/// so a lost answer is accounted for; after the cases, each identity's listing is read
+/// and whatever carries the run id is deleted, so the closing line says what a listing
+/// showed, not what the run assumed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LedgerSummary {
     /// Creates known to have taken effect (answered, or found by listing).
     pub created: usize,
-    /// Of those, deleted again.
+    /// Of those, deleted again (the undo call answered success).
     pub deleted: usize,
+    /// Of those, already gone when the undo call came (it answered "not found"): the
+    /// case deleted it itself, or the create named something other than what it made
+    /// (then the final listing finds it by name).
+    #[serde(default)]
+    pub not_found: usize,
+    /// The final listing, when the run created anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<FinalListing>,
     /// What may still be on the target, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left: Vec<LeftBehind>,
+}
+
+/// What the listings read after every case had ended showed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FinalListing {
+    /// The listings read: `service as identity`.
+    pub listed: Vec<String>,
+    /// Items carrying the run id that were still listed after the cases' cleanups.
+    pub found: usize,
+    /// Of those, deleted by the final sweep.
+    pub swept: usize,
+    /// Items carrying the run id listed at the very end (0 when the run left nothing
+    /// it can recognise).
+    pub still_listed: usize,
+    /// Listings that could not be read, with the reason: there nothing is verified.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<String>,
 }
 
 /// Something a run may have left on the target.
@@ -307,16 +335,49 @@ pub struct LeftBehind {
 }
 
 impl LedgerSummary {
-    /// The run's closing line about what it left behind.
+    /// The run's closing line about what it left behind. "Nothing left" is said only
+    /// when no create is unaccounted for and the final listing (when the run created
+    /// anything) showed none of this run's items.
     pub fn line(&self) -> String {
-        let head = format!(
+        let mut head = format!(
             "cleanup: created {}, deleted {}",
             self.created, self.deleted
         );
-        if self.left.is_empty() {
-            return format!("{head}, nothing left on the target");
+        if self.not_found > 0 {
+            head.push_str(&format!(" ({} already gone)", self.not_found));
         }
-        let mut out = format!("{head}, {} may be left on the target:", self.left.len());
+        let mut listing = String::new();
+        let mut verified = true;
+        if let Some(l) = &self.listing {
+            if l.found > 0 {
+                listing.push_str(&format!(
+                    "found {} more of this run's and deleted {}, then ",
+                    l.found, l.swept
+                ));
+            }
+            listing.push_str(&match (l.still_listed, l.unverified.is_empty()) {
+                (0, true) => "shows none of this run's".to_string(),
+                (0, false) => "shows none of this run's where it could be read".to_string(),
+                (n, _) => format!("still shows {n} of this run's"),
+            });
+            verified = l.still_listed == 0 && l.unverified.is_empty();
+        }
+        let mut out = match (&self.listing, self.left.is_empty() && verified) {
+            (None, true) => format!("{head}, nothing left on the target"),
+            (Some(_), true) => {
+                format!("{head}, nothing left on the target (the final listing {listing})")
+            }
+            (None, false) => head,
+            (Some(_), false) => format!("{head}; the final listing {listing}"),
+        };
+        if !self.left.is_empty() {
+            out.push_str(&format!("; {} may be left on the target:", self.left.len()));
+        }
+        if let Some(l) = &self.listing {
+            for why in &l.unverified {
+                out.push_str(&format!("\n  not verified: {why}"));
+            }
+        }
         for l in &self.left {
             out.push_str(&format!(
                 "\n  {} {} as {} ({}): {}",
@@ -330,6 +391,15 @@ impl LedgerSummary {
     pub fn absorb(&mut self, other: &LedgerSummary) {
         self.created += other.created;
         self.deleted += other.deleted;
+        self.not_found += other.not_found;
+        if let Some(theirs) = &other.listing {
+            let ours = self.listing.get_or_insert_with(FinalListing::default);
+            ours.listed.extend(theirs.listed.iter().cloned());
+            ours.found += theirs.found;
+            ours.swept += theirs.swept;
+            ours.still_listed += theirs.still_listed;
+            ours.unverified.extend(theirs.unverified.iter().cloned());
+        }
         self.left.extend(other.left.iter().cloned());
     }
 }

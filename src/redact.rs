@@ -28,10 +28,13 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     vec![
         // SigV4: the signature in an Authorization header or a presigned query.
         (
-            re(r"((?:X-Amz-)?Signature=)[0-9a-fA-F]{16,}"),
+            re(r"((?:X-Amz-)?Signature(?:=|%3[dD]))[0-9a-fA-F]{16,}"),
             "${1}<redacted>",
         ),
-        (re(r"(X-Amz-Security-Token=)[^&\s\x22,]+"), "${1}<redacted>"),
+        (
+            re(r"(X-Amz-Security-Token(?:=|%3[dD]))[^&\s\x22,]+"),
+            "${1}<redacted>",
+        ),
         // Access key ids (long-term AKIA…, temporary ASIA…).
         (re(r"\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b"), "<redacted>"),
         (
@@ -44,7 +47,7 @@ static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 /// Whether any of [`SHAPES`] may occur: one pass (on literal prefixes) instead of four
 /// for the text that holds none, which is nearly all of it.
 static ANY_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)signature=|x-amz-security-token=|akia|asia|bearer\s")
+    Regex::new(r"(?i)signature(?:=|%3d)|x-amz-security-token(?:=|%3d)|akia|asia|bearer\s")
         .expect("a valid built-in pattern")
 });
 
@@ -114,9 +117,14 @@ impl Known {
         let once = escape(secret);
         if once != secret {
             self.index(escape(&once));
-            self.index(once);
+            self.index(once.clone());
         }
         self.index(secret.to_string());
+        for form in encoded_forms(secret) {
+            if form != secret && form != once {
+                self.index(form);
+            }
+        }
         true
     }
 
@@ -186,6 +194,64 @@ impl Known {
         out.push_str(&text[at..]);
         out
     }
+}
+
+/// Characters that percent-encoders leave as they are (RFC 3986 unreserved). Encoders
+/// differ on the rest, so forms are made with this set and with every
+/// non-alphanumeric character escaped, in upper- and lowercase hex.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The shortest base64 run worth masking: a shorter one matches by chance.
+const MIN_BASE64_FORM: usize = 12;
+
+/// The secret as a target may echo it encoded: percent-encoded (a query string, a
+/// form body, `Signature%3D…`), and base64 inside any base64 text (standard and
+/// URL-safe alphabets, at each of the three byte alignments it can start at; only the
+/// characters that depend on the secret alone, so one or two characters at either end
+/// of the masked run may stay).
+fn encoded_forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let mut forms = Vec::new();
+    for set in [UNRESERVED, percent_encoding::NON_ALPHANUMERIC] {
+        let upper = percent_encoding::utf8_percent_encode(secret, set).to_string();
+        let lower = lower_hex_escapes(&upper);
+        forms.push(upper);
+        forms.push(lower);
+    }
+    let bytes = secret.as_bytes();
+    for skip in 0..3 {
+        let Some(rest) = bytes.get(skip..) else { break };
+        let whole = &rest[..rest.len() / 3 * 3];
+        for engine in [
+            &base64::engine::general_purpose::STANDARD_NO_PAD,
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        ] {
+            let form = engine.encode(whole);
+            if form.len() >= MIN_BASE64_FORM {
+                forms.push(form);
+            }
+        }
+    }
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// `%2F` → `%2f`: the hex digits of every escape in lowercase.
+fn lower_hex_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            out.extend(chars.by_ref().take(2).map(|h| h.to_ascii_lowercase()));
+        }
+    }
+    out
 }
 
 /// `text` as the inside of a JSON string.
@@ -258,6 +324,48 @@ impl Redactor {
         if fresh {
             let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
             known.insert(secret);
+        }
+    }
+
+    /// How many secrets it has learned so far: when this has not changed since a
+    /// text was scrubbed, scrubbing it again would change nothing.
+    pub(crate) fn learned(&self) -> usize {
+        self.known
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values
+            .len()
+    }
+
+    /// Scrubs again every text of a finished case that reaches the console or a
+    /// report: for secrets learned (by another case) after its texts were recorded.
+    pub(crate) fn rescrub(&self, result: &mut crate::outcome::CaseResult) {
+        let text = |s: &mut String| *s = self.scrub(s);
+        let headers = |h: &mut Vec<(String, String)>| {
+            for (_, v) in h.iter_mut() {
+                text(v);
+            }
+        };
+        if let Some(e) = &mut result.error {
+            text(e);
+        }
+        for f in &mut result.failures {
+            text(&mut f.message);
+            f.expected.iter_mut().for_each(text);
+            f.actual.iter_mut().for_each(text);
+        }
+        result.cleanup_warnings.iter_mut().for_each(text);
+        for r in &mut result.retries {
+            text(&mut r.reason);
+        }
+        for x in &mut result.exchanges {
+            text(&mut x.request.url);
+            text(&mut x.request.body);
+            headers(&mut x.request.headers);
+            if let Some(r) = &mut x.response {
+                text(&mut r.body);
+                headers(&mut r.headers);
+            }
         }
     }
 
@@ -368,6 +476,48 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_and_base64_echoes_are_masked() {
+        use base64::Engine as _;
+        let secret = "pat/Secret+Value=42_xyz-0123456789";
+        let r = Redactor::with_names(vec![]);
+        r.add(secret);
+        let pct = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+        for text in [
+            format!("?token={pct}&x=1"),
+            format!("?token={}", lower_hex_escapes(&pct)),
+            format!(
+                "?token={}",
+                percent_encoding::utf8_percent_encode(secret, UNRESERVED)
+            ),
+        ] {
+            assert!(!r.scrub(&text).contains("Secret"), "{text}");
+            assert!(r.leaks(&text), "{text}");
+        }
+        for prefix in ["", "a", "ab", "abc:"] {
+            for engine in [
+                &base64::engine::general_purpose::STANDARD,
+                &base64::engine::general_purpose::URL_SAFE,
+            ] {
+                let echoed = engine.encode(format!("{prefix}{secret}!"));
+                let scrubbed = r.scrub(&echoed);
+                assert!(
+                    scrubbed.contains(MASK),
+                    "{prefix:?}: {echoed} -> {scrubbed}"
+                );
+                let left = scrubbed.replace(MASK, "");
+                assert!(left.len() <= 12, "{prefix:?}: too much left: {left}");
+            }
+        }
+        let sig = "Credential%3DAKID%2F, Signature%3D0123456789abcdef0123456789abcdef";
+        assert!(
+            !mask_shapes(sig).contains("0123456789abcdef"),
+            "{}",
+            mask_shapes(sig)
+        );
+    }
 
     #[test]
     fn partial_bodies_mask_members_without_parsing() {

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `${run_id}` | the run's id |
 //! | `${case_uid}` | unique per case execution (use it in names) |
+//! | `${case_uid:N}` | exactly N characters holding the case uid (padded with random letters and digits), or, when N is too short for it, the run id; below the run id's 21 characters, random letters and digits |
 //! | `${uuid}` | a fresh UUID at every use |
 //! | `${hex:N}`, `${alnum:N}` | N fresh random lowercase hex digits / letters and digits (1 ≤ N ≤ 4096) |
 //! | `${now}`, `${now+365d}`, `${now-1h}` | an RFC 3339 UTC time relative to now |
@@ -25,6 +26,10 @@ use time::OffsetDateTime;
 pub(crate) enum VarRef {
     RunId,
     CaseUid,
+    /// Exactly `len` characters carrying as much of the run's identity as fits.
+    CaseUidOf {
+        len: usize,
+    },
     Uuid,
     /// `len` random characters from `alphabet`, fresh at every use.
     Random {
@@ -93,6 +98,18 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
         _ if name.starts_with("now+") || name.starts_with("now-") => VarRef::Now {
             offset_secs: parse_offset(&name[3..])?,
         },
+        _ if name.starts_with("case_uid:") => {
+            let len = name["case_uid:".len()..]
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_RANDOM_LEN).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "`{name}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}"
+                    )
+                })?;
+            VarRef::CaseUidOf { len }
+        }
         _ if name.starts_with("hex:") || name.starts_with("alnum:") => {
             let (kind, len) = name.split_once(':').unwrap_or_default();
             let alphabet = if kind == "hex" {
@@ -222,6 +239,15 @@ impl Scope {
         Ok(match var {
             VarRef::RunId => Value::String(self.run_id.clone()),
             VarRef::CaseUid => Value::String(self.case_uid.clone()),
+            VarRef::CaseUidOf { len } => {
+                let len = *len;
+                let head = [&self.case_uid, &self.run_id]
+                    .into_iter()
+                    .find(|h| h.len() <= len)
+                    .map_or("", |h| h.as_str());
+                let pad = Alphabet::Alnum.random(len - head.len());
+                Value::String(format!("{head}{pad}"))
+            }
             VarRef::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),
             VarRef::Random { alphabet, len } => Value::String(alphabet.random(*len)),
             VarRef::Now { offset_secs } => {
@@ -339,6 +365,11 @@ mod tests {
             regex::Regex::new("^m-[0-9a-f]{32}$").unwrap().is_match(&a),
             "{a}"
         );
+        for (n, head) in [(40, "c1"), (2, "c1"), (1, "r")] {
+            let v = s.expand_text(&format!("${{case_uid:{n}}}")).unwrap();
+            assert_eq!(v.len(), n, "{v}");
+            assert!(v.starts_with(head) || n < 2, "{v}");
+        }
         let c = s.expand_text("${alnum:7}").unwrap();
         assert!(
             c.len() == 7

@@ -32,6 +32,26 @@ pub(crate) fn head(items: &[String], limit: usize, show: impl Fn(&str) -> String
     shown.join(", ")
 }
 
+/// At most `max` characters of `line` around byte `at`, marked `…` where cut: what a
+/// diagnostic quotes of a line that may be megabytes long.
+pub(crate) fn excerpt(line: &str, at: usize, max: usize) -> String {
+    if line.chars().count() <= max {
+        return line.to_string();
+    }
+    let mut start = at.saturating_sub(max / 2).min(line.len());
+    while !line.is_char_boundary(start) {
+        start -= 1;
+    }
+    let body: String = line[start..].chars().take(max).collect();
+    let head = if start > 0 { "…" } else { "" };
+    let tail = if start + body.len() < line.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("{head}{body}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

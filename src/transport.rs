@@ -1,7 +1,11 @@
 //! Sending requests: one shared reqwest client. Every exchange is bounded: redirects
 //! are never followed (a 3xx is the answer being judged), at most `max_body` bytes of a
 //! response body are read (the rest is discarded unread), and one time budget covers
-//! connecting, the headers and the whole body.
+//! connecting, the headers and the whole body. Memory is bounded by one budget for the
+//! whole run, not per exchange: a body that may be large takes its share of
+//! [`BODY_BUDGET`] before it is read and holds it until its response is dropped, so
+//! however many cases are in flight (`--jobs`), at most that many bytes of large bodies
+//! are held at once; the other exchanges wait (within their time budget).
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +13,16 @@ use crate::request::HttpRequest;
 
 /// The default cap on a response body read per exchange.
 pub const DEFAULT_MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Bytes of large response bodies held at once across the whole run.
+pub const BODY_BUDGET: usize = 16 * 1024 * 1024;
+
+/// A body declared at most this long is read without taking a share of the budget:
+/// the ordinary answer costs nothing extra.
+const SMALL_BODY: usize = 64 * 1024;
+
+/// How long an idle connection stays in the client's pool.
+const POOL_IDLE: Duration = Duration::from_secs(5);
 
 /// A response as received.
 #[derive(Debug, Clone)]
@@ -20,6 +34,8 @@ pub(crate) struct HttpResponse {
     /// The target sent more than `max_body` bytes; the rest was discarded.
     pub(crate) truncated: Option<usize>,
     pub(crate) elapsed: Duration,
+    /// Its share of [`BODY_BUDGET`], given back when the last copy is dropped.
+    pub(crate) _share: Option<std::sync::Arc<tokio::sync::OwnedSemaphorePermit>>,
 }
 
 impl HttpResponse {
@@ -52,6 +68,8 @@ pub(crate) struct Transport {
     client: reqwest::Client,
     timeout: Duration,
     max_body: usize,
+    /// [`BODY_BUDGET`] in KiB.
+    budget: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Transport {
@@ -64,6 +82,9 @@ impl Transport {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            // Shorter than servers' keep-alive timeouts (the emulator's 15 s, load
+            // balancers' 60 s): a connection the server may be closing is not reused.
+            .pool_idle_timeout(POOL_IDLE)
             .redirect(reqwest::redirect::Policy::none());
         if !tls {
             builder = builder.tls_certs_only([]);
@@ -73,6 +94,7 @@ impl Transport {
             client,
             timeout,
             max_body,
+            budget: std::sync::Arc::new(tokio::sync::Semaphore::new(BODY_BUDGET / 1024)),
         })
     }
 
@@ -120,7 +142,18 @@ impl Transport {
                 )
             })
             .collect();
-        let mut body = Vec::new();
+        // A body that may be large waits for its share of the run's budget.
+        let declared = response.content_length();
+        let need = declared.map_or(self.max_body, |n| (n as usize).min(self.max_body));
+        let share = if need > SMALL_BODY {
+            let kib = need.div_ceil(1024).min(BODY_BUDGET / 1024) as u32;
+            let permit = self.budget.clone().acquire_many_owned(kib).await;
+            permit.ok().map(std::sync::Arc::new)
+        } else {
+            None
+        };
+        // Sized once when the length is declared (no doubling copies of a large body).
+        let mut body = Vec::with_capacity(declared.map_or(0, |_| need));
         let mut truncated = None;
         while let Some(chunk) = response.chunk().await.map_err(describe)? {
             let room = self.max_body - body.len();
@@ -138,6 +171,7 @@ impl Transport {
             body,
             truncated,
             elapsed: start.elapsed(),
+            _share: share,
         })
     }
 }

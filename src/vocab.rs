@@ -85,6 +85,9 @@ pub enum Identity {
 }
 
 impl Identity {
+    /// Every identity a profile can define.
+    pub const ALL: [Identity; 3] = [Identity::Default, Identity::Second, Identity::Limited];
+
     /// The identity's name as written in case files and profiles.
     pub fn as_str(self) -> &'static str {
         match self {

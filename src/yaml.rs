@@ -18,6 +18,33 @@ pub struct ReadError {
     pub message: String,
 }
 
+/// The most bytes read from a case, spec, profile, baseline or model file.
+pub(crate) const MAX_INPUT: u64 = 32 * 1024 * 1024;
+
+/// The most bytes read from a report file (`diff`, `report merge`).
+pub(crate) const MAX_REPORT: u64 = 256 * 1024 * 1024;
+
+/// Reads a text file of at most `max` bytes. A larger one (or an endless device such
+/// as `/dev/zero`) is an error after reading `max + 1` bytes, never a memory blow-up.
+pub(crate) fn read_capped(path: &std::path::Path, max: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "failed to read: the file is larger than {} MiB",
+            max / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "failed to read: the file is not UTF-8 text",
+        )
+    })
+}
+
 /// Reads and parses `path`.
 pub(crate) fn read<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<T, ReadError> {
     let error = |at, message| ReadError {
@@ -26,7 +53,7 @@ pub(crate) fn read<T: DeserializeOwned>(path: &Path, what: &'static str) -> Resu
         at,
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| error(None, e.to_string()))?;
+    let text = read_capped(path, MAX_INPUT).map_err(|e| error(None, e.to_string()))?;
     serde_saphyr::from_str(&text).map_err(|e| {
         let at = e.location().map(|l| (l.line(), l.column()));
         error(at, e.without_snippet().to_string())

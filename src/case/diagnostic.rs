@@ -5,6 +5,12 @@ use std::path::{Path, PathBuf};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde_saphyr::Location;
 
+/// The longest line a diagnostic shows whole.
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// The most characters of a message kept (it may quote a value from the file).
+const MAX_MESSAGE: usize = 1000;
+
 /// One problem in one case file.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("failed to load {}{}: field `{field}`: {message}", file.display(), position(*line, *column))]
@@ -45,12 +51,29 @@ impl CaseLoadError {
             }
             _ => (0, 0, None),
         };
+        let mut message = crate::text::clip(message.into(), MAX_MESSAGE);
+        let mut span = span;
+        let mut text = text;
+        // A line too long to show (a generated or minified file, a 70 MB line) is
+        // quoted as a short excerpt around the column instead of printed whole.
+        if let Some(offset) = span.map(|s| s.offset()) {
+            let start = text[..offset.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            if end - start > MAX_SHOWN_LINE {
+                let near = crate::text::excerpt(&text[start..end], offset - start, 120);
+                message.push_str(&format!(" (near: {near})"));
+                span = None;
+                text = "";
+            }
+        }
         CaseLoadError {
             file: file.to_path_buf(),
             line,
             column,
             field: field.into(),
-            message: message.into(),
+            message,
             src: NamedSource::new(file.display().to_string(), text.to_string()),
             span,
         }

@@ -52,7 +52,8 @@ pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoad
     let mut seen: HashMap<String, (PathBuf, u64)> = HashMap::new();
     for case in &cases {
         if let Some((file, line)) = seen.get(&case.id) {
-            let text = std::fs::read_to_string(&case.file).unwrap_or_default();
+            let text =
+                crate::yaml::read_capped(&case.file, crate::yaml::MAX_INPUT).unwrap_or_default();
             let (at, field) = &case.id_at;
             errors.push(CaseLoadError::new(
                 &case.file,
@@ -130,7 +131,7 @@ fn load_file(
     cases: &mut Vec<Case>,
     errors: &mut Vec<CaseLoadError>,
 ) {
-    let text = match std::fs::read_to_string(file) {
+    let text = match crate::yaml::read_capped(file, crate::yaml::MAX_INPUT) {
         Ok(text) => text,
         Err(e) => {
             errors.push(CaseLoadError::new(

@@ -533,7 +533,12 @@ fn resolve_assertion(
         CheckDef::NotContains(v) => value_op(ctx, at, &f, vars, v, AssertOp::NotContains),
         CheckDef::Count(b) => AssertOp::Count(bounds(ctx, at, &f, vars, b)),
         CheckDef::Length(b) => AssertOp::Length(bounds(ctx, at, &f, vars, b)),
-        CheckDef::Range(b) => AssertOp::Range(*b),
+        CheckDef::Range(b) => {
+            if let Some(why) = impossible_range(b) {
+                ctx.error(at, &format!("{f}.range"), why);
+            }
+            AssertOp::Range(*b)
+        }
         CheckDef::Exists(true) | CheckDef::Absent(false) => AssertOp::Exists,
         CheckDef::Exists(false) | CheckDef::Absent(true) => AssertOp::Absent,
         CheckDef::Unique(true) => AssertOp::Unique,
@@ -582,7 +587,31 @@ fn bounds(
             check_refs(ctx, at, field, template::refs_in_str(v), vars);
         }
     }
+    if let (Some(Bound::Fixed(min)), Some(Bound::Fixed(max))) = (&b.min, &b.max) {
+        if min > max {
+            ctx.error(
+                at,
+                field,
+                format!("min {min} is more than max {max}: no value can pass"),
+            );
+        }
+    }
     b.clone()
+}
+
+/// Why `range` bounds can be met by no number, if they cannot.
+fn impossible_range(b: &super::model::NumberBounds) -> Option<String> {
+    for (name, end) in [("min", b.min), ("max", b.max)] {
+        if end.is_some_and(|v| !v.is_finite()) {
+            return Some(format!("{name} must be a finite number"));
+        }
+    }
+    match (b.min, b.max) {
+        (Some(min), Some(max)) if min > max => Some(format!(
+            "min {min} is more than max {max}: no value can pass"
+        )),
+        _ => None,
+    }
 }
 
 /// `time: { near, offset, within }`.
@@ -594,7 +623,26 @@ fn resolve_time(
     vars: &mut Vars,
 ) -> AssertOp {
     if t.near != "now" {
-        check_refs(ctx, at, f, template::refs_in_str(&t.near), vars);
+        let refs = template::refs_in_str(&t.near);
+        // A literal time (no `${…}`) must be one: `0000-00-00` is refused here, not
+        // blamed on the target when the case runs.
+        if refs.as_ref().is_ok_and(Vec::is_empty) {
+            let literal = t.near.replace("$${", "${");
+            if let Err(e) = time::OffsetDateTime::parse(
+                &literal,
+                &time::format_description::well_known::Rfc3339,
+            ) {
+                ctx.error(
+                    at,
+                    &format!("{f}.near"),
+                    format!(
+                        "`{}` is not `now`, a `${{…}}` reference or an RFC 3339 time ({e})",
+                        t.near
+                    ),
+                );
+            }
+        }
+        check_refs(ctx, at, f, refs, vars);
     }
     let offset_secs = match t.offset.as_deref().map(template::parse_offset) {
         None => 0,

@@ -37,6 +37,10 @@ pub enum Command {
     /// Work with report files.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Delete what earlier runs left on a target (after SIGKILL, a crash or a CI
+    /// runner's hard cancel): every listed item whose name carries the run id. Exits 0
+    /// when a listing afterwards shows none, 3 otherwise.
+    Sweep(SweepArgs),
     /// Write a service's model.yaml and shapes.schema.json from an AWS service model
     /// (botocore `service-2.json`), and a starting service.yaml overlay if it has none.
     ImportModel(ImportArgs),
@@ -253,6 +257,10 @@ pub struct ServeArgs {
     /// Write a target profile for this emulator (for `run --profile`).
     #[arg(long, value_name = "FILE")]
     pub write_profile: Option<PathBuf>,
+    /// Close a connection that has not sent a whole request head for this long (an
+    /// idle keep-alive connection, or a client sending its headers slowly).
+    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    pub idle_timeout: String,
     /// Serve a deviation or variation of the mutation self-test instead of the
     /// conforming emulator (names: `pat-conformance mutants`).
     #[arg(long, value_name = "NAME")]
@@ -266,4 +274,44 @@ pub struct ListArgs {
     pub suite: SuiteArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+/// `sweep`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["run_id", "from", "all_runs"])))]
+pub struct SweepArgs {
+    /// The specs folder (default: ./specs, else the one this binary was built with).
+    #[arg(long, value_name = "DIR")]
+    pub specs: Option<PathBuf>,
+    /// The run whose leftovers to delete (its report folder's name, e.g.
+    /// 20261122T103000Z-4f2a).
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
+    /// The run's report folder (reports/<run-id>) or its journal.jsonl.
+    #[arg(long, value_name = "PATH")]
+    pub from: Option<PathBuf>,
+    /// Every name any run of this tool makes (anything carrying a run id).
+    #[arg(long)]
+    pub all_runs: bool,
+    /// List what would be deleted; delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only this service (repeatable).
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// Endpoint for every service (overrides the profile and AWS_ENDPOINT_URL*).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Use the public AWS endpoints.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub aws: bool,
+    /// Target profile (YAML/JSON): the identities whose tokens are listed.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// The AWS shared-config profile for SigV4 credentials and region.
+    #[arg(long, value_name = "NAME")]
+    pub aws_profile: Option<String>,
+    /// Per-request timeout, e.g. `30s`.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub timeout: String,
 }

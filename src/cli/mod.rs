@@ -4,6 +4,7 @@
 pub mod args;
 pub mod config;
 mod signals;
+mod sweep;
 
 use std::sync::Arc;
 
@@ -52,6 +53,7 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
         Command::Diff(args) => diff(&args),
         Command::Report(ReportCommand::Merge(args)) => merge(&args),
         Command::ImportModel(args) => import_model(&args),
+        Command::Sweep(args) => sweep::sweep(&args).await,
     }
 }
 
@@ -93,7 +95,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let quiet = config.verbosity == crate::report::Verbosity::Quiet;
     let progress = crate::report::Progress::wanted(quiet).then(crate::report::Progress::new);
     let mut terminal =
-        TerminalReporter::new(Box::new(std::io::stdout())).with_verbosity(config.verbosity);
+        TerminalReporter::new(Box::new(crate::console::Stdout)).with_verbosity(config.verbosity);
     if let Some(p) = &progress {
         terminal = terminal.with_progress(p.clone());
     }
@@ -109,7 +111,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     reporters.0.push(Box::new(journal.clone()));
     if AnnotationReporter::wanted() {
         reporters.0.push(Box::new(AnnotationReporter::new(Box::new(
-            std::io::stdout(),
+            crate::console::Stdout,
         ))));
     }
     let outcome = runner::run(
@@ -133,7 +135,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     }
     crate::report::write_reports(&dir, &head, &journal)?;
     step_summary(&head, &journal)?;
-    println!("reports: {}", dir.display());
+    outln!("reports: {}", dir.display());
     Ok(Exit::decide(findings))
 }
 
@@ -153,7 +155,7 @@ fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError>
     if let TargetChoice::Remote { profile, .. } = &config.target {
         for var in profile.vars.keys() {
             if !cases.iter().any(|c| c.profile_vars.contains(var)) {
-                eprintln!("warning: the profile's var `{var}` is used by no selected case");
+                errln!("warning: the profile's var `{var}` is used by no selected case");
             }
         }
     }
@@ -161,7 +163,7 @@ fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError>
 }
 
 /// The run's target, and the embedded emulator when it is the target.
-async fn target(
+pub(crate) async fn target(
     config: &RunConfig,
     suite: &Suite,
     sigv4_selected: bool,
@@ -202,7 +204,7 @@ fn print_bearer_sources(suite: &Suite, cases: &[Case], target: &runner::Target) 
             let source = target
                 .profile
                 .bearer_source(crate::vocab::Identity::Default, auth.token_env.as_deref());
-            println!("bearer token for {}: {source}", service.name());
+            outln!("bearer token for {}: {source}", service.name());
         }
     }
 }
@@ -210,14 +212,17 @@ fn print_bearer_sources(suite: &Suite, cases: &[Case], target: &runner::Target) 
 /// Fills in SigV4 credentials (and the region, when nothing names one) from the AWS
 /// SDK's own loader unless the target profile holds literal ones; prints which source
 /// was used, never the secret.
-async fn sigv4_credentials(profile: &mut crate::profile::Profile, aws_profile: Option<&str>) {
+pub(crate) async fn sigv4_credentials(
+    profile: &mut crate::profile::Profile,
+    aws_profile: Option<&str>,
+) {
     if profile.sigv4.is_some() {
-        println!("SigV4 credentials: the target profile");
+        outln!("SigV4 credentials: the target profile");
         return;
     }
     match runner::from_aws_config(aws_profile).await {
         Ok(found) => {
-            println!("SigV4 credentials: {}", found.source);
+            outln!("SigV4 credentials: {}", found.source);
             profile.sigv4 = Some(found.credentials);
             let env_region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
                 .iter()
@@ -226,7 +231,7 @@ async fn sigv4_credentials(profile: &mut crate::profile::Profile, aws_profile: O
                 profile.region = found.region;
             }
         }
-        Err(why) => println!("SigV4 credentials: none ({why}); SigV4 cases are skipped"),
+        Err(why) => outln!("SigV4 credentials: none ({why}); SigV4 cases are skipped"),
     }
 }
 
@@ -242,12 +247,19 @@ fn gate(
 ) -> Result<Findings, HarnessError> {
     let statuses = || journal.briefs().iter().map(|b| (b.id.as_str(), b.status));
     let comparison = base.compare_cases(statuses());
-    print!("{}", baseline::describe(&comparison));
+    {
+        use std::io::Write as _;
+        let _ = write!(
+            crate::console::Stdout,
+            "{}",
+            baseline::describe(&comparison)
+        );
+    }
     let mut findings = comparison.findings(interrupted);
     head.baseline = Some(comparison);
     if update {
         crate::report::write_file(path, base.updated_cases(statuses()).to_yaml().as_bytes())?;
-        println!("baseline updated: {}", path.display());
+        outln!("baseline updated: {}", path.display());
         // The rewritten baseline expects these failures.
         findings.failures = 0;
     }
@@ -276,15 +288,15 @@ fn step_summary(head: &JsonReport, cases: &dyn CaseSource) -> Result<(), Harness
 fn import_model(args: &ImportArgs) -> Result<Exit, HarnessError> {
     let written = crate::import::import_into(&args.model, &args.operations, &args.out)?;
     for path in written {
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     let overlay = args.out.join("service.yaml");
-    println!(
+    outln!(
         "check it with: pat-conformance validate --specs {}",
         args.out.parent().unwrap_or(&args.out).display()
     );
     if overlay.exists() {
-        println!(
+        outln!(
             "what people know stays in {} (never overwritten)",
             overlay.display()
         );
@@ -318,13 +330,20 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
     let mut findings = merged.summary.findings(false);
     if let Some(path) = &args.baseline {
         let comparison = Baseline::load(path)?.compare(&merged);
-        print!("{}", baseline::describe(&comparison));
+        {
+            use std::io::Write as _;
+            let _ = write!(
+                crate::console::Stdout,
+                "{}",
+                baseline::describe(&comparison)
+            );
+        }
         findings = comparison.findings(merged.interrupted);
         merged.baseline = Some(comparison);
     }
     crate::report::write_all(&args.out, &merged)?;
     step_summary(&merged, &InMemory::new(&merged.cases))?;
-    println!(
+    outln!(
         "merged {} reports: {} ({})",
         args.reports.len(),
         merged.summary,
@@ -352,29 +371,41 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
                 source,
             }
         })?;
-    let (config, middleware) = match &mode {
+    let (mut config, middleware) = match &mode {
         Some(m) => (m.config.clone(), m.middleware.clone()),
         None => (EmulatorConfig::default(), None),
     };
+    config.idle_timeout = humantime::parse_duration(&args.idle_timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| ConfigError::Value {
+            option: "--idle-timeout",
+            value: args.idle_timeout.clone(),
+            reason: "must be a duration above 0s, e.g. 15s".into(),
+        })?;
     let emulator =
         Emulator::start_on(Arc::clone(&suite.contract), config, listener, middleware).await;
     if let Some(m) = &mode {
-        println!("mode {} ({}): {}", m.name, m.class.as_str(), m.what);
+        outln!("mode {} ({}): {}", m.name, m.class.as_str(), m.what);
     }
     if let Some(path) = &args.write_profile {
         let text = serde_json::to_string_pretty(&emulator.profile())
             .map_err(|e| InputError::Render(e.to_string()))?;
         crate::report::write_file(path, text.as_bytes())?;
-        println!(
+        outln!(
             "profile written to {} (use: run --profile {})",
             path.display(),
             path.display()
         );
     }
-    println!("emulator listening on {}", emulator.uri());
-    println!("CodeCatalyst: any bearer token is accepted; each token is its own identity");
-    println!("WorkMail: any SigV4 credentials are accepted (signing name `workmail`)");
-    println!(
+    outln!(
+        "emulator listening on {} (connections idle for {} are closed)",
+        emulator.uri(),
+        args.idle_timeout
+    );
+    outln!("CodeCatalyst: any bearer token is accepted; each token is its own identity");
+    outln!("WorkMail: any SigV4 credentials are accepted (signing name `workmail`)");
+    outln!(
         "fault injection: header `{}: <ErrorName>`",
         crate::spec::FAULT_HEADER
     );
@@ -401,9 +432,9 @@ fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
         if !requires.is_empty() {
             line.push_str(&format!(" requires={}", requires.join(",")));
         }
-        println!("{line}");
+        outln!("{line}");
     }
-    println!("{count} cases");
+    outln!("{count} cases");
     Ok(Exit::Conforms)
 }
 
@@ -417,7 +448,7 @@ fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
         .sum();
     for service in &suite.contract.services {
         let spec = &service.spec;
-        println!(
+        outln!(
             "{} ({}, API version {}, {}): {} operation{}",
             spec.title,
             spec.service,
@@ -427,7 +458,7 @@ fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
             if spec.operations.len() == 1 { "" } else { "s" }
         );
     }
-    println!(
+    outln!(
         "ok: {} services, {operations} operations, {} cases",
         suite.contract.services.len(),
         suite.cases.len()
@@ -452,7 +483,10 @@ fn emit<T: serde::Serialize>(
     match &out.output {
         Some(path) => crate::report::write_file(path, text.as_bytes()),
         None => {
-            print!("{text}");
+            {
+                use std::io::Write as _;
+                let _ = write!(crate::console::Stdout, "{text}");
+            }
             Ok(())
         }
     }
@@ -499,7 +533,7 @@ fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
     )?;
     let gaps = matrix.gaps();
     for gap in &gaps {
-        eprintln!(
+        errln!(
             "gap: {}::{} {} `{}` has no case",
             gap.service,
             gap.operation,

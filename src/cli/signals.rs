@@ -13,7 +13,7 @@ pub(crate) fn watch(cancel: CancellationToken, abandon: CancellationToken) {
         let mut signals = match Signals::new() {
             Ok(s) => s,
             Err(e) => {
-                eprintln!(
+                errln!(
                     "warning: failed to watch for signals ({e}); an interrupt will not clean up"
                 );
                 return;
@@ -24,11 +24,11 @@ pub(crate) fn watch(cancel: CancellationToken, abandon: CancellationToken) {
             count += 1;
             match count {
                 1 => {
-                    eprintln!("{name}: stopping; creates in flight get their answer, then cleanups run (send it again to stop waiting)");
+                    errln!("{name}: stopping; creates in flight get their answer, then cleanups run (send it again to stop waiting)");
                     cancel.cancel();
                 }
                 2 => {
-                    eprintln!("{name} again: no longer waiting; what may be left is reported");
+                    errln!("{name} again: no longer waiting; what may be left is reported");
                     abandon.cancel();
                 }
                 _ => std::process::exit(Exit::Interrupted.code()),

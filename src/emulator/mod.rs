@@ -39,7 +39,14 @@ pub struct EmulatorConfig {
     pub newest_first: bool,
     /// How SigV4 signatures are checked.
     pub signatures: SignatureCheck,
+    /// How long a connection may sit without a complete request head: an idle
+    /// keep-alive connection, or one sending its headers slowly (slowloris), is closed
+    /// after it. [`IDLE_TIMEOUT`] by default.
+    pub idle_timeout: std::time::Duration,
 }
+
+/// How long the emulator keeps a connection that has not sent a whole request head.
+pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// How the emulator checks SigV4 (a deviation may check less).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,6 +87,7 @@ impl Default for EmulatorConfig {
             quotas: BTreeMap::from([(LIMITED_TOKEN.to_string(), 1)]),
             newest_first: false,
             signatures: SignatureCheck::Full,
+            idle_timeout: IDLE_TIMEOUT,
         }
     }
 }
@@ -155,6 +163,7 @@ impl Emulator {
             .iter()
             .flat_map(|b| b.profile_vars(&config))
             .collect();
+        let idle_timeout = config.idle_timeout;
         let state = Arc::new(Mutex::new(State { config, backends }));
         let router = Arc::new(router::Router::new(contract, state));
         let handler: server::Handler = match middleware {
@@ -168,7 +177,7 @@ impl Emulator {
             .set_nonblocking(true)
             .and_then(|()| tokio::net::TcpListener::from_std(listener))
             .expect("a listening socket can be handed to tokio");
-        server::spawn(listener, handler, stop.clone());
+        server::spawn(listener, handler, idle_timeout, stop.clone());
         Emulator {
             uri: format!("http://{address}"),
             services,

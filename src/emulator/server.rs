@@ -1,7 +1,9 @@
 //! The emulator's HTTP front: HTTP/1.1 on hyper, one task per connection. It bounds
 //! what a client can make it hold: a request body is read up to [`MAX_REQUEST_BODY`]
 //! (a larger one is answered 413 without reading the rest), and nothing is kept after a
-//! request is answered. Requests reach the emulator as `wiremock::Request` values, so
+//! request is answered. A connection that does not complete a request head within the
+//! idle timeout (an idle keep-alive connection, or a slowloris client dribbling its
+//! headers) is closed. Requests reach the emulator as `wiremock::Request` values, so
 //! middlewares see the same type as before.
 
 use std::convert::Infallible;
@@ -22,7 +24,12 @@ pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 pub(crate) type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
 
 /// Serves `handler` on `listener` until `stop` is cancelled.
-pub(crate) fn spawn(listener: tokio::net::TcpListener, handler: Handler, stop: CancellationToken) {
+pub(crate) fn spawn(
+    listener: tokio::net::TcpListener,
+    handler: Handler,
+    idle_timeout: std::time::Duration,
+    stop: CancellationToken,
+) {
     tokio::spawn(async move {
         loop {
             let stream = tokio::select! {
@@ -40,7 +47,11 @@ pub(crate) fn spawn(listener: tokio::net::TcpListener, handler: Handler, stop: C
                     let handler = handler.clone();
                     async move { Ok::<_, Infallible>(answer(req, &handler).await) }
                 });
+                // hyper's header timer runs from the moment a connection waits for a
+                // request head: between keep-alive requests as well as during one.
                 let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(idle_timeout)
                     .serve_connection(TokioIo::new(stream), service);
                 tokio::select! {
                     _ = conn => {}

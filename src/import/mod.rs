@@ -147,9 +147,11 @@ pub fn import_into(
     operations: &[String],
     out: &Path,
 ) -> Result<Vec<PathBuf>, ImportError> {
-    let text = std::fs::read_to_string(model_path).map_err(|e| ImportError::Read {
-        path: model_path.to_path_buf(),
-        reason: e.to_string(),
+    let text = crate::yaml::read_capped(model_path, crate::yaml::MAX_INPUT).map_err(|e| {
+        ImportError::Read {
+            path: model_path.to_path_buf(),
+            reason: e.to_string(),
+        }
     })?;
     // The specs keep the model they come from beside them (the drift test re-imports
     // it): a model from elsewhere is copied in.

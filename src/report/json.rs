@@ -73,7 +73,8 @@ impl JsonReport {
                 reason,
             })
         };
-        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let text = crate::yaml::read_capped(path, crate::yaml::MAX_REPORT)
+            .map_err(|e| bad(e.to_string()))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
         let version = value

@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use super::execute::{credentials, Execution, Phase, RECORDED_BODY};
+use super::execute::{
+    credentials, Execution, Phase, RECORDED_BODY, RECORDED_SMALL, RECORDED_TOTAL,
+};
 use super::ledger::Ticket;
 use crate::case::Step;
 use crate::outcome::{Exchange, RecordedRequest, RecordedResponse};
@@ -133,9 +135,14 @@ impl Execution<'_> {
         // Entered before it is sent, so a lost answer cannot lose what it made.
         let ticket = op.creates.as_ref().map(|_| {
             let what = self.describe_created(op, input);
-            self.ctx
-                .ledger
-                .open(self.case_id, &step.operation, step.identity, what)
+            self.ctx.ledger.open(super::ledger::Opening {
+                case: self.case_id,
+                service: self.service.name(),
+                operation: &step.operation,
+                identity: step.identity,
+                what,
+                findable: self.findable(op, input),
+            })
         });
         // A create in flight keeps going on the first interrupt: its answer says what
         // to delete. Other steps stop at once; cleanups stop only on a second signal.
@@ -212,7 +219,22 @@ impl Execution<'_> {
     ) -> Exchange {
         let redactor = &self.ctx.redactor;
         let format = crate::codec::of(self.service.spec.protocol).format();
-        let clip = |text: String| crate::text::clip_bytes(text, RECORDED_BODY);
+        // Bodies are kept at up to RECORDED_BODY each until the run has kept
+        // RECORDED_TOTAL, then at up to RECORDED_SMALL: reports stay small whatever
+        // the target sends.
+        let clip = |text: String| {
+            let kept = self.ctx.recorded.load(std::sync::atomic::Ordering::Relaxed);
+            let limit = if kept < RECORDED_TOTAL {
+                RECORDED_BODY
+            } else {
+                RECORDED_SMALL
+            };
+            let text = crate::text::clip_bytes(text, limit);
+            self.ctx
+                .recorded
+                .fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
+            text
+        };
         let response = resp.map(|r| RecordedResponse {
             status: r.status,
             headers: redactor.headers(&r.headers),

@@ -23,6 +23,13 @@ use crate::vocab::{Identity, Level};
 /// Most bytes of a body kept in a report (the checks saw all that was read).
 pub(super) const RECORDED_BODY: usize = 64 * 1024;
 
+/// Bytes of bodies a run keeps at up to [`RECORDED_BODY`] each; past it, each body is
+/// kept at up to [`RECORDED_SMALL`].
+pub(super) const RECORDED_TOTAL: usize = 3 * 1024 * 1024;
+
+/// Most bytes of a body kept once the run has kept [`RECORDED_TOTAL`].
+pub(super) const RECORDED_SMALL: usize = 2 * 1024;
+
 /// Most bytes of a failure's message, expected or actual value kept in a report.
 const RECORDED_TEXT: usize = 16 * 1024;
 
@@ -51,6 +58,8 @@ pub(super) struct Ctx {
     pub(super) retry: super::RetryPolicy,
     /// Spaces requests when the run has a rate (`--rate`).
     pub(super) pacer: Option<Arc<super::retry::Pacer>>,
+    /// Bytes of bodies recorded so far (see [`RECORDED_TOTAL`]).
+    pub(super) recorded: std::sync::atomic::AtomicUsize,
 }
 
 impl Ctx {
@@ -224,6 +233,32 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
     exec.run_cleanups().await;
     result.duration_ms = start.elapsed().as_millis() as u64;
     finish(ctx, exec, result)
+}
+
+impl<'a> Execution<'a> {
+    /// An execution that belongs to no case (the final listing, the `sweep` command):
+    /// its calls are made, retried and learned from like a case's, then dropped.
+    pub(super) fn detached(ctx: &'a Ctx, service: &'a Service, label: &'a str) -> Self {
+        Execution {
+            ctx,
+            service,
+            case_id: label,
+            level: Level::Must,
+            scope: Scope {
+                run_id: ctx.run_id.clone(),
+                case_uid: ctx.run_id.clone(),
+                profile: ctx.target.profile.vars.clone(),
+                captured: BTreeMap::new(),
+            },
+            failures: vec![],
+            exchanges: vec![],
+            retries: vec![],
+            cleanups: vec![],
+            warnings: vec![],
+            error: None,
+            interrupted: false,
+        }
+    }
 }
 
 /// A result for `case` before it runs.
@@ -597,7 +632,10 @@ impl Execution<'_> {
                     }
                 };
                 let fate = match answer {
-                    Ok(r) if (200..300).contains(&r.status) || r.status == 404 => Fate::Deleted,
+                    Ok(r) if (200..300).contains(&r.status) => Fate::Deleted,
+                    // Gone already, or never what the create made: the final listing
+                    // looks for the latter by name.
+                    Ok(r) if r.status == 404 => Fate::NotFound,
                     Ok(r) => Fate::Left(format!(
                         "cleanup {} {} answered HTTP {}",
                         cleanup.operation, cleanup.input, r.status

@@ -1,6 +1,7 @@
 //! The cleanup ledger: every create is entered before it is sent and settled when its
-//! fate is known (not created, created, deleted, or left with a reason). What is not
-//! settled as gone at the end of the run is reported as possibly left on the target.
+//! fate is known (not created, created, deleted, already gone, or left with a reason).
+//! What is not settled as gone at the end of the run is reported as possibly left on
+//! the target, unless the final listing (see [`super::sweep`]) showed it is not there.
 
 use std::sync::Mutex;
 
@@ -16,8 +17,12 @@ pub(crate) enum Fate {
     NotCreated,
     /// It exists on the target.
     Created,
-    /// It was created and deleted again.
+    /// It was created and deleted again (the undo call answered success).
     Deleted,
+    /// It was created, and the undo call answered "not found": the case deleted it
+    /// itself, or the create named something other than what it made. Never counted
+    /// as deleted; the final listing looks for what it made by name.
+    NotFound,
     /// It may exist and will not be deleted by this run.
     Left(String),
 }
@@ -25,15 +30,28 @@ pub(crate) enum Fate {
 #[derive(Debug)]
 struct Entry {
     case: String,
+    service: String,
     operation: String,
     identity: Identity,
     what: String,
+    /// Its name carries the run id, so the final listing can tell whether it is gone.
+    findable: bool,
     fate: Fate,
 }
 
 /// A handle on one ledger entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Ticket(usize);
+
+/// Who a create was made for, and what it was (for [`Ledger::open`]).
+pub(crate) struct Opening<'a> {
+    pub(crate) case: &'a str,
+    pub(crate) service: &'a str,
+    pub(crate) operation: &'a str,
+    pub(crate) identity: Identity,
+    pub(crate) what: String,
+    pub(crate) findable: bool,
+}
 
 /// Every create of a run.
 #[derive(Debug, Default)]
@@ -47,19 +65,15 @@ impl Ledger {
     }
 
     /// Enters a create about to be sent.
-    pub(crate) fn open(
-        &self,
-        case: &str,
-        operation: &str,
-        identity: Identity,
-        what: String,
-    ) -> Ticket {
+    pub(crate) fn open(&self, o: Opening<'_>) -> Ticket {
         let mut entries = self.entries();
         entries.push(Entry {
-            case: case.to_string(),
-            operation: operation.to_string(),
-            identity,
-            what,
+            case: o.case.to_string(),
+            service: o.service.to_string(),
+            operation: o.operation.to_string(),
+            identity: o.identity,
+            what: o.what,
+            findable: o.findable,
             fate: Fate::InFlight,
         });
         Ticket(entries.len() - 1)
@@ -75,15 +89,57 @@ impl Ledger {
         }
     }
 
-    /// What the run created, deleted and may have left.
-    pub(crate) fn summary(&self) -> LedgerSummary {
+    /// Whether any create entered before `ticket_count` entries existed is still
+    /// waiting for its answer.
+    pub(crate) fn in_flight_before(&self, ticket_count: usize) -> bool {
+        self.entries()
+            .iter()
+            .take(ticket_count)
+            .any(|e| e.fate == Fate::InFlight)
+    }
+
+    /// How many creates were entered so far.
+    pub(crate) fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Every (service, identity) the run created something as, in order of first use.
+    pub(crate) fn scopes(&self) -> Vec<(String, Identity)> {
+        let mut out: Vec<(String, Identity)> = Vec::new();
+        for e in self.entries().iter() {
+            if !out.iter().any(|(s, i)| *s == e.service && *i == e.identity) {
+                out.push((e.service.clone(), e.identity));
+            }
+        }
+        out
+    }
+
+    /// What the run created, deleted and may have left. `listed_clean` holds the
+    /// (service, identity) pairs whose final listing showed nothing of this run: there,
+    /// a create whose name carries the run id is known not to be on the target.
+    pub(crate) fn summary(&self, listed_clean: &[(String, Identity)]) -> LedgerSummary {
         let mut s = LedgerSummary::default();
         for e in self.entries().iter() {
+            let verified_gone = e.findable
+                && listed_clean
+                    .iter()
+                    .any(|(svc, id)| *svc == e.service && *id == e.identity);
             let reason = match &e.fate {
                 Fate::NotCreated => continue,
                 Fate::Deleted => {
                     s.created += 1;
                     s.deleted += 1;
+                    continue;
+                }
+                Fate::NotFound => {
+                    s.created += 1;
+                    s.not_found += 1;
+                    continue;
+                }
+                _ if verified_gone => {
+                    if e.fate == Fate::Created {
+                        s.created += 1;
+                    }
                     continue;
                 }
                 Fate::Created => {
@@ -109,23 +165,54 @@ impl Ledger {
 mod tests {
     use super::*;
 
+    fn open(l: &Ledger, case: &str, identity: Identity, what: &str, findable: bool) -> Ticket {
+        l.open(Opening {
+            case,
+            service: "svc",
+            operation: "Create",
+            identity,
+            what: what.into(),
+            findable,
+        })
+    }
+
     #[test]
     fn every_fate_is_counted() {
         let l = Ledger::default();
-        let a = l.open("c1", "Create", Identity::Default, "a".into());
-        let b = l.open("c2", "Create", Identity::Default, "b".into());
-        let c = l.open("c3", "Create", Identity::Second, "c".into());
-        let _d = l.open("c4", "Create", Identity::Default, "d".into());
-        let e = l.open("c5", "Create", Identity::Default, "e".into());
+        let a = open(&l, "c1", Identity::Default, "a", false);
+        let b = open(&l, "c2", Identity::Default, "b", false);
+        let c = open(&l, "c3", Identity::Second, "c", false);
+        let _d = open(&l, "c4", Identity::Default, "d", false);
+        let e = open(&l, "c5", Identity::Default, "e", false);
+        let f = open(&l, "c6", Identity::Default, "f", false);
         l.settle(a, Fate::Deleted);
         l.settle(a, Fate::Left("late".into()));
         l.settle(b, Fate::NotCreated);
         l.settle(c, Fate::Created);
         l.settle(e, Fate::Left("cleanup answered 500".into()));
-        let s = l.summary();
-        assert_eq!((s.created, s.deleted), (2, 1));
+        l.settle(f, Fate::NotFound);
+        let s = l.summary(&[]);
+        assert_eq!((s.created, s.deleted, s.not_found), (3, 1, 1));
         let left: Vec<_> = s.left.iter().map(|l| l.what.as_str()).collect();
         assert_eq!(left, ["c", "d", "e"]);
         assert!(s.line().contains("3 may be left"), "{}", s.line());
+    }
+
+    #[test]
+    fn a_clean_final_listing_settles_only_findable_creates_of_its_scope() {
+        let l = Ledger::default();
+        let lost = open(&l, "c1", Identity::Default, "pat-run", true);
+        let fixed = open(&l, "c2", Identity::Default, "a", false);
+        let other = open(&l, "c3", Identity::Second, "pat-run-2", true);
+        for t in [lost, fixed, other] {
+            l.settle(t, Fate::Left("the answer was lost".into()));
+        }
+        let clean = [("svc".to_string(), Identity::Default)];
+        let left: Vec<_> = l.summary(&clean).left.into_iter().map(|l| l.what).collect();
+        assert_eq!(left, ["a", "pat-run-2"]);
+        assert!(!l.in_flight_before(3));
+        let _late = open(&l, "c4", Identity::Default, "x", true);
+        assert!(l.in_flight_before(4) && !l.in_flight_before(3));
+        assert_eq!(l.scopes().len(), 2);
     }
 }

@@ -7,6 +7,7 @@ mod execute;
 mod ledger;
 mod retry;
 mod select;
+mod sweep;
 mod target;
 mod undo;
 
@@ -20,6 +21,8 @@ pub use credentials::{from_aws_config, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
 pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
+pub(crate) use sweep::sweepable;
+pub use sweep::{Names, Swept};
 pub(crate) use target::{check_url, env};
 pub use target::{remote_target, Target};
 
@@ -175,36 +178,27 @@ pub async fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
-    let transport = Transport::new(
-        options.timeout,
-        options.max_body,
-        needs_tls(&target.endpoints),
-    )
-    .map_err(crate::error::ConfigError::Client)?;
-    let redactor = redactor_for(&contract, &target);
+    let ctx = context(contract, target, &options)?;
     reporter.on_event(&RunEvent::RunStarted {
         run_id: &options.run_id,
         total: cases.len(),
-        endpoints: &target.endpoints,
+        endpoints: &ctx.target.endpoints,
     })?;
-    let scrubber = Scrubber::new(redactor.clone());
-    let ctx = Arc::new(execute::Ctx {
-        contract,
-        target,
-        transport,
-        redactor,
-        run_id: options.run_id.clone(),
-        cancel: options.cancel.clone(),
-        abandon: options.abandon.clone(),
-        ledger: Arc::new(ledger::Ledger::default()),
-        judged: options.levels.clone(),
-        retry: options.retry.clone(),
-        pacer: options.rate.map(|r| Arc::new(retry::Pacer::new(r))),
-    });
+    let scrubber = Scrubber::new(ctx.redactor.clone());
     let summary = run_all(&ctx, cases, options.jobs, reporter).await?;
     let interrupted = options.cancel.is_cancelled();
+    // What the ledger says is checked against the target: each identity that created
+    // something is listed, and what carries the run id is deleted.
+    let (listing, clean) = match sweep::final_listing(&ctx).await {
+        Some((listing, clean)) => (Some(listing), clean),
+        None => (None, Vec::new()),
+    };
     // Reasons quote answers and errors: scrubbed like everything else printed.
-    let mut ledger = ctx.ledger.summary();
+    let mut ledger = ctx.ledger.summary(&clean);
+    ledger.listing = listing.map(|mut l| {
+        l.unverified = l.unverified.iter().map(|u| ctx.redactor.scrub(u)).collect();
+        l
+    });
     for left in &mut ledger.left {
         left.what = ctx.redactor.scrub(&left.what);
         left.reason = ctx.redactor.scrub(&left.reason);
@@ -222,6 +216,76 @@ pub async fn run(
     })
 }
 
+/// What every case of a run shares: the client, the redactor, the ledger.
+fn context(
+    contract: Arc<Contract>,
+    target: Target,
+    options: &RunOptions,
+) -> Result<Arc<execute::Ctx>, HarnessError> {
+    let transport = Transport::new(
+        options.timeout,
+        options.max_body,
+        needs_tls(&target.endpoints),
+    )
+    .map_err(crate::error::ConfigError::Client)?;
+    let redactor = redactor_for(&contract, &target);
+    Ok(Arc::new(execute::Ctx {
+        contract,
+        target,
+        transport,
+        redactor,
+        run_id: options.run_id.clone(),
+        cancel: options.cancel.clone(),
+        abandon: options.abandon.clone(),
+        ledger: Arc::new(ledger::Ledger::default()),
+        judged: options.levels.clone(),
+        retry: options.retry.clone(),
+        pacer: options.rate.map(|r| Arc::new(retry::Pacer::new(r))),
+        recorded: std::sync::atomic::AtomicUsize::new(0),
+    }))
+}
+
+/// Sweeps what earlier runs left (`pat-conformance sweep`): for every service in the
+/// contract whose creates can be found by listing, every identity with credentials is
+/// listed and each item whose name `names` matches is deleted (unless `dry_run`), then
+/// listed again. Errors (and messages) are scrubbed.
+pub async fn sweep(
+    contract: Arc<Contract>,
+    target: Target,
+    options: RunOptions,
+    names: Names,
+    dry_run: bool,
+) -> Result<Vec<Swept>, HarnessError> {
+    let ctx = context(contract, target, &options)?;
+    let mut out = Vec::new();
+    for service in &ctx.contract.services {
+        if !sweep::sweepable(service) || ctx.target.endpoint(service.name()).is_none() {
+            continue;
+        }
+        let identities: Vec<crate::vocab::Identity> = crate::vocab::Identity::ALL
+            .into_iter()
+            .filter(|i| execute::credentials(&ctx, service, *i).is_ok())
+            .collect();
+        if identities.is_empty() {
+            out.push(Swept {
+                service: service.name().to_string(),
+                identity: "(none)".into(),
+                errors: vec![execute::credentials(&ctx, service, Default::default())
+                    .err()
+                    .unwrap_or_default()],
+                ..Swept::default()
+            });
+        }
+        for identity in identities {
+            let mut swept = sweep::sweep_one(&ctx, service, identity, &names, dry_run).await;
+            swept.errors = swept.errors.iter().map(|e| ctx.redactor.scrub(e)).collect();
+            swept.found = swept.found.iter().map(|e| ctx.redactor.scrub(e)).collect();
+            out.push(swept);
+        }
+    }
+    Ok(out)
+}
+
 /// A redactor that knows the contract's sensitive member names and the profile's
 /// secrets before the first request.
 fn redactor_for(contract: &Contract, target: &Target) -> Redactor {
@@ -237,8 +301,20 @@ fn redactor_for(contract: &Contract, target: &Target) -> Redactor {
     redactor
 }
 
+/// A finished case waiting to be reported.
+struct Held {
+    result: CaseResult,
+    /// Secrets the redactor knew when the case started.
+    learned: usize,
+    /// Creates entered in the ledger when it finished.
+    watermark: usize,
+}
+
 /// Runs every case, at most `jobs` at once (exclusive ones alone), reporting each as
-/// it finishes.
+/// it finishes. A finished case is held until every create entered before it finished
+/// has its answer, then scrubbed again if the run learned secrets meanwhile: a target
+/// that leaks a token's secret into another answer before the create returns it
+/// cannot get that secret printed.
 async fn run_all(
     ctx: &Arc<execute::Ctx>,
     cases: Vec<Case>,
@@ -252,6 +328,7 @@ async fn run_all(
     let mut ordered = cases;
     ordered.sort_by_key(|c| c.exclusive);
     let mut summary = Summary::default();
+    let mut held: std::collections::VecDeque<Held> = std::collections::VecDeque::new();
     // At most `jobs` cases are in flight, and no more are spawned: a case not yet
     // started costs only its definition, and a finished one is reported and dropped.
     let mut pending = ordered.into_iter();
@@ -262,26 +339,57 @@ async fn run_all(
             reporter.on_event(&RunEvent::CaseStarted { name: &name })?;
             let (ctx, exclusive) = (ctx.clone(), exclusive.clone());
             tasks.spawn(async move {
-                if case.exclusive {
+                let learned = ctx.redactor.learned();
+                let result = if case.exclusive {
                     let _alone = exclusive.write().await;
                     execute::run_case(&ctx, &case).await
                 } else {
                     let _shared = exclusive.read().await;
                     execute::run_case(&ctx, &case).await
-                }
+                };
+                (result, learned)
             });
         }
         let Some(joined) = tasks.join_next().await else {
             break;
         };
-        let result: CaseResult = match joined {
-            Ok(result) => result,
-            Err(e) => panic_result(e),
+        let (result, learned) = match joined {
+            Ok(done) => done,
+            Err(e) => (panic_result(e), 0),
         };
-        summary.add(result.status);
-        reporter.on_event(&RunEvent::CaseFinished { result: &result })?;
+        held.push_back(Held {
+            result,
+            learned,
+            watermark: ctx.ledger.len(),
+        });
+        while held
+            .front()
+            .is_some_and(|h| !ctx.ledger.in_flight_before(h.watermark))
+        {
+            if let Some(h) = held.pop_front() {
+                report(ctx, h, &mut summary, reporter)?;
+            }
+        }
+    }
+    // Every case has ended: nothing is in flight any more.
+    while let Some(h) = held.pop_front() {
+        report(ctx, h, &mut summary, reporter)?;
     }
     Ok(summary)
+}
+
+/// Reports a finished case, scrubbed again when secrets were learned since it started.
+fn report(
+    ctx: &execute::Ctx,
+    mut h: Held,
+    summary: &mut Summary,
+    reporter: &mut dyn Reporter,
+) -> Result<(), HarnessError> {
+    if ctx.redactor.learned() != h.learned {
+        ctx.redactor.rescrub(&mut h.result);
+    }
+    summary.add(h.result.status);
+    reporter.on_event(&RunEvent::CaseFinished { result: &h.result })
 }
 
 /// Whether any endpoint is anything but plain HTTP.

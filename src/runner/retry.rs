@@ -169,6 +169,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             truncated: None,
             elapsed: Duration::ZERO,
+            _share: None,
         })
     }
 

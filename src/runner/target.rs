@@ -32,10 +32,23 @@ pub(crate) fn env(name: &str) -> Option<String> {
 
 /// An endpoint must be an HTTP(S) URL.
 pub(crate) fn check_url(url: &str) -> Result<(), HarnessError> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(ConfigError::Endpoint(url.to_string()).into())
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(ConfigError::Endpoint(url.to_string()).into());
+    }
+    // The URL parser refuses what no request can go to (a port over 65535, no host):
+    // a configuration error now, not one connect error per case later.
+    match reqwest::Url::parse(url) {
+        Ok(u) if u.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(_) => Err(ConfigError::EndpointUrl {
+            url: url.to_string(),
+            reason: "it names no host".into(),
+        }
+        .into()),
+        Err(e) => Err(ConfigError::EndpointUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        }
+        .into()),
     }
 }
 

@@ -18,7 +18,7 @@ use crate::vocab::Identity;
 const MAX_RECOVERY_PAGES: usize = 100;
 
 /// Input of an undo call: each member taken from `source` by JSON pointer.
-fn undo_input(
+pub(super) fn undo_input(
     members: &std::collections::BTreeMap<String, String>,
     source: &Value,
 ) -> Option<Value> {
@@ -43,7 +43,21 @@ impl Execution<'_> {
         }
     }
 
-    /// Settles a create's ledger entry from its answer, queueing its undo.
+    /// Whether `input`'s `find.match` member carries this run's id, so that what the
+    /// create made can be found by listing (and by the final listing).
+    pub(super) fn findable(&self, op: &OperationSpec, input: &Value) -> bool {
+        op.creates
+            .as_ref()
+            .and_then(|c| c.find.as_ref())
+            .and_then(|f| input.get(&f.match_member))
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.contains(&self.ctx.run_id))
+    }
+
+    /// Settles a create's ledger entry from its answer, queueing its undo. Any answer
+    /// but the create's success (a 4xx included: a target or a proxy may refuse after
+    /// the work was done) is checked by listing before the create is declared not
+    /// created, when its name can be found.
     pub(super) async fn settle_create(
         &mut self,
         ticket: Ticket,
@@ -53,14 +67,16 @@ impl Execution<'_> {
         response: &Result<HttpResponse, SendError>,
     ) {
         let Some(creates) = &op.creates else { return };
+        let findable = self.findable(op, input);
         let lost = match response {
             Err(e) if !e.maybe_delivered => {
                 self.ctx.ledger.settle(ticket, Fate::NotCreated);
                 return;
             }
             Err(e) => format!("the answer to the create was lost ({e})"),
-            // A client error created nothing; a server error may have.
-            Ok(r) if (400..500).contains(&r.status) => {
+            // A client error should have created nothing: taken at its word only when
+            // what it would have made cannot be looked for.
+            Ok(r) if (400..500).contains(&r.status) && !findable => {
                 self.ctx.ledger.settle(ticket, Fate::NotCreated);
                 return;
             }
@@ -95,7 +111,7 @@ impl Execution<'_> {
         let fate = match &creates.find {
             None => Fate::Left(format!("{lost}; the catalog names no way to find it")),
             Some(find) => {
-                self.recover(ticket, find, &creates.undo, identity, input, &lost)
+                self.recover(ticket, op, find, &creates.undo, identity, input, &lost)
                     .await
             }
         };
@@ -120,7 +136,7 @@ impl Execution<'_> {
             None => Fate::NotCreated,
             Some(find) => {
                 let lost = "a create answered as throttled was tried again";
-                self.recover(ticket, find, &creates.undo, identity, input, lost)
+                self.recover(ticket, op, find, &creates.undo, identity, input, lost)
                     .await
             }
         };
@@ -130,43 +146,70 @@ impl Execution<'_> {
         self.ctx.ledger.settle(ticket, fate);
     }
 
-    /// One page of the listing that looks for a lost create, decoded; what to report
-    /// when the page cannot be had.
+    /// Every item of `list` as `identity` sees it, following its paginator (at most
+    /// [`MAX_RECOVERY_PAGES`] pages); why not, when a page cannot be had.
+    pub(super) fn list_all<'s>(
+        &'s mut self,
+        list: &'s str,
+        identity: Identity,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Value>, String>> + Send + 's>> {
+        Box::pin(async move {
+            let Some(list_op) = self.service.operation(list).cloned() else {
+                return Err(format!("{list} is not an operation"));
+            };
+            let Some(paginator) = list_op.paginator.clone() else {
+                return Err(format!("{list} has no paginator"));
+            };
+            let step = Step::call(list, identity);
+            let mut page_input = Value::Object(Map::new());
+            let mut items = Vec::new();
+            for _ in 0..MAX_RECOVERY_PAGES {
+                let body = self.listing_page(&step, &list_op, &page_input).await?;
+                if let Some(Value::Array(page)) = body.get(&paginator.items) {
+                    items.extend(page.iter().cloned());
+                }
+                match body.get(&paginator.output_token).and_then(Value::as_str) {
+                    Some(t) if !t.is_empty() => {
+                        page_input = serde_json::json!({ paginator.input_token.clone(): t });
+                    }
+                    _ => return Ok(items),
+                }
+            }
+            Err(format!(
+                "{list} still had more pages after {MAX_RECOVERY_PAGES}"
+            ))
+        })
+    }
+
+    /// One page of a listing, decoded; why not, when it cannot be had.
     async fn listing_page(
         &mut self,
         step: &Step,
         list_op: &crate::spec::OperationSpec,
         input: &Value,
-        lost: &str,
-    ) -> Result<Value, Fate> {
+    ) -> Result<Value, String> {
+        let list = &step.operation;
         let response = match self.call(0, step, list_op, input, Phase::Cleanup).await {
             Ok(r) if r.truncated.is_some() => {
-                return Err(Fate::Left(format!(
-                    "{lost}; listing to find it gave a body too large to read"
-                )))
+                return Err(format!("listing {list} gave a body too large to read"))
             }
             Ok(r) if (200..300).contains(&r.status) => r,
-            Ok(r) => {
-                return Err(Fate::Left(format!(
-                    "{lost}; listing to find it answered HTTP {}",
-                    r.status
-                )))
-            }
-            Err(e) => {
-                return Err(Fate::Left(format!(
-                    "{lost}; listing to find it failed ({e})"
-                )))
-            }
+            Ok(r) => return Err(format!("listing {list} answered HTTP {}", r.status)),
+            Err(e) => return Err(format!("listing {list} failed ({e})")),
         };
         crate::codec::of(self.service.spec.protocol)
             .decode(&response.body)
-            .map_err(|_| Fate::Left(format!("{lost}; listing to find it gave no JSON")))
+            .map_err(|_| format!("listing {list} gave a body that does not decode"))
     }
 
-    /// Finds what a create with a lost answer made, by listing, and queues its undo.
+    /// Finds what a create with a lost or refused answer made, by listing, and queues
+    /// its undo. Every item found is accounted for: the first under `ticket`, any
+    /// further one (a create carried out more than once) under an entry of its own.
+    #[allow(clippy::too_many_arguments)]
     fn recover<'s>(
         &'s mut self,
         ticket: Ticket,
+        op: &'s OperationSpec,
         find: &'s FindCreated,
         undo: &'s str,
         identity: Identity,
@@ -175,13 +218,9 @@ impl Execution<'_> {
     ) -> Pin<Box<dyn Future<Output = Fate> + Send + 's>> {
         Box::pin(async move {
             let key = input.get(&find.match_member).cloned();
-            let unique = key
-                .as_ref()
-                .and_then(Value::as_str)
-                .is_some_and(|k| k.contains(&self.ctx.run_id));
-            let Some(key) = key.filter(|_| unique) else {
+            let Some(key) = key.filter(|_| self.findable(op, input)) else {
                 return Fate::Left(format!(
-                    "{lost}; its `{}` is not unique to this run, so it was not looked for",
+                    "{lost}; its `{}` does not carry the run id (too short for it, or not a string), so it was not looked for",
                     find.match_member
                 ));
             };
@@ -190,42 +229,51 @@ impl Execution<'_> {
                     "{lost}; the run was stopped before it could be looked for"
                 ));
             }
-            let (list_op, paginator) = match self.service.operation(&find.list) {
-                Some(op) => match op.paginator.clone() {
-                    Some(p) => (op.clone(), p),
-                    None => return Fate::Left(format!("{lost}; {} has no paginator", find.list)),
-                },
-                None => return Fate::Left(format!("{lost}; {} is not an operation", find.list)),
+            let items = match self.list_all(&find.list, identity).await {
+                Ok(items) => items,
+                Err(e) => return Fate::Left(format!("{lost}; {e}")),
             };
-            let step = Step::call(&find.list, identity);
-            let mut page_input = Value::Object(Map::new());
             let mut found = 0;
-            for _ in 0..MAX_RECOVERY_PAGES {
-                let body = match self.listing_page(&step, &list_op, &page_input, lost).await {
-                    Ok(body) => body,
-                    Err(fate) => return fate,
-                };
-                let items = body.get(&paginator.items).and_then(Value::as_array);
-                for item in items.into_iter().flatten() {
-                    if item.get(&find.match_member) != Some(&key) {
-                        continue;
-                    }
-                    let Some(undo_in) = undo_input(&find.input, item) else {
-                        continue;
-                    };
-                    let queued = self.push_cleanup(Cleanup {
-                        operation: undo.to_string(),
-                        identity,
-                        input: undo_in,
-                        ticket: Some(ticket),
-                    });
-                    found += usize::from(queued);
+            for item in items {
+                if item.get(&find.match_member) != Some(&key) {
+                    continue;
                 }
-                match body.get(&paginator.output_token).and_then(Value::as_str) {
-                    Some(t) if !t.is_empty() => {
-                        page_input = serde_json::json!({ paginator.input_token.clone(): t });
-                    }
-                    _ => break,
+                let Some(undo_in) = undo_input(&find.input, &item) else {
+                    continue;
+                };
+                let owner = if found == 0 {
+                    ticket
+                } else {
+                    let what = self.describe_created(op, input);
+                    let create = self
+                        .service
+                        .spec
+                        .operations
+                        .iter()
+                        .find(|(_, o)| o.creates.is_some() && o.input == op.input)
+                        .map_or("(create)", |(name, _)| name.as_str());
+                    let t = self.ctx.ledger.open(super::ledger::Opening {
+                        case: self.case_id,
+                        service: self.service.name(),
+                        operation: create,
+                        identity,
+                        what: format!("{what} (found again by listing)"),
+                        findable: true,
+                    });
+                    self.ctx.ledger.settle(t, Fate::Created);
+                    t
+                };
+                let queued = self.push_cleanup(Cleanup {
+                    operation: undo.to_string(),
+                    identity,
+                    input: undo_in,
+                    ticket: Some(owner),
+                });
+                if queued {
+                    found += 1;
+                } else if owner != ticket {
+                    // Already queued by another attempt: not this entry's.
+                    self.ctx.ledger.settle(owner, Fate::NotCreated);
                 }
             }
             if found == 0 {

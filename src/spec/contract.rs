@@ -108,7 +108,8 @@ impl Contract {
 
 /// Reads a data file of the specs, naming the line and column of a problem.
 fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SpecError::new(path, e))?;
+    let text = crate::yaml::read_capped(path, crate::yaml::MAX_INPUT)
+        .map_err(|e| SpecError::new(path, e))?;
     let value = serde_saphyr::from_str(&text).map_err(|e| {
         let at = e
             .location()
@@ -126,8 +127,8 @@ fn load_service(path: &Path) -> Result<Service, SpecError> {
     let (overlay, text) = read_yaml::<super::OverlaySpec>(path)?;
     let spec = super::merge(model, overlay).map_err(|e| SpecError::new(path, e))?;
     let schema_path = path.with_file_name(&spec.schemas);
-    let schema_text =
-        std::fs::read_to_string(&schema_path).map_err(|e| SpecError::new(&schema_path, e))?;
+    let schema_text = crate::yaml::read_capped(&schema_path, crate::yaml::MAX_INPUT)
+        .map_err(|e| SpecError::new(&schema_path, e))?;
     let document: Value =
         serde_json::from_str(&schema_text).map_err(|e| SpecError::new(&schema_path, e))?;
     let schemas = SchemaSet::compile(&document).map_err(|e| SpecError::new(&schema_path, e))?;

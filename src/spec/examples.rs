@@ -26,7 +26,7 @@ struct Example {
 
 /// Checks every example of `path` against `schemas`; returns how many there were.
 pub fn check(path: &Path, schemas: &SchemaSet) -> Result<usize, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let text = crate::yaml::read_capped(path, crate::yaml::MAX_INPUT).map_err(|e| e.to_string())?;
     let doc: Examples = serde_saphyr::from_str(&text).map_err(|e| {
         let at = e
             .location()

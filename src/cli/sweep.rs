@@ -1,0 +1,160 @@
+//! `pat-conformance sweep`: deletes what an earlier run left (every listed item whose
+//! name carries its run id), for when the run itself could not: SIGKILL, the OOM
+//! killer, a CI runner's hard cancel, a crash.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::SweepArgs;
+use crate::error::{ConfigError, HarnessError, InputError};
+use crate::exit::{Exit, Findings};
+use crate::profile::Profile;
+use crate::runner::{self, Names, RunOptions};
+use crate::spec::Contract;
+
+/// Most bytes of a journal's first line read to learn its run id.
+const MAX_FIRST_LINE: u64 = 64 * 1024;
+
+/// Runs the command.
+pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
+    let names = names(args)?;
+    let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None)?;
+    let mut contract = Contract::load(&specs)?;
+    if !args.services.is_empty() {
+        if let Some(unknown) = args.services.iter().find(|s| contract.service(s).is_none()) {
+            let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
+            return Err(ConfigError::UnknownService {
+                name: unknown.clone(),
+                known: known.join(", "),
+            }
+            .into());
+        }
+        contract
+            .services
+            .retain(|s| args.services.iter().any(|n| n == s.name()));
+    }
+    let contract = Arc::new(contract);
+    let timeout = humantime::parse_duration(&args.timeout).map_err(|e| ConfigError::Value {
+        option: "--timeout",
+        value: args.timeout.clone(),
+        reason: e.to_string(),
+    })?;
+    if let Some(e) = &args.endpoint {
+        runner::check_url(e)?;
+    }
+    let mut profile = match &args.profile {
+        Some(path) => Profile::load(path)?,
+        None => Profile::default(),
+    };
+    if args.endpoint.is_none()
+        && !args.aws
+        && args.profile.is_none()
+        && !crate::config::endpoint_env_set()
+    {
+        return Err(ConfigError::Options(
+            "sweep needs a target: --endpoint URL, --profile FILE (with endpoints) or --aws",
+        )
+        .into());
+    }
+    let sigv4 = contract
+        .services
+        .iter()
+        .any(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4 && runner::sweepable(s));
+    if sigv4 {
+        super::sigv4_credentials(&mut profile, args.aws_profile.as_deref()).await;
+    }
+    let target = runner::remote_target(&contract, args.endpoint.as_deref(), profile, args.aws)?;
+    let mut options = RunOptions::new();
+    options.timeout = timeout;
+    let what = match &names {
+        Names::Run(id) => format!("names carrying run id {id}"),
+        Names::AnyRun => "names carrying any run id".to_string(),
+    };
+    let verb = if args.dry_run {
+        "would delete"
+    } else {
+        "deleted"
+    };
+    outln!(
+        "sweep: {what}{}",
+        if args.dry_run { " (dry run)" } else { "" }
+    );
+    let swept = runner::sweep(contract, target, options, names, args.dry_run).await?;
+    let mut findings = Findings::default();
+    for s in &swept {
+        outln!(
+            "{} as {}: listed {} of them, {verb} {}, {} still listed",
+            s.service,
+            s.identity,
+            s.found.len(),
+            if args.dry_run {
+                s.found.len()
+            } else {
+                s.deleted
+            },
+            s.still_listed
+        );
+        for name in &s.found {
+            outln!("  {name}");
+        }
+        for e in &s.errors {
+            outln!("  error: {e}");
+        }
+        if !args.dry_run {
+            findings.harness_errors += s.errors.len() + s.still_listed;
+        }
+    }
+    if swept.is_empty() {
+        outln!("sweep: no service of this target can be listed for what a run creates");
+    }
+    Ok(Exit::decide(findings))
+}
+
+/// Which names the arguments select.
+fn names(args: &SweepArgs) -> Result<Names, HarnessError> {
+    if args.all_runs {
+        return Ok(Names::AnyRun);
+    }
+    let (id, option) = match (&args.run_id, &args.from) {
+        (Some(id), _) => (id.clone(), "--run-id"),
+        (None, Some(path)) => (run_id_of(path)?, "--from"),
+        (None, None) => {
+            return Err(ConfigError::Options("sweep needs --run-id, --from or --all-runs").into())
+        }
+    };
+    if !Names::is_run_id(&id) {
+        return Err(ConfigError::Value {
+            option,
+            value: id,
+            reason: "is not a run id (like 20261122T103000Z-4f2a)".into(),
+        }
+        .into());
+    }
+    Ok(Names::Run(id))
+}
+
+/// The run id a report folder or journal belongs to: the journal's first line says.
+fn run_id_of(path: &Path) -> Result<String, HarnessError> {
+    use std::io::{BufRead, Read};
+    let journal = if path.is_dir() {
+        path.join(crate::report::JOURNAL_FILE)
+    } else {
+        path.to_path_buf()
+    };
+    let bad = |reason: String| InputError::Report {
+        path: journal.clone(),
+        reason,
+    };
+    let file = std::fs::File::open(&journal).map_err(|e| bad(format!("failed to open: {e}")))?;
+    let mut first = String::new();
+    std::io::BufReader::new(file.take(MAX_FIRST_LINE))
+        .read_line(&mut first)
+        .map_err(|e| bad(format!("failed to read: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&first)
+        .map_err(|e| bad(format!("failed to read its first line as JSON: {e}")))?;
+    value
+        .pointer("/started/run_id")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| bad("its first line names no run id (`started.run_id`)".into()).into())
+}

@@ -1,0 +1,221 @@
+//! Sweeping by name: every identity's listing is read and whatever carries a run id is
+//! deleted, then the listing is read again to count what is still there. A run does it
+//! once its cases have ended (so its closing line says what a listing showed, not what
+//! the ledger assumed); `pat-conformance sweep` does it for an earlier run that was
+//! killed (SIGKILL, the OOM killer, a CI runner's hard cancel) or for every run.
+
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::execute::{credentials, Ctx, Execution, Phase};
+use crate::case::Step;
+use crate::outcome::FinalListing;
+use crate::spec::{FindCreated, Service};
+use crate::vocab::Identity;
+
+/// The shape of a run id in a name (`20261122T103000Z-4f2a`): see [`super::new_run_id`].
+static RUN_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{8}T\d{6}Z-[0-9a-f]{4}").expect("a valid built-in pattern"));
+
+/// Which names a sweep deletes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Names {
+    /// Names that carry this run id.
+    Run(String),
+    /// Names that carry any run id this tool makes (`YYYYMMDDTHHMMSSZ-xxxx`): what
+    /// every run of the suite names its tokens with.
+    AnyRun,
+}
+
+impl Names {
+    /// Whether a name is one of those swept.
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            Names::Run(id) => name.contains(id.as_str()),
+            Names::AnyRun => RUN_ID.is_match(name),
+        }
+    }
+
+    /// Whether `id` has the shape of a run id.
+    pub fn is_run_id(id: &str) -> bool {
+        RUN_ID
+            .find(id)
+            .is_some_and(|m| m.start() == 0 && m.end() == id.len())
+    }
+}
+
+/// What sweeping one identity's listing of one service found and did.
+#[derive(Debug, Clone, Default)]
+pub struct Swept {
+    /// The service.
+    pub service: String,
+    /// The identity whose listing was read.
+    pub identity: String,
+    /// Names (the `find.match` member) of the matching items the first listing showed.
+    pub found: Vec<String>,
+    /// Of those, deleted (the delete answered success, or "not found": gone already).
+    pub deleted: usize,
+    /// Matching items the listing still showed after the deletes.
+    pub still_listed: usize,
+    /// Why a listing or a delete failed: then nothing more is known.
+    pub errors: Vec<String>,
+}
+
+/// The create operations of `service` whose leftovers can be found by listing.
+fn finders(service: &Service) -> Vec<(&FindCreated, &str)> {
+    service
+        .spec
+        .operations
+        .values()
+        .filter_map(|op| op.creates.as_ref())
+        .filter_map(|c| c.find.as_ref().map(|f| (f, c.undo.as_str())))
+        .collect()
+}
+
+/// Whether anything `service` creates can be found by listing.
+pub(crate) fn sweepable(service: &Service) -> bool {
+    !finders(service).is_empty()
+}
+
+/// Lists, deletes what `names` matches (unless `dry_run`), and lists again.
+pub(super) async fn sweep_one(
+    ctx: &Ctx,
+    service: &Service,
+    identity: Identity,
+    names: &Names,
+    dry_run: bool,
+) -> Swept {
+    let mut out = Swept {
+        service: service.name().to_string(),
+        identity: identity.as_str().to_string(),
+        ..Swept::default()
+    };
+    if let Err(why) = credentials(ctx, service, identity) {
+        out.errors.push(why);
+        return out;
+    }
+    let mut exec = Execution::detached(ctx, service, "(final listing)");
+    for (find, undo) in finders(service) {
+        let matching = |items: Vec<Value>| -> Vec<Value> {
+            items
+                .into_iter()
+                .filter(|i| {
+                    i.get(&find.match_member)
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| names.matches(n))
+                })
+                .collect()
+        };
+        let found = match exec.list_all(&find.list, identity).await {
+            Ok(items) => matching(items),
+            Err(e) => {
+                out.errors.push(e);
+                continue;
+            }
+        };
+        out.found.extend(found.iter().map(|i| {
+            i.get(&find.match_member)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        }));
+        if dry_run || found.is_empty() {
+            out.still_listed += found.len();
+            continue;
+        }
+        let Some(undo_op) = service.operation(undo).cloned() else {
+            out.errors.push(format!("{undo} is not an operation"));
+            continue;
+        };
+        let step = Step::call(undo, identity);
+        for item in &found {
+            if ctx.abandon.is_cancelled() {
+                out.errors.push("stopped by a second signal".into());
+                break;
+            }
+            let Some(input) = super::undo::undo_input(&find.input, item) else {
+                out.errors.push(format!(
+                    "a listed item lacks what {undo} needs: {}",
+                    crate::text::clip(item.to_string(), 200)
+                ));
+                continue;
+            };
+            match exec.call(0, &step, &undo_op, &input, Phase::Cleanup).await {
+                Ok(r) if (200..300).contains(&r.status) || r.status == 404 => out.deleted += 1,
+                Ok(r) => out
+                    .errors
+                    .push(format!("{undo} {input} answered HTTP {}", r.status)),
+                Err(e) => out.errors.push(format!("{undo} {input} failed ({e})")),
+            }
+        }
+        match exec.list_all(&find.list, identity).await {
+            Ok(items) => out.still_listed += matching(items).len(),
+            Err(e) => out.errors.push(format!("listing again: {e}")),
+        }
+    }
+    out
+}
+
+/// After the cases: every (service, identity) the run created something as is listed
+/// and swept of this run's names. The summary, and the scopes whose last listing
+/// showed none of this run's items.
+pub(super) async fn final_listing(
+    ctx: &Arc<Ctx>,
+) -> Option<(FinalListing, Vec<(String, Identity)>)> {
+    let scopes = ctx.ledger.scopes();
+    if scopes.is_empty() {
+        return None;
+    }
+    let mut listing = FinalListing::default();
+    let mut clean = Vec::new();
+    let names = Names::Run(ctx.run_id.clone());
+    for (service_name, identity) in scopes {
+        let label = format!("{service_name} as {}", identity.as_str());
+        let Some(service) = ctx.contract.service(&service_name) else {
+            continue;
+        };
+        if !sweepable(service) {
+            listing.unverified.push(format!(
+                "{label}: the catalog names no listing to find creates by"
+            ));
+            continue;
+        }
+        if ctx.abandon.is_cancelled() {
+            listing.unverified.push(format!(
+                "{label}: the run was stopped before the final listing"
+            ));
+            continue;
+        }
+        let swept = sweep_one(ctx, service, identity, &names, false).await;
+        listing.listed.push(label.clone());
+        listing.found += swept.found.len();
+        listing.swept += swept.deleted;
+        listing.still_listed += swept.still_listed;
+        for e in &swept.errors {
+            listing.unverified.push(format!("{label}: {e}"));
+        }
+        if swept.errors.is_empty() && swept.still_listed == 0 {
+            clean.push((service_name, identity));
+        }
+    }
+    Some((listing, clean))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Names;
+
+    #[test]
+    fn names_match_a_run_or_any_run() {
+        let run = Names::Run("20261122T103000Z-4f2a".into());
+        assert!(run.matches("pat-20261122T103000Z-4f2a-0000abcd"));
+        assert!(!run.matches("pat-20261122T103000Z-4f2b-0000abcd"));
+        assert!(Names::AnyRun.matches("pat-conformance 20261122T103000Z-4f2b-0000abcd"));
+        assert!(!Names::AnyRun.matches("my-token-2026"));
+        assert!(Names::is_run_id("20261122T103000Z-4f2a"));
+        assert!(!Names::is_run_id("x20261122T103000Z-4f2a"));
+        assert!(!Names::is_run_id("20261122T103000Z"));
+    }
+}

@@ -98,18 +98,9 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
         _ if name.starts_with("now+") || name.starts_with("now-") => VarRef::Now {
             offset_secs: parse_offset(&name[3..])?,
         },
-        _ if name.starts_with("case_uid:") => {
-            let len = name["case_uid:".len()..]
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_RANDOM_LEN).contains(n))
-                .ok_or_else(|| {
-                    format!(
-                        "`{name}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}"
-                    )
-                })?;
-            VarRef::CaseUidOf { len }
-        }
+        _ if name.starts_with("case_uid:") => VarRef::CaseUidOf {
+            len: parse_len(name, &name["case_uid:".len()..])?,
+        },
         _ if name.starts_with("hex:") || name.starts_with("alnum:") => {
             let (kind, len) = name.split_once(':').unwrap_or_default();
             let alphabet = if kind == "hex" {
@@ -117,15 +108,7 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
             } else {
                 Alphabet::Alnum
             };
-            let len = len
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_RANDOM_LEN).contains(n))
-                .ok_or_else(|| {
-                    format!(
-                        "`{name}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}"
-                    )
-                })?;
+            let len = parse_len(name, len)?;
             VarRef::Random { alphabet, len }
         }
         _ => match name.strip_prefix("profile.") {
@@ -134,6 +117,16 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
             _ => return Err(format!("`{name}` is not a variable name")),
         },
     })
+}
+
+/// The `N` of `${NAME:N}`: a whole number from 1 to [`MAX_RANDOM_LEN`].
+fn parse_len(name: &str, len: &str) -> Result<usize, String> {
+    len.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_RANDOM_LEN).contains(n))
+        .ok_or_else(|| {
+            format!("`{name}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}")
+        })
 }
 
 fn is_ident(s: &str) -> bool {

@@ -83,7 +83,7 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
     let mut findings = Findings::default();
     for s in &swept {
         outln!(
-            "{} as {}: listed {} of them, {verb} {}, {} still listed",
+            "{} as {}: {} listed with those names, {verb} {}, {} still listed",
             s.service,
             s.identity,
             s.found.len(),

@@ -203,25 +203,9 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
         result.skip_reason = Some(reason);
         return result;
     }
-    let mut exec = Execution {
-        ctx,
-        service,
-        case_id: &case.id,
-        level: case.level,
-        scope: Scope {
-            run_id: ctx.run_id.clone(),
-            case_uid: format!("{}-{:08x}", ctx.run_id, rand::random::<u32>()),
-            profile: ctx.target.profile.vars.clone(),
-            captured: BTreeMap::new(),
-        },
-        failures: vec![],
-        exchanges: vec![],
-        retries: vec![],
-        cleanups: vec![],
-        warnings: vec![],
-        error: None,
-        interrupted: false,
-    };
+    let mut exec = Execution::detached(ctx, service, &case.id);
+    exec.level = case.level;
+    exec.scope.case_uid = format!("{}-{:08x}", ctx.run_id, rand::random::<u32>());
     // A panic in the harness is this case's error; its cleanups still run.
     let steps = std::panic::AssertUnwindSafe(exec.run_steps(&case.steps));
     if let Err(panic) = futures::FutureExt::catch_unwind(steps).await {
@@ -236,8 +220,9 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
 }
 
 impl<'a> Execution<'a> {
-    /// An execution that belongs to no case (the final listing, the `sweep` command):
-    /// its calls are made, retried and learned from like a case's, then dropped.
+    /// An execution named `label`, at level must, whose case uid is the run id: what
+    /// a case starts from, and all that the final listing and `sweep` need (their
+    /// calls are made, retried and learned from like a case's, then dropped).
     pub(super) fn detached(ctx: &'a Ctx, service: &'a Service, label: &'a str) -> Self {
         Execution {
             ctx,

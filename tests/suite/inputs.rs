@@ -32,7 +32,119 @@ pub fn trials() -> Vec<Trial> {
             "inputs::emulator_rejects_max_results_beyond_any_integer",
             huge_max_results,
         ),
+        Trial::test(
+            "inputs::impossible_values_are_refused_by_validate",
+            impossible_values,
+        ),
+        Trial::test("inputs::a_70_mb_line_gets_a_short_diagnostic", huge_line),
+        Trial::test(
+            "inputs::endless_and_oversized_files_are_refused",
+            endless_files,
+        )
+        .with_ignored_flag(!cfg!(unix)),
     ]
+}
+
+/// A case file with one case whose ListAccessTokens step asserts `assertion`.
+fn one_case(assertion: &str) -> String {
+    format!(
+        "cases:\n  - id: odd\n    title: t\n    level: must\n    source: {{ document: d, member: m }}\n    steps:\n      - operation: ListAccessTokens\n        assert:\n          - {assertion}\n"
+    )
+}
+
+/// Runs `validate` over a cases folder holding `files`.
+fn validate_cases(dir: &Path, files: &[(&str, String)]) -> std::io::Result<std::process::Output> {
+    let cases = dir.join("cases/codecatalyst/ListAccessTokens");
+    std::fs::create_dir_all(&cases)?;
+    for (name, text) in files {
+        std::fs::write(cases.join(name), text)?;
+    }
+    bin()
+        .arg("validate")
+        .arg("--cases")
+        .arg(dir.join("cases"))
+        .output()
+}
+
+fn impossible_values() -> Result<(), Failed> {
+    let checks = [
+        (
+            "{ path: /items, time: { near: \"0000-00-00\" } }",
+            "is not `now`, a `${…}` reference or an RFC 3339 time",
+        ),
+        (
+            "{ path: /items, length: { min: 18446744073709551615, max: 0 } }",
+            "min 18446744073709551615 is more than max 0",
+        ),
+        (
+            "{ path: /items, range: { min: .nan } }",
+            "min must be a finite number",
+        ),
+        (
+            "{ path: /items, range: { min: 2, max: 1 } }",
+            "min 2 is more than max 1",
+        ),
+    ];
+    for (i, (assertion, says)) in checks.iter().enumerate() {
+        let dir = temp_dir(&format!("impossible-{i}"));
+        let out = validate_cases(&dir, &[("odd.yaml", one_case(assertion))])?;
+        expect_code(&out, 2).map_err(|e| format!("{assertion}: {:?}", e.message()))?;
+        if !text(&out).contains(says) || !text(&out).contains("odd.yaml:") {
+            return Err(format!(
+                "{assertion}: does not say `{says}` with file:line\n{}",
+                text(&out)
+            )
+            .into());
+        }
+    }
+    let dir = temp_dir("impossible-port");
+    let out = bin()
+        .args(["run", "--endpoint", "http://127.0.0.1:99999"])
+        .arg("--reports")
+        .arg(dir.join("r"))
+        .output()?;
+    expect_code(&out, 2)?;
+    if !text(&out).contains("is not a usable URL") {
+        return Err(format!("port 99999:\n{}", text(&out)).into());
+    }
+    Ok(())
+}
+
+fn huge_line() -> Result<(), Failed> {
+    let dir = temp_dir("huge-line");
+    // A valid file whose one assertion is followed by 70 MB of junk on the same line.
+    let junk = "x".repeat(70 * 1024 * 1024);
+    let file = one_case(&format!("{{ path: /items, bogus: 1, junk: \"{junk}\" }}"));
+    drop(junk);
+    let started = Instant::now();
+    let out = validate_cases(&dir, &[("huge.yaml", file)])?;
+    let took = started.elapsed();
+    expect_code(&out, 2)?;
+    let shown = out.stdout.len() + out.stderr.len();
+    if shown > 8 * 1024 || took > Duration::from_secs(30) {
+        return Err(format!("{shown} bytes of output in {took:?}").into());
+    }
+    if !text(&out).contains("huge.yaml:") {
+        return Err(format!("the file is not named:\n{}", text(&out)).into());
+    }
+    Ok(())
+}
+
+fn endless_files() -> Result<(), Failed> {
+    let dir = temp_dir("endless");
+    let out = bin().args(["run", "--profile", "/dev/zero"]).output()?;
+    expect_code(&out, 2)?;
+    if !text(&out).contains("larger than") {
+        return Err(format!("/dev/zero as a profile:\n{}", text(&out)).into());
+    }
+    let report = dir.join("r.json");
+    std::fs::write(&report, "{}")?;
+    let out = bin().arg("diff").arg("/dev/zero").arg(&report).output()?;
+    expect_code(&out, 2)?;
+    if !text(&out).contains("larger than") {
+        return Err(format!("/dev/zero as a report:\n{}", text(&out)).into());
+    }
+    Ok(())
 }
 
 fn root() -> &'static Path {

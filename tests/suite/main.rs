@@ -11,6 +11,7 @@ mod golden;
 mod inputs;
 mod interrupt;
 mod layers;
+mod leftovers;
 mod mutants;
 mod reports;
 mod retries;
@@ -35,6 +36,7 @@ fn main() {
     trials.extend(reports::trials());
     trials.extend(interrupt::trials());
     trials.extend(safety::trials());
+    trials.extend(leftovers::trials());
     trials.extend(fuzz::trials());
     trials.extend(inputs::trials());
     trials.extend(trust::trials());

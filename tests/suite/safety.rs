@@ -39,6 +39,11 @@ pub fn trials() -> Vec<Trial> {
         ),
         Trial::test("safety::emulator_refuses_huge_request_bodies", huge_request),
         Trial::test(
+            "safety::emulator_closes_idle_and_slowloris_connections",
+            idle_connections,
+        )
+        .with_ignored_flag(!cfg!(target_os = "linux")),
+        Trial::test(
             "safety::workmail_delete_needs_a_disposable_token",
             disposable_token,
         ),
@@ -80,14 +85,24 @@ impl Middleware for LoseCreates {
 
 /// Runs `ids` against `uri` with the emulator profile and a 1 s timeout.
 fn run_ids(bg: &Background, ids: &[&str], endpoint: &str) -> JsonReport {
+    let mut options = RunOptions::new();
+    options.timeout = Duration::from_secs(1);
+    run_named(bg, ids, endpoint, options)
+}
+
+/// Runs the cases named `ids` against `endpoint` with `bg`'s profile.
+pub(crate) fn run_named(
+    bg: &Background,
+    ids: &[&str],
+    endpoint: &str,
+    options: RunOptions,
+) -> JsonReport {
     let cases = suite()
         .cases
         .iter()
         .filter(|c| ids.contains(&c.id.as_str()))
         .cloned()
         .collect();
-    let mut options = RunOptions::new();
-    options.timeout = Duration::from_secs(1);
     block_on(crate::support::run_at(
         cases,
         endpoint,
@@ -342,12 +357,16 @@ fn huge_bodies() -> Result<(), Failed> {
     let dir = temp_dir("huge-bodies");
     let profile = profile_source.write_profile(&dir);
     let profile = profile.to_str().ok_or("path")?;
-    for (label, size) in [
-        ("10 MB", Some(10_000_000)),
-        ("50 MB", Some(50_000_000)),
-        ("endless", None),
-    ] {
+    let runs = [
+        ("10 MB", Some(10_000_000), "16"),
+        ("10 MB", Some(10_000_000), "64"),
+        ("50 MB", Some(50_000_000), "16"),
+        ("50 MB", Some(50_000_000), "64"),
+        ("endless", None, "64"),
+    ];
+    for (label, size, jobs) in runs {
         let uri = body_server(size);
+        let label = format!("{label} at {jobs} jobs");
         let reports = dir.join(format!("reports-{}", label.replace(' ', "")));
         let reports = reports.to_str().ok_or("path")?;
         let args = [
@@ -365,11 +384,10 @@ fn huge_bodies() -> Result<(), Failed> {
             "--exclude-tag",
             "generated",
             "--timeout",
-            "10s",
-            // Memory is bounded by cases in flight × --max-body: 4 jobs keep this
-            // test's bound meaningful (the remote default, 16, allows 4× as much).
+            "20s",
+            // One body budget for the whole run: memory does not grow with jobs.
             "--jobs",
-            "4",
+            jobs,
         ];
         let started = Instant::now();
         let (out, code, peak) = run_measured(&args, &dir)?;
@@ -437,7 +455,12 @@ impl Middleware for Echo {
         let auth = header("authorization");
         let echoed = format!("{auth} {}", header("x-amz-security-token"));
         if reply.body.starts_with(b"{") {
-            let mut body = format!("{{\"echo\":\"{}\",", u_escape(&echoed)).into_bytes();
+            let (pct, b64) = encoded(&echoed);
+            let mut body = format!(
+                "{{\"echo\":\"{}\",\"echo_pct\":\"{pct}\",\"echo_b64\":\"{b64}\",",
+                u_escape(&echoed)
+            )
+            .into_bytes();
             body.extend_from_slice(&reply.body[1..]);
             if reply.body.len() == 2 {
                 body.truncate(body.len() - 2);
@@ -448,6 +471,15 @@ impl Middleware for Echo {
         reply.set_header("x-echo", auth);
         reply
     }
+}
+
+/// `text` percent-encoded (every non-alphanumeric character) and base64-encoded.
+fn encoded(text: &str) -> (String, String) {
+    use base64::Engine as _;
+    (
+        percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string(),
+        base64::engine::general_purpose::STANDARD.encode(text),
+    )
 }
 
 fn echoes() -> Result<(), Failed> {
@@ -488,23 +520,38 @@ fn echoes() -> Result<(), Failed> {
     secrets.extend(creds.session_token.clone());
     for secret in &secrets {
         let json_escaped = serde_json::to_string(secret)?;
+        let (pct, _) = encoded(secret);
         for form in [
             secret.clone(),
             u_escape(secret),
             json_escaped.trim_matches('"').to_string(),
+            pct,
         ] {
             if outputs.contains(&form) {
                 return Err(format!("a credential appears in the output as `{form}`").into());
             }
         }
     }
-    let signature = regex::Regex::new(r"Signature=[0-9a-f]{64}")?;
+    // Base64 inside the echoed header: any 16 characters of the credential's own
+    // base64 (at the alignment the echo puts it) must be gone.
+    for secret in &secrets {
+        use base64::Engine as _;
+        for skip in 0..3 {
+            let bytes = &secret.as_bytes()[skip..];
+            let whole = &bytes[..bytes.len() / 3 * 3];
+            let form = base64::engine::general_purpose::STANDARD_NO_PAD.encode(whole);
+            if form.len() >= 16 && outputs.contains(&form[..16]) {
+                return Err(format!("a credential appears base64-encoded: {}", &form[..16]).into());
+            }
+        }
+    }
+    let signature = regex::Regex::new(r"Signature(=|%3D)[0-9a-f]{64}")?;
     if let Some(m) = signature.find(&outputs) {
         return Err(format!("a SigV4 signature appears in the output: {}", m.as_str()).into());
     }
     // The echo member inside a recorded body (report.json escapes its quotes); the temp
     // folder's name also holds "echo", so a bare word would prove nothing.
-    if !outputs.contains(r#"\"echo\":\""#) || !outputs.contains("<redacted>") {
+    if !outputs.contains(r#"\"echo_b64\":\""#) || !outputs.contains("<redacted>") {
         return Err("the echoes never reached the reports: the test proves nothing".into());
     }
     Ok(())
@@ -562,4 +609,101 @@ fn disposable_token() -> Result<(), Failed> {
         }
         Ok(())
     })
+}
+
+/// Resident memory of a process in MB (Linux).
+fn rss_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// Whether the server has closed `s` (a read sees the end, or a reset).
+fn closed_by_server(s: &mut std::net::TcpStream) -> bool {
+    s.set_read_timeout(Some(Duration::from_millis(50))).ok();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return false,
+            Err(_) => return true,
+        }
+    }
+}
+
+fn idle_connections() -> Result<(), Failed> {
+    use std::io::BufRead;
+    let mut serve = bin()
+        .args(["serve", "--port", "0", "--idle-timeout", "2s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let stdout = serve.stdout.take().ok_or("stdout")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().ok_or("serve printed no address")??;
+        if let Some(rest) = line.strip_prefix("emulator listening on http://") {
+            break rest.split_whitespace().next().unwrap_or("").to_string();
+        }
+    };
+    let result = (|| -> Result<(), Failed> {
+        let before = rss_mb(serve.id());
+        let mut idle = Vec::new();
+        for _ in 0..2000 {
+            idle.push(std::net::TcpStream::connect(&address)?);
+        }
+        let mut slow = Vec::new();
+        for _ in 0..50 {
+            let mut s = std::net::TcpStream::connect(&address)?;
+            s.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")?;
+            slow.push(s);
+        }
+        // A keep-alive connection that made one request and then went quiet.
+        let mut kept = std::net::TcpStream::connect(&address)?;
+        kept.write_all(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")?;
+        std::thread::sleep(Duration::from_millis(500));
+        let during = rss_mb(serve.id());
+        // Slowloris keeps dribbling; the whole head never arrives.
+        let until = Instant::now() + Duration::from_secs(4);
+        while Instant::now() < until {
+            for s in &mut slow {
+                let _ = s.write_all(b"a");
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        let open = |v: &mut Vec<std::net::TcpStream>| {
+            v.iter_mut().map(closed_by_server).filter(|c| !c).count()
+        };
+        let (idle_open, slow_open) = (open(&mut idle), open(&mut slow));
+        let kept_open = !closed_by_server(&mut kept);
+        drop((idle, slow, kept));
+        std::thread::sleep(Duration::from_millis(300));
+        let after = rss_mb(serve.id());
+        eprintln!(
+            "serve RSS: {before:.1} MB before, {during:.1} MB with 2,051 connections, {after:.1} MB after they were closed"
+        );
+        if idle_open + slow_open > 0 || kept_open {
+            return Err(format!(
+                "still open after the 2 s idle timeout: {idle_open} idle, {slow_open} slowloris, keep-alive {kept_open}"
+            )
+            .into());
+        }
+        if during - before > 64.0 || after - before > 32.0 {
+            return Err(
+                format!("serve grew from {before:.1} MB to {during:.1} / {after:.1} MB").into(),
+            );
+        }
+        Ok(())
+    })();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    result
 }

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `${run_id}` | the run's id |
 //! | `${case_uid}` | unique per case execution (use it in names) |
-//! | `${case_uid:N}` | exactly N characters holding the case uid (padded with random letters and digits), or, when N is too short for it, the run id; below the run id's 21 characters, random letters and digits |
+//! | `${case_uid:N}` | exactly N characters holding the case uid (padded with `a`), or, when N is too short for it, the run id; below the run id's 21 characters, random letters and digits |
 //! | `${uuid}` | a fresh UUID at every use |
 //! | `${hex:N}`, `${alnum:N}` | N fresh random lowercase hex digits / letters and digits (1 ≤ N ≤ 4096) |
 //! | `${now}`, `${now+365d}`, `${now-1h}` | an RFC 3339 UTC time relative to now |
@@ -238,7 +238,13 @@ impl Scope {
                     .into_iter()
                     .find(|h| h.len() <= len)
                     .map_or("", |h| h.as_str());
-                let pad = Alphabet::Alnum.random(len - head.len());
+                // The uid already makes it unique: fixed padding keeps two runs'
+                // answers comparable (`diff` shows the uid as a placeholder).
+                let pad = if head.is_empty() {
+                    Alphabet::Alnum.random(len)
+                } else {
+                    "a".repeat(len - head.len())
+                };
                 Value::String(format!("{head}{pad}"))
             }
             VarRef::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),

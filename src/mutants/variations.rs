@@ -7,7 +7,9 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 use wiremock::Request;
 
-use super::edit::{self, body, error_type, items, ok, op, with_input, wm_tokens, Mw, Op};
+use super::edit::{
+    self, body, error_type, input, items, listing, ok, op, with_input, wm_tokens, Mw, Op,
+};
 use super::{Class, Mode};
 use crate::emulator::{EmulatorConfig, Middleware, Reply};
 
@@ -92,6 +94,61 @@ fn wm_times(f: fn(f64) -> f64) -> Option<Arc<dyn Middleware>> {
             }
         });
     })
+}
+
+/// Tokens of the `empty-pages` variation: `REAL` + a token of the emulator leads to
+/// the emulator's page; `GAP` + a token leads to an empty page first.
+const REAL: &str = "pce-real-";
+const GAP: &str = "pce-gap-";
+
+/// Every listing starts with an empty page that carries a token, and an empty page
+/// with a token stands between every two pages (AWS services do this while they
+/// filter): any paginated operation, keys from the specs.
+fn empty_pages() -> Option<Arc<dyn Middleware>> {
+    Some(Arc::new(Mw(|req: &Request, inner: Inner| {
+        let Some(p) = listing(req) else {
+            return inner(req);
+        };
+        let token = input(req, &p.input_token).and_then(|v| v.as_str().map(str::to_string));
+        let forward = |t: &str| {
+            inner(&with_input(req, |i| {
+                if t.is_empty() {
+                    i.remove(&p.input_token);
+                } else {
+                    i.insert(p.input_token.clone(), json!(t));
+                }
+            }))
+        };
+        let emptied = |mut r: Reply, next: String| {
+            if ok(&r) {
+                body(&mut r, |v| {
+                    v[&p.items] = json!([]);
+                    v[&p.output_token] = json!(next);
+                });
+            }
+            r
+        };
+        match token.as_deref() {
+            None => emptied(inner(req), REAL.to_string()),
+            Some(t) if t.starts_with(GAP) => {
+                let real = &t[GAP.len()..];
+                emptied(forward(real), format!("{REAL}{real}"))
+            }
+            Some(t) if t.starts_with(REAL) => {
+                let mut r = forward(&t[REAL.len()..]);
+                if ok(&r) {
+                    body(&mut r, |v| {
+                        let next = v.get(&p.output_token).and_then(Value::as_str);
+                        if let Some(n) = next.filter(|n| !n.is_empty()).map(str::to_string) {
+                            v[&p.output_token] = json!(format!("{GAP}{n}"));
+                        }
+                    });
+                }
+                r
+            }
+            Some(_) => inner(req),
+        }
+    })))
 }
 
 pub(super) fn modes() -> Vec<Mode> {
@@ -181,6 +238,11 @@ pub(super) fn modes() -> Vec<Mode> {
                     inner(req)
                 }
             }))),
+        ),
+        variation(
+            "empty-pages",
+            "every listing starts with an empty page carrying a token, and an empty page with a token stands between every two pages",
+            empty_pages(),
         ),
         newest_first,
         variation(

@@ -483,6 +483,10 @@ impl Execution<'_> {
             .ok_or("the operation has no paginator")?;
         let mut items = Vec::new();
         let mut seen: Vec<String> = Vec::new();
+        // Items on the page before this one: an empty page may carry a token (services
+        // filter as they page), so only a page *with items* that leads to an empty
+        // last page breaks "the last page carries no token".
+        let mut before = 0;
         for _ in 0..MAX_PAGES {
             if self.ctx.cancel.is_cancelled() {
                 self.interrupted = true;
@@ -509,7 +513,7 @@ impl Execution<'_> {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string);
             let Some(token) = token else {
-                if step.check_last_page && !seen.is_empty() && page_len == 0 {
+                if step.check_last_page && !seen.is_empty() && page_len == 0 && before > 0 {
                     let v = Violation::new(
                         CheckKind::Pagination,
                         format!(
@@ -537,6 +541,7 @@ impl Execution<'_> {
                 return Ok((body, false));
             }
             seen.push(token.clone());
+            before = page_len;
             let obj = input.as_object_mut().ok_or("input must be an object")?;
             obj.insert(paginator.input_token.clone(), Value::String(token));
         }

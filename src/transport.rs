@@ -53,6 +53,11 @@ impl HttpResponse {
 pub(crate) struct SendError {
     /// The request may have reached the target (it was written, or we cannot tell).
     pub(crate) maybe_delivered: bool,
+    /// The connection failed before any answer began (closed or reset while the
+    /// request was written or the head awaited; not a timeout): what a load balancer
+    /// closing an idle keep-alive connection looks like. The request most likely never
+    /// arrived, though that is not certain.
+    pub(crate) before_answer: bool,
     pub(crate) message: String,
 }
 
@@ -105,6 +110,7 @@ impl Transport {
             Ok(result) => result,
             Err(_) => Err(SendError {
                 maybe_delivered: true,
+                before_answer: false,
                 message: format!(
                     "request timed out: no complete answer within {}",
                     humantime::format_duration(self.timeout)
@@ -121,6 +127,7 @@ impl Transport {
         let method =
             reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| SendError {
                 maybe_delivered: false,
+                before_answer: false,
                 message: format!("failed to use method {}: {e}", request.method),
             })?;
         let mut builder = self.client.request(method, &request.url);
@@ -130,7 +137,12 @@ impl Transport {
         if !request.body.is_empty() {
             builder = builder.body(request.body.clone());
         }
-        let mut response = builder.send().await.map_err(describe)?;
+        let mut response = builder.send().await.map_err(|e| {
+            let timeout = e.is_timeout();
+            let mut error = describe(e);
+            error.before_answer = error.maybe_delivered && !timeout;
+            error
+        })?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -193,6 +205,7 @@ fn describe(e: reqwest::Error) -> SendError {
     SendError {
         // A refused connection never carried the request; anything later may have.
         maybe_delivered: !e.is_connect(),
+        before_answer: false,
         message: msg,
     }
 }

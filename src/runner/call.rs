@@ -27,8 +27,46 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
     ) -> Result<HttpResponse, String> {
-        let called = self.call_shared(n, step, op, input, phase).await?;
-        self.absorb(step, op, input, phase, called).await
+        let mut budget = self.ctx.retry.max_attempts;
+        loop {
+            let called = self
+                .call_budgeted(n, step, op, input, phase, budget)
+                .await?;
+            let used = called.attempts;
+            // A create whose connection failed before any answer (a load balancer
+            // closing an idle keep-alive connection) most likely never arrived: it is
+            // sent again once a listing by name shows it was not carried out.
+            let lost = match &called.response {
+                Err(e) if e.before_answer => Some(e.message.clone()),
+                _ => None,
+            };
+            let again = lost.filter(|_| {
+                called.ticket.is_some()
+                    && used < budget
+                    && phase == Phase::Step
+                    && step.fault.is_none()
+                    && self.findable(op, input)
+                    && !self.ctx.cancel.is_cancelled()
+            });
+            let ticket = called.ticket;
+            let result = self.absorb(step, op, input, phase, called).await;
+            let not_created = ticket.is_some_and(|t| self.ctx.ledger.not_created(t));
+            match again {
+                Some(reason) if not_created => {
+                    self.retries.push(crate::outcome::Retry {
+                        step: n,
+                        operation: step.operation.clone(),
+                        attempt: used,
+                        reason: format!(
+                            "{reason}; a listing by name showed the create was not carried out"
+                        ),
+                        waited_ms: 0,
+                    });
+                    budget -= used;
+                }
+                _ => return result,
+            }
+        }
     }
 
     /// Records a call's attempts and settles what its creates made.
@@ -66,6 +104,20 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
     ) -> Result<Called, String> {
+        let budget = self.ctx.retry.max_attempts;
+        self.call_budgeted(n, step, op, input, phase, budget).await
+    }
+
+    /// [`Self::call_shared`] with at most `budget` attempts.
+    async fn call_budgeted(
+        &self,
+        n: usize,
+        step: &Step,
+        op: &OperationSpec,
+        input: &Value,
+        phase: Phase,
+        budget: u32,
+    ) -> Result<Called, String> {
         let (mut exchanges, mut retries, mut throttled_creates) =
             (Vec::new(), Vec::new(), Vec::new());
         let mut attempt = 1;
@@ -75,7 +127,7 @@ impl Execution<'_> {
             let retry = &self.ctx.retry;
             let transient = super::retry::transient(self.service.spec.protocol, &response)
                 .filter(|t| super::retry::may_retry(step, op, t))
-                .filter(|_| attempt < retry.max_attempts && !self.ctx.cancel.is_cancelled());
+                .filter(|_| attempt < budget && !self.ctx.cancel.is_cancelled());
             let Some(t) = transient else {
                 return Ok(Called {
                     response,
@@ -83,6 +135,7 @@ impl Execution<'_> {
                     throttled_creates,
                     exchanges,
                     retries,
+                    attempts: attempt,
                 });
             };
             if let Some(ticket) = ticket {
@@ -155,6 +208,7 @@ impl Execution<'_> {
             r = self.ctx.transport.send(&req) => r,
             _ = stop.cancelled() => Err(SendError {
                 maybe_delivered: true,
+                before_answer: false,
                 message: "stopped by a signal while waiting for the answer".into(),
             }),
         };
@@ -275,4 +329,6 @@ pub(super) struct Called {
     throttled_creates: Vec<Ticket>,
     exchanges: Vec<Exchange>,
     retries: Vec<crate::outcome::Retry>,
+    /// How many attempts it made.
+    attempts: u32,
 }

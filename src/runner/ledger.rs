@@ -89,6 +89,13 @@ impl Ledger {
         }
     }
 
+    /// Whether a create is settled as not carried out.
+    pub(crate) fn not_created(&self, ticket: Ticket) -> bool {
+        self.entries()
+            .get(ticket.0)
+            .is_some_and(|e| e.fate == Fate::NotCreated)
+    }
+
     /// Whether any create entered before `ticket_count` entries existed is still
     /// waiting for its answer.
     pub(crate) fn in_flight_before(&self, ticket_count: usize) -> bool {

@@ -32,7 +32,67 @@ pub fn trials() -> Vec<Trial> {
             "retries::the_console_says_a_case_passed_after_retries",
             console,
         ),
+        Trial::test(
+            "retries::a_create_whose_connection_closed_before_an_answer_is_sent_again",
+            closed_before_answer,
+        ),
     ]
+}
+
+/// Drops the connection of the first request of every create, before carrying it out
+/// (what a load balancer closing an idle keep-alive connection does to a request).
+struct DropFirstCreate {
+    dropped: AtomicUsize,
+    seen: std::sync::Mutex<std::collections::HashSet<Vec<u8>>>,
+}
+
+impl Middleware for DropFirstCreate {
+    fn handle(
+        &self,
+        req: &wiremock::Request,
+        inner: &dyn Fn(&wiremock::Request) -> Reply,
+    ) -> Reply {
+        let create = req.method.as_str() == "PUT";
+        let first = create
+            && self
+                .seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(req.body.clone());
+        if first {
+            self.dropped.fetch_add(1, Ordering::SeqCst);
+            // Unwinding out of the handler drops the connection unanswered.
+            std::panic::resume_unwind(Box::new("connection closed"));
+        }
+        inner(req)
+    }
+}
+
+fn closed_before_answer() -> Result<(), Failed> {
+    let mw = Arc::new(DropFirstCreate {
+        dropped: AtomicUsize::new(0),
+        seen: std::sync::Mutex::default(),
+    });
+    let bg = Background::start(Some(mw.clone()));
+    let ids = ["create-returns-documented-members", "create-ids-are-unique"];
+    let results = run(&bg, &ids, 3);
+    if mw.dropped.load(Ordering::SeqCst) < 3 {
+        return Err("fewer connections dropped than creates: the test proves nothing".into());
+    }
+    for r in &results {
+        let resent = r
+            .retries
+            .iter()
+            .any(|x| x.reason.contains("showed the create was not carried out"));
+        if r.status != Status::Pass || !resent {
+            return Err(format!("{:?}\n{}", r.retries, describe(r)).into());
+        }
+    }
+    let left = tokens_left(&bg)?;
+    if left != 0 {
+        return Err(format!("{left} tokens left").into());
+    }
+    Ok(())
 }
 
 /// Answers the first `n` calls of each operation whose target or path contains `which`

@@ -73,6 +73,17 @@ pub enum ConfigError {
         /// The suite's services, comma-separated.
         known: String,
     },
+    /// A selected service has no credentials for its default identity: a run would
+    /// skip every case and pass having tested nothing.
+    #[error("failed to find credentials for {service}: {why}; {fix}")]
+    NoCredentials {
+        /// The service.
+        service: String,
+        /// What was tried and what it said.
+        why: String,
+        /// How to give it credentials, or leave it out.
+        fix: String,
+    },
     /// No service has an endpoint.
     #[error("no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints")]
     NoEndpoint,

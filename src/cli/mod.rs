@@ -20,6 +20,7 @@ use crate::report::{
 use crate::runner::remote_target;
 use crate::runner::{self, Reporters, RunOptions};
 use crate::suite::Suite;
+use crate::vocab::Identity;
 use args::{
     Cli, Command, CoverageArgs, DiffArgs, ImportArgs, ListArgs, MergeArgs, MutantsArgs, OutputArgs,
     OutputFormat, ReportCommand, RunArgs, ServeArgs, SuiteArgs,
@@ -81,6 +82,10 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let (target, _emulator) = target(&config, &suite, sigv4_selected).await?;
     if matches!(config.target, TargetChoice::Remote { .. }) {
         print_bearer_sources(&suite, &cases, &target);
+        require_credentials(&suite, &cases, &target)?;
+        if sigv4_selected {
+            outln!("SigV4 signing region: {}", target.region);
+        }
     }
     let mut options = RunOptions::new();
     options.jobs = config.jobs;
@@ -183,13 +188,13 @@ pub(crate) async fn target(
             public,
         } => {
             let mut profile = (**profile).clone();
+            let mut missing = None;
             if sigv4_selected {
-                sigv4_credentials(&mut profile, config.aws_profile.as_deref()).await;
+                missing = sigv4_credentials(&mut profile, config.aws_profile.as_deref()).await;
             }
-            (
-                remote_target(&suite.contract, endpoint.as_deref(), profile, *public)?,
-                None,
-            )
+            let mut target = remote_target(&suite.contract, endpoint.as_deref(), profile, *public)?;
+            target.sigv4_missing = missing;
+            (target, None)
         }
     })
 }
@@ -209,16 +214,89 @@ fn print_bearer_sources(suite: &Suite, cases: &[Case], target: &runner::Target) 
     }
 }
 
+/// Every selected service must have credentials for its default identity: without
+/// them every case of it would be skipped and the run would pass having tested nothing
+/// (a fork's pull request in CI, whose secrets are missing). Exit 2 naming what was
+/// tried and the fix.
+fn require_credentials(
+    suite: &Suite,
+    cases: &[Case],
+    target: &runner::Target,
+) -> Result<(), HarnessError> {
+    let selected: Vec<&crate::spec::Service> = suite
+        .contract
+        .services
+        .iter()
+        .filter(|s| cases.iter().any(|c| c.service == s.name()))
+        .filter(|s| target.endpoint(s.name()).is_some())
+        .collect();
+    for service in &selected {
+        let auth = &service.spec.auth;
+        let why = match auth.scheme {
+            crate::spec::AuthScheme::Bearer => {
+                let env = auth.token_env.as_deref();
+                if target
+                    .profile
+                    .bearer_token(Identity::Default, env)
+                    .is_some()
+                {
+                    continue;
+                }
+                let source = target.profile.bearer_source(Identity::Default, env);
+                let source = source.strip_prefix("none ").unwrap_or(&source).to_string();
+                let var = env.unwrap_or("its variable");
+                format!(
+                    "no bearer token for the default identity {source}; set {var} or identities.default.bearer_token in the profile"
+                )
+            }
+            crate::spec::AuthScheme::Sigv4 => {
+                if target.profile.sigv4_credentials().is_some() {
+                    continue;
+                }
+                format!(
+                    "no SigV4 credentials ({}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, name a profile with --aws-profile, or put sigv4 keys in the target profile",
+                    target.sigv4_missing.as_deref().unwrap_or("none found")
+                )
+            }
+        };
+        let others: Vec<&str> = selected
+            .iter()
+            .map(|s| s.name())
+            .filter(|n| *n != service.name())
+            .collect();
+        let fix = match others.as_slice() {
+            [] => "nothing can be tested without them".to_string(),
+            _ => format!(
+                "or leave {} out: {}",
+                service.name(),
+                others
+                    .iter()
+                    .map(|o| format!("--service {o}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        };
+        return Err(ConfigError::NoCredentials {
+            service: service.name().to_string(),
+            why,
+            fix,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// Fills in SigV4 credentials (and the region, when nothing names one) from the AWS
 /// SDK's own loader unless the target profile holds literal ones; prints which source
 /// was used, never the secret.
+/// Why none were found, if none were.
 pub(crate) async fn sigv4_credentials(
     profile: &mut crate::profile::Profile,
     aws_profile: Option<&str>,
-) {
+) -> Option<String> {
     if profile.sigv4.is_some() {
         outln!("SigV4 credentials: the target profile");
-        return;
+        return None;
     }
     match runner::from_aws_config(aws_profile).await {
         Ok(found) => {
@@ -231,8 +309,12 @@ pub(crate) async fn sigv4_credentials(
                 profile.region = found.region;
             }
         }
-        Err(why) => outln!("SigV4 credentials: none ({why}); SigV4 cases are skipped"),
+        Err(why) => {
+            outln!("SigV4 credentials: none");
+            return Some(why);
+        }
     }
+    None
 }
 
 /// Compares the run with its baseline (printing the verdict, rewriting the file when

@@ -20,19 +20,33 @@ pub struct Found {
 
 /// Asks the SDK's default credential chain (of `aws_profile`, else `AWS_PROFILE`, else
 /// `default`). Why none was found, as text fit to print.
+///
+/// An explicitly named profile wins over environment keys, as in the AWS CLI: with
+/// `aws_profile` the credentials come from that profile of the shared files alone
+/// (including its SSO, `credential_process` and role settings), and a profile that
+/// does not exist is an error, not a fall-back.
 pub async fn from_aws_config(aws_profile: Option<&str>) -> Result<Found, String> {
+    if let Some(name) = aws_profile {
+        profile_defined(name).await?;
+    }
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(name) = aws_profile {
-        loader = loader.profile_name(name);
+        let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+            .profile_name(name)
+            .build();
+        loader = loader.profile_name(name).credentials_provider(provider);
     }
     let config = loader.load().await;
     let provider = config
         .credentials_provider()
         .ok_or("the AWS SDK config has no credentials provider")?;
-    let creds = provider
-        .provide_credentials()
-        .await
-        .map_err(|e| format!("the AWS SDK's credential chain found none ({e})"))?;
+    let creds = provider.provide_credentials().await.map_err(|e| {
+        let tried = match aws_profile {
+            Some(name) => format!("profile `{name}` of the shared config and credentials files"),
+            None => "the AWS SDK's default chain (environment, shared files, SSO, web identity, ECS, EC2)".to_string(),
+        };
+        format!("{tried} gave none: {}", causes(&e))
+    })?;
     // `Credentials` names its provider only in its Debug form (which masks the secret).
     let debug = format!("{creds:?}");
     let provider_name = debug
@@ -57,4 +71,49 @@ pub async fn from_aws_config(aws_profile: Option<&str>) -> Result<Found, String>
         source,
         region: config.region().map(|r| r.to_string()),
     })
+}
+
+/// An error with every cause under it, `: `-separated (the SDK's top-level message
+/// alone, "an error occurred while loading credentials", says nothing).
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// A named profile must exist in the shared config or credentials files: the SDK's
+/// own answer for one that does not ("the credential provider was not enabled") does
+/// not say so.
+async fn profile_defined(name: &str) -> Result<(), String> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    // The default files (`~/.aws/config`, `~/.aws/credentials`, or their variables).
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), None)
+        .await
+        .map_err(|e| {
+            format!(
+                "failed to read the shared config and credentials files: {}",
+                causes(&e)
+            )
+        })?;
+    if set.get_profile(name).is_some() {
+        return Ok(());
+    }
+    let mut known: Vec<&str> = set.profiles().collect();
+    known.sort();
+    Err(format!(
+        "profile `{name}` is not defined in the shared config or credentials files ({})",
+        if known.is_empty() {
+            "they define no profile".to_string()
+        } else {
+            format!("they define: {}", known.join(", "))
+        }
+    ))
 }

@@ -13,6 +13,9 @@ pub struct Target {
     pub profile: Profile,
     /// SigV4 region.
     pub region: String,
+    /// Why the AWS SDK's loader found no SigV4 credentials, when it was asked and
+    /// found none.
+    pub sigv4_missing: Option<String>,
 }
 
 impl Target {
@@ -101,5 +104,6 @@ pub fn remote_target(
         endpoints,
         profile,
         region,
+        sigv4_missing: None,
     })
 }

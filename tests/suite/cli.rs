@@ -33,6 +33,10 @@ pub fn trials() -> Vec<Trial> {
             "cli::sigv4_credentials_come_from_the_shared_files",
             shared_credentials,
         ),
+        Trial::test(
+            "cli::a_service_without_a_bearer_token_is_a_configuration_error",
+            missing_bearer_token,
+        ),
         Trial::test("cli::progress_only_on_a_terminal", progress),
         Trial::test("cli::bearer_token_source_is_printed", bearer_source),
         Trial::test("cli::quiet_and_verbose", quiet_and_verbose),
@@ -314,8 +318,16 @@ fn shared_credentials() -> Result<(), Failed> {
                 .unwrap_or_default()
         ),
     )?;
-    let run = |aws_profile: Option<&str>| {
+    let run = |aws_profile: Option<&str>, env_keys: bool| {
         let mut cmd = bin();
+        if env_keys {
+            // Keys in the environment lose to an explicitly named profile (AWS CLI).
+            cmd.env("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENTWRONG1")
+                .env("AWS_SECRET_ACCESS_KEY", "environment/secret/that/must/lose");
+        } else {
+            cmd.env_remove("AWS_ACCESS_KEY_ID")
+                .env_remove("AWS_SECRET_ACCESS_KEY");
+        }
         cmd.args([
             "run",
             "--service",
@@ -336,11 +348,14 @@ fn shared_credentials() -> Result<(), Failed> {
         }
         cmd.output()
     };
-    let out = run(Some("pat"))?;
+    let out = run(Some("pat"), true)?;
     expect_code(&out, 0)?;
     let printed = text(&out);
     if !printed.contains("SigV4 credentials: aws-config ProfileFile (profile `pat`)") {
         return Err(format!("the source is not printed:\n{printed}").into());
+    }
+    if !printed.contains("SigV4 signing region: eu-west-1") {
+        return Err(format!("the signing region is not printed:\n{printed}").into());
     }
     if printed.contains(&keys.secret_access_key) {
         return Err("the secret key was printed".into());
@@ -348,11 +363,54 @@ fn shared_credentials() -> Result<(), Failed> {
     if !printed.contains(" 0 failed, 0 skipped") {
         return Err(format!("not every WorkMail case ran and passed:\n{printed}").into());
     }
-    let out = run(None)?;
-    expect_code(&out, 0)?;
-    let printed = text(&out);
-    if !printed.contains("SigV4 credentials: none") || !printed.contains("0 passed, 0 failed") {
-        return Err(format!("without credentials the cases should be skipped:\n{printed}").into());
+    // No credentials, a profile that does not exist: configuration errors, not a
+    // green run that skipped everything.
+    for (aws_profile, says) in [
+        (None, "failed to find credentials for workmail: no SigV4 credentials"),
+        (
+            Some("nope"),
+            "profile `nope` is not defined in the shared config or credentials files (they define: pat)",
+        ),
+    ] {
+        let out = run(aws_profile, false)?;
+        expect_code(&out, 2)?;
+        let printed = text(&out);
+        if !printed.contains(says) || printed.contains(" passed, ") {
+            return Err(format!("{aws_profile:?}: expected `{says}`:\n{printed}").into());
+        }
+    }
+    Ok(())
+}
+
+/// A selected bearer-token service without a token for its default identity is a
+/// configuration error naming where the token was looked for and the fix.
+fn missing_bearer_token() -> Result<(), Failed> {
+    let dir = temp_dir("missing-bearer");
+    let cases = [
+        ("{}", "$AWS_BEARER_TOKEN_CODECATALYST is not set"),
+        (
+            "{\"identities\": {\"default\": {\"bearer_token_env\": \"PAT_NOT_SET_ANYWHERE\"}}}",
+            "$PAT_NOT_SET_ANYWHERE is not set",
+        ),
+    ];
+    for (i, (profile, says)) in cases.iter().enumerate() {
+        let path = dir.join(format!("p{i}.json"));
+        std::fs::write(&path, profile)?;
+        let out = bin()
+            .args(["run", "--endpoint", "http://127.0.0.1:9", "--profile"])
+            .arg(&path)
+            .arg("--reports")
+            .arg(dir.join("r"))
+            .env_remove("AWS_BEARER_TOKEN_CODECATALYST")
+            .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE12")
+            .env("AWS_SECRET_ACCESS_KEY", "example/secret/key/value")
+            .output()?;
+        expect_code(&out, 2)?;
+        let printed = text(&out);
+        let fix = "or leave codecatalyst out: --service workmail";
+        if !printed.contains(says) || !printed.contains(fix) {
+            return Err(format!("expected `{says}` and `{fix}`:\n{printed}").into());
+        }
     }
     Ok(())
 }

@@ -29,9 +29,7 @@ impl Execution<'_> {
     ) -> Result<HttpResponse, String> {
         let mut budget = self.ctx.retry.max_attempts;
         loop {
-            let called = self
-                .call_budgeted(n, step, op, input, phase, budget)
-                .await?;
+            let called = self.call_shared(n, step, op, input, phase, budget).await?;
             let used = called.attempts;
             // A create whose connection failed before any answer (a load balancer
             // closing an idle keep-alive connection) most likely never arrived: it is
@@ -94,22 +92,10 @@ impl Execution<'_> {
         called.response.map_err(|e| e.message)
     }
 
-    /// A call and its retries, needing only shared access (so cleanups can run side
-    /// by side); what it recorded and what its creates need settled come back.
+    /// A call and its retries (at most `budget` attempts), needing only shared access
+    /// (so cleanups can run side by side); what it recorded and what its creates need
+    /// settled come back.
     pub(super) async fn call_shared(
-        &self,
-        n: usize,
-        step: &Step,
-        op: &OperationSpec,
-        input: &Value,
-        phase: Phase,
-    ) -> Result<Called, String> {
-        let budget = self.ctx.retry.max_attempts;
-        self.call_budgeted(n, step, op, input, phase, budget).await
-    }
-
-    /// [`Self::call_shared`] with at most `budget` attempts.
-    async fn call_budgeted(
         &self,
         n: usize,
         step: &Step,

@@ -603,8 +603,15 @@ impl Execution<'_> {
                         match op {
                             Err(e) => Err(e.clone()),
                             Ok(op) => {
-                                this.call_shared(0, step, op, &c.input, Phase::Cleanup)
-                                    .await
+                                this.call_shared(
+                                    0,
+                                    step,
+                                    op,
+                                    &c.input,
+                                    Phase::Cleanup,
+                                    this.ctx.retry.max_attempts,
+                                )
+                                .await
                             }
                         }
                     });

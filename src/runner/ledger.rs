@@ -79,6 +79,26 @@ impl Ledger {
         Ticket(entries.len() - 1)
     }
 
+    /// A further thing the create of `ticket` made (a create carried out on several
+    /// attempts), entered as created, with `note` after its description.
+    pub(crate) fn another(&self, ticket: Ticket, note: &str) -> Ticket {
+        let mut entries = self.entries();
+        let Some(e) = entries.get(ticket.0) else {
+            return ticket;
+        };
+        let copy = Entry {
+            case: e.case.clone(),
+            service: e.service.clone(),
+            operation: e.operation.clone(),
+            identity: e.identity,
+            what: format!("{} ({note})", e.what),
+            findable: e.findable,
+            fate: Fate::Created,
+        };
+        entries.push(copy);
+        Ticket(entries.len() - 1)
+    }
+
     /// Records what became of a create.
     pub(crate) fn settle(&self, ticket: Ticket, fate: Fate) {
         if let Some(e) = self.entries().get_mut(ticket.0) {

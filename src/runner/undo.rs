@@ -244,24 +244,7 @@ impl Execution<'_> {
                 let owner = if found == 0 {
                     ticket
                 } else {
-                    let what = self.describe_created(op, input);
-                    let create = self
-                        .service
-                        .spec
-                        .operations
-                        .iter()
-                        .find(|(_, o)| o.creates.is_some() && o.input == op.input)
-                        .map_or("(create)", |(name, _)| name.as_str());
-                    let t = self.ctx.ledger.open(super::ledger::Opening {
-                        case: self.case_id,
-                        service: self.service.name(),
-                        operation: create,
-                        identity,
-                        what: format!("{what} (found again by listing)"),
-                        findable: true,
-                    });
-                    self.ctx.ledger.settle(t, Fate::Created);
-                    t
+                    self.ctx.ledger.another(ticket, "found again by listing")
                 };
                 let queued = self.push_cleanup(Cleanup {
                     operation: undo.to_string(),

@@ -337,15 +337,10 @@ impl Redactor {
             .len()
     }
 
-    /// Scrubs again every text of a finished case that reaches the console or a
-    /// report: for secrets learned (by another case) after its texts were recorded.
-    pub(crate) fn rescrub(&self, result: &mut crate::outcome::CaseResult) {
+    /// Scrubs every text of a case's result but its exchanges (recorded scrubbed):
+    /// the error, the failures, the cleanup warnings and the retry reasons.
+    pub(crate) fn scrub_texts(&self, result: &mut crate::outcome::CaseResult) {
         let text = |s: &mut String| *s = self.scrub(s);
-        let headers = |h: &mut Vec<(String, String)>| {
-            for (_, v) in h.iter_mut() {
-                text(v);
-            }
-        };
         if let Some(e) = &mut result.error {
             text(e);
         }
@@ -358,6 +353,19 @@ impl Redactor {
         for r in &mut result.retries {
             text(&mut r.reason);
         }
+    }
+
+    /// Scrubs again every text of a finished case that reaches the console or a
+    /// report, its exchanges included: for secrets learned (by another case) after its
+    /// texts were recorded.
+    pub(crate) fn rescrub(&self, result: &mut crate::outcome::CaseResult) {
+        self.scrub_texts(result);
+        let text = |s: &mut String| *s = self.scrub(s);
+        let headers = |h: &mut Vec<(String, String)>| {
+            for (_, v) in h.iter_mut() {
+                text(v);
+            }
+        };
         for x in &mut result.exchanges {
             text(&mut x.request.url);
             text(&mut x.request.body);

@@ -272,7 +272,7 @@ fn empty_result(case: &Case) -> CaseResult {
 fn finish(ctx: &Ctx, mut exec: Execution<'_>, mut result: CaseResult) -> CaseResult {
     let interrupted = exec.interrupted || ctx.cancel.is_cancelled();
     result.status = if let Some(error) = exec.error.take() {
-        result.error = Some(ctx.redactor.scrub(&error));
+        result.error = Some(error);
         Status::Error
     } else if exec.failures.iter().any(|f| ctx.judges(f.level)) {
         Status::Fail
@@ -282,28 +282,18 @@ fn finish(ctx: &Ctx, mut exec: Execution<'_>, mut result: CaseResult) -> CaseRes
     } else {
         Status::Pass
     };
-    let redactor = &ctx.redactor;
-    result.failures = exec
-        .failures
-        .into_iter()
-        .map(|mut f| {
-            let scrub = |t: &str| crate::text::clip_bytes(redactor.scrub(t), RECORDED_TEXT);
-            f.message = scrub(&f.message);
-            f.expected = f.expected.map(|e| scrub(&e));
-            f.actual = f.actual.map(|a| scrub(&a));
-            f
-        })
-        .collect();
-    result.cleanup_warnings = exec.warnings.iter().map(|w| redactor.scrub(w)).collect();
+    result.failures = exec.failures;
+    result.cleanup_warnings = exec.warnings;
+    result.retries = exec.retries;
+    ctx.redactor.scrub_texts(&mut result);
+    // Clipped after scrubbing: a cut through a secret would hide it from the scrub.
+    for f in &mut result.failures {
+        let clip = |t: &mut String| *t = crate::text::clip_bytes(std::mem::take(t), RECORDED_TEXT);
+        clip(&mut f.message);
+        f.expected.iter_mut().for_each(clip);
+        f.actual.iter_mut().for_each(clip);
+    }
     result.exchanges = exec.exchanges;
-    result.retries = exec
-        .retries
-        .into_iter()
-        .map(|mut r| {
-            r.reason = redactor.scrub(&r.reason);
-            r
-        })
-        .collect();
     result
 }
 

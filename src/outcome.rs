@@ -347,7 +347,6 @@ impl LedgerSummary {
             head.push_str(&format!(" ({} already gone)", self.not_found));
         }
         let mut listing = String::new();
-        let mut verified = true;
         if let Some(l) = &self.listing {
             if l.found > 0 {
                 listing.push_str(&format!(
@@ -360,9 +359,8 @@ impl LedgerSummary {
                 (0, false) => "shows none of this run's where it could be read".to_string(),
                 (n, _) => format!("still shows {n} of this run's"),
             });
-            verified = l.still_listed == 0 && l.unverified.is_empty();
         }
-        let mut out = match (&self.listing, self.left.is_empty() && verified) {
+        let mut out = match (&self.listing, self.clean()) {
             (None, true) => format!("{head}, nothing left on the target"),
             (Some(_), true) => {
                 format!("{head}, nothing left on the target (the final listing {listing})")
@@ -385,6 +383,16 @@ impl LedgerSummary {
             ));
         }
         out
+    }
+
+    /// Whether the run is known to have left nothing: no create unaccounted for, and
+    /// the final listing (when there was one) read everywhere and showing none.
+    pub fn clean(&self) -> bool {
+        self.left.is_empty()
+            && self
+                .listing
+                .as_ref()
+                .is_none_or(|l| l.still_listed == 0 && l.unverified.is_empty())
     }
 
     /// Adds another shard's ledger.

@@ -80,12 +80,13 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
     if report.interrupted {
         out.push_str("\n⚠️ The run was interrupted; results are partial.\n");
     }
-    let mark = if report.ledger.left.is_empty() {
+    // The warning stands on a line of its own: a fence must open its line.
+    let mark = if report.ledger.clean() {
         ""
     } else {
-        "⚠️ "
+        "\n⚠️ Something may be left on the target:\n"
     };
-    let _ = writeln!(out, "\n{mark}```\n{}\n```", report.ledger.line());
+    let _ = writeln!(out, "{mark}\n```\n{}\n```", report.ledger.line());
     if let Some(c) = &report.baseline {
         baseline(&mut out, c);
     }
@@ -124,4 +125,38 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
         out.push_str(&block);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{FinalListing, LeftBehind};
+
+    #[test]
+    fn the_cleanup_fence_opens_its_line_when_something_may_be_left() {
+        let mut report = JsonReport::new("r");
+        report.ledger.left.push(LeftBehind {
+            case: "c".into(),
+            operation: "CreateAccessToken".into(),
+            identity: "default".into(),
+            what: "name \"a\"".into(),
+            reason: "the answer was lost".into(),
+        });
+        let text = render(&report);
+        assert!(text.contains("⚠️ Something may be left"), "{text}");
+        for (i, _) in text.match_indices("```") {
+            assert!(
+                i == 0 || text[..i].ends_with('\n'),
+                "a fence mid-line:\n{text}"
+            );
+        }
+        let mut unverified = JsonReport::new("r");
+        unverified.ledger.listing = Some(FinalListing {
+            unverified: vec!["codecatalyst as default: listing answered HTTP 500".into()],
+            ..FinalListing::default()
+        });
+        assert!(!unverified.ledger.clean());
+        assert!(render(&unverified).contains("⚠️ Something may be left"));
+        assert!(JsonReport::new("r").ledger.clean());
+    }
 }

@@ -141,6 +141,12 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     crate::report::write_reports(&dir, &head, &journal)?;
     step_summary(&head, &journal)?;
     outln!("reports: {}", dir.display());
+    if !head.ledger.clean() {
+        outln!(
+            "to delete what this run may have left: pat-conformance sweep --from {} with the same target options",
+            dir.display()
+        );
+    }
     Ok(Exit::decide(findings))
 }
 

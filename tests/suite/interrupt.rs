@@ -208,7 +208,10 @@ fn second_signal() -> Result<(), Failed> {
     }
     let report = read_report(&dir.join("reports"))?;
     let left = report["ledger"]["left"].as_array().map_or(0, Vec::len);
-    if left == 0 || !text.contains("may be left on the target") {
+    if left == 0
+        || !text.contains("may be left on the target")
+        || !text.contains("pat-conformance sweep --from")
+    {
         return Err(format!("the run did not report what may be left\n{text}").into());
     }
     Ok(())

@@ -27,6 +27,8 @@ pub struct TerminalReporter {
     summary: Summary,
     /// Calls retried, and cases with a retry.
     retried: (usize, usize),
+    /// Skipped cases per reason: one closing line instead of a line per case.
+    skips: std::collections::BTreeMap<String, usize>,
 }
 
 impl TerminalReporter {
@@ -38,6 +40,7 @@ impl TerminalReporter {
             progress: None,
             summary: Summary::default(),
             retried: (0, 0),
+            skips: std::collections::BTreeMap::new(),
         }
     }
 
@@ -114,6 +117,18 @@ fn retries_note(result: &crate::outcome::CaseResult) -> Option<String> {
     })
 }
 
+/// `179 skipped: 103 no bearer token …, 76 …`: skips grouped by reason, most first.
+fn skips_line(skips: &std::collections::BTreeMap<String, usize>) -> Option<String> {
+    let total: usize = skips.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut groups: Vec<(&String, &usize)> = skips.iter().collect();
+    groups.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let parts: Vec<String> = groups.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    Some(format!("{total} skipped: {}", parts.join("; ")))
+}
+
 /// A finished case as the console shows it: its line, then what it needs (the skip
 /// reason, the harness error, or each failure with its diff), then cleanup warnings.
 fn case_text(result: &crate::outcome::CaseResult) -> String {
@@ -183,8 +198,14 @@ impl Reporter for TerminalReporter {
                     self.retried.0 += result.retries.len();
                     self.retried.1 += 1;
                 }
+                if result.status == Status::Skip {
+                    let reason = result.skip_reason.clone().unwrap_or_default();
+                    *self.skips.entry(reason).or_default() += 1;
+                }
                 match self.verbosity {
                     Verbosity::Quiet => Ok(()),
+                    // Skips are summed up by reason at the end (`--verbose` lists them).
+                    Verbosity::Normal if result.status == Status::Skip => Ok(()),
                     Verbosity::Normal => self.write(&case_text(result)),
                     Verbosity::Verbose => {
                         self.write(&(case_text(result) + &exchanges_text(result)))
@@ -213,6 +234,9 @@ impl Reporter for TerminalReporter {
                         "{} errors (harness problems, not verdicts on the target)",
                         summary.errors
                     ))?;
+                }
+                if let Some(line) = skips_line(&self.skips) {
+                    self.write(&line)?;
                 }
                 self.write(&format!("finished in {:.2}s", duration.as_secs_f64()))?;
                 self.write(&summary.to_string())

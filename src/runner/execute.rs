@@ -179,7 +179,7 @@ pub(super) fn credentials(
                 time: std::time::SystemTime::now(),
             })
             .ok_or_else(|| {
-                "no SigV4 credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)".to_string()
+                "no SigV4 credentials (name a profile with --aws-profile, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the target profile `sigv4`)".to_string()
             }),
     }
 }

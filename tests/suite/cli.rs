@@ -40,6 +40,7 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("cli::progress_only_on_a_terminal", progress),
         Trial::test("cli::bearer_token_source_is_printed", bearer_source),
         Trial::test("cli::quiet_and_verbose", quiet_and_verbose),
+        Trial::test("cli::skips_are_summed_up_by_reason", skips_by_reason),
     ]
 }
 
@@ -514,6 +515,59 @@ fn bearer_source() -> Result<(), Failed> {
     }
     if printed.contains(&token) {
         return Err("the bearer token was printed".into());
+    }
+    Ok(())
+}
+
+/// Skipped cases are not a line each: one closing line sums them up by reason, most
+/// first, the counts adding up to the summary's; `--verbose` still lists each.
+fn skips_by_reason() -> Result<(), Failed> {
+    let bg = crate::support::Background::start(None);
+    let dir = temp_dir("skips");
+    let mut profile = bg.profile.clone();
+    profile.capabilities.clear();
+    let path = dir.join("profile.json");
+    std::fs::write(&path, serde_json::to_string(&profile)?)?;
+    let run = |verbose: bool| {
+        let mut cmd = bin();
+        cmd.args(["run", "--service", "workmail", "--profile"])
+            .arg(&path)
+            .arg("--reports")
+            .arg(dir.join("reports"));
+        if verbose {
+            cmd.arg("--verbose");
+        }
+        cmd.output()
+    };
+    let out = run(false)?;
+    expect_code(&out, 0)?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if stdout.lines().any(|l| l.starts_with("SKIP")) {
+        return Err(format!("a line per skipped case:\n{stdout}").into());
+    }
+    let grouped = stdout
+        .lines()
+        .find(|l| l.contains(" skipped: "))
+        .ok_or_else(|| format!("no grouped skip line:\n{stdout}"))?;
+    let (total, groups) = grouped.split_once(" skipped: ").ok_or("shape")?;
+    let counts: Vec<usize> = groups
+        .split("; ")
+        .map(|g| g.split(' ').next().unwrap_or("").parse().unwrap_or(0))
+        .collect();
+    let summary = stdout
+        .lines()
+        .find(|l| l.ends_with(&format!(" {total} skipped")))
+        .ok_or_else(|| format!("the summary does not count {total} skipped:\n{stdout}"))?;
+    if counts.iter().sum::<usize>().to_string() != total
+        || counts.windows(2).any(|w| w[0] < w[1])
+        || !groups.contains("lacks capability `fault-injection`")
+    {
+        return Err(format!("`{grouped}` does not add up to `{summary}`").into());
+    }
+    let verbose = String::from_utf8_lossy(&run(true)?.stdout).into_owned();
+    let listed = verbose.lines().filter(|l| l.starts_with("SKIP")).count();
+    if listed.to_string() != total {
+        return Err(format!("--verbose lists {listed} skipped cases, not {total}").into());
     }
     Ok(())
 }

@@ -54,6 +54,8 @@ pub struct RunConfig {
     pub max_attempts: u32,
     /// Most requests per second (`--rate`).
     pub rate: Option<f64>,
+    /// Probe the endpoints before the cases (off with `--no-preflight`).
+    pub preflight: bool,
     /// The AWS shared-config profile SigV4 credentials come from (`--aws-profile`).
     pub aws_profile: Option<String>,
     /// How much the console says (`--quiet`, `--verbose`).

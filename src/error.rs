@@ -21,6 +21,10 @@ pub enum HarnessError {
     /// command line is unusable.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// The preflight found an endpoint down, speaking the other scheme, or not the API:
+    /// nothing was run. One message per endpoint.
+    #[error("failed to reach the target, nothing was run:\n  {}", .0.join("\n  "))]
+    Unreachable(Vec<String>),
     /// Output could not be proven free of secrets, so none was written.
     #[error("{0}")]
     Redaction(String),
@@ -155,6 +159,7 @@ impl HarnessError {
     pub fn exit(&self) -> crate::exit::Exit {
         match self {
             HarnessError::Io { .. }
+            | HarnessError::Unreachable(_)
             | HarnessError::Redaction(_)
             | HarnessError::Import(crate::import::ImportError::Write { .. }) => {
                 crate::exit::Exit::HarnessError

@@ -186,6 +186,11 @@ pub struct RunArgs {
     /// Most requests per second over the whole run (default: unlimited).
     #[arg(long, value_name = "N")]
     pub rate: Option<f64>,
+    /// Do not probe the endpoints before the cases (the probe calls each operation
+    /// once, with input that names nothing: a target whose first answers are scripted
+    /// may want it off).
+    #[arg(long)]
+    pub no_preflight: bool,
     /// Per-request timeout, e.g. `30s`.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub timeout: String,

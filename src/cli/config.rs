@@ -117,6 +117,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         shard: args.shard.as_deref().map(parse_shard).transpose()?,
         max_attempts: args.max_attempts,
         rate: args.rate,
+        preflight: !args.no_preflight,
         aws_profile: args.aws_profile.clone(),
         verbosity: match (args.quiet, args.verbose) {
             (true, _) => Verbosity::Quiet,

@@ -94,6 +94,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     options.levels = config.filter.levels.clone();
     options.retry.max_attempts = config.max_attempts;
     options.rate = config.rate;
+    options.preflight = config.preflight;
     signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
     let journal = JournalWriter::new(&dir);

@@ -155,10 +155,19 @@ pub(super) fn credentials(
     service: &Service,
     identity: Identity,
 ) -> Result<Credentials, String> {
-    let profile = &ctx.target.profile;
-    match service.spec.auth.scheme {
+    target_credentials(&ctx.target, &service.spec, identity)
+}
+
+/// The credentials `target` has for `identity` on a service, or why it has none.
+pub(super) fn target_credentials(
+    target: &super::Target,
+    spec: &crate::spec::ServiceSpec,
+    identity: Identity,
+) -> Result<Credentials, String> {
+    let profile = &target.profile;
+    match spec.auth.scheme {
         AuthScheme::Bearer => {
-            let env = service.spec.auth.token_env.as_deref();
+            let env = spec.auth.token_env.as_deref();
             profile
                 .bearer_token(identity, env)
                 .map(Credentials::Bearer)
@@ -174,8 +183,8 @@ pub(super) fn credentials(
             .sigv4_credentials()
             .map(|credentials| Credentials::SigV4 {
                 credentials,
-                region: ctx.target.region.clone(),
-                signing_name: service.spec.signing_name.clone(),
+                region: target.region.clone(),
+                signing_name: spec.signing_name.clone(),
                 time: std::time::SystemTime::now(),
             })
             .ok_or_else(|| {

@@ -5,6 +5,7 @@ mod credentials;
 mod events;
 mod execute;
 mod ledger;
+mod preflight;
 mod retry;
 mod select;
 mod sweep;
@@ -57,6 +58,10 @@ pub struct RunOptions {
     pub retry: RetryPolicy,
     /// Most requests per second over the whole run (`--rate`); none: unlimited.
     pub rate: Option<f64>,
+    /// Probe each selected service's endpoint before any case (see `preflight`): an
+    /// endpoint that is down or not the API stops the run with
+    /// [`HarnessError::Unreachable`].
+    pub preflight: bool,
 }
 
 impl RunOptions {
@@ -74,6 +79,7 @@ impl RunOptions {
             levels: Vec::new(),
             retry: RetryPolicy::default(),
             rate: None,
+            preflight: true,
         }
     }
 }
@@ -178,6 +184,15 @@ pub async fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
+    if options.preflight {
+        let mut services: Vec<String> = cases.iter().map(|c| c.service.clone()).collect();
+        services.sort();
+        services.dedup();
+        let problems = preflight::problems(&contract, &target, &services, options.timeout).await;
+        if !problems.is_empty() {
+            return Err(HarnessError::Unreachable(problems));
+        }
+    }
     let ctx = context(contract, target, &options)?;
     reporter.on_event(&RunEvent::RunStarted {
         run_id: &options.run_id,

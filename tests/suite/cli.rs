@@ -26,7 +26,10 @@ pub fn trials() -> Vec<Trial> {
             "cli::bad_case_files_exit_2_with_file_line_field",
             bad_case_files,
         ),
-        Trial::test("cli::unreachable_target_exits_3", unreachable),
+        Trial::test(
+            "cli::an_endpoint_down_or_wrong_stops_the_run_before_any_case",
+            unreachable,
+        ),
         Trial::test("cli::coverage_exits_0_without_gaps_and_1_with", coverage),
         Trial::test("cli::unknown_mode_exits_2", unknown_mode),
         Trial::test(
@@ -220,31 +223,68 @@ fn bad_case_files() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The preflight: an endpoint that refuses, speaks the other scheme, or answers every
+/// operation 404 (a base path in the endpoint) stops the run before any case with one
+/// message per endpoint and cause, exit 3; a target answering 404 with an error type
+/// the model declares is the API and gets its verdicts.
 fn unreachable() -> Result<(), Failed> {
     let dir = temp_dir("unreachable");
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let endpoint = format!("http://{}", listener.local_addr()?);
+    let refused = format!("http://{}", listener.local_addr()?);
     drop(listener);
-    let profile = write_profile(&dir, &endpoint)?;
-    let out = bin()
-        .args([
-            "run",
-            "--id",
-            "delete-unknown-id",
-            "--timeout",
-            "5s",
-            "--profile",
-        ])
-        .arg(&profile)
-        .arg("--reports")
-        .arg(dir.join("reports"))
-        .output()?;
-    expect_code(&out, 3)?;
-    if !String::from_utf8_lossy(&out.stdout)
-        .contains("ERROR codecatalyst::DeleteAccessToken::delete-unknown-id")
-    {
-        return Err(format!("no ERROR line\n{}", text(&out)).into());
+    let bg = crate::support::Background::start(None);
+    let https = bg.uri.replace("http://", "https://");
+    let stopped = |endpoint: &str| -> Result<String, Failed> {
+        let profile = write_profile(&dir, endpoint)?;
+        let out = bin()
+            .args(["run", "--profile"])
+            .arg(&profile)
+            .arg("--reports")
+            .arg(dir.join("reports"))
+            .output()?;
+        expect_code(&out, 3)?;
+        let printed = text(&out);
+        if printed.contains("ERROR ") || printed.contains(" passed, ") {
+            return Err(format!("cases ran against {endpoint}:\n{printed}").into());
+        }
+        Ok(printed)
+    };
+    for (endpoint, says) in [
+        (
+            refused.clone(),
+            format!("codecatalyst and workmail at {refused} cannot be reached: nothing listens there: is the server running"),
+        ),
+        (
+            https.clone(),
+            format!("at {https} cannot be reached: it speaks the other scheme: use {}", bg.uri),
+        ),
+        (
+            format!("{}/v1", bg.uri),
+            "codecatalyst at".to_string() + &format!(" {}/v1 answered 404 to every operation", bg.uri),
+        ),
+    ] {
+        let printed = stopped(&endpoint)?;
+        if !printed.contains(&says) || printed.matches("cannot be reached").count() > 1 {
+            return Err(format!("expected one `{says}`:\n{printed}").into());
+        }
     }
+    // 404 with a modelled error type is an answer of the API: the cases run (and fail).
+    let rt = tokio::runtime::Runtime::new()?;
+    let modelled = rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .insert_header("x-amzn-errortype", "ResourceNotFoundException")
+                    .set_body_raw("{\"message\":\"no such space\"}", "application/json"),
+            )
+            .mount(&server)
+            .await;
+        server
+    });
+    let profile = write_profile(&dir, &modelled.uri())?;
+    let out = run_one("list-walks-every-page", &profile, &dir)?;
+    expect_code(&out, 1)?;
     Ok(())
 }
 

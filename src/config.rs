@@ -2,7 +2,7 @@
 //! parser in sight (`cli::config` builds it from the arguments; a library user builds
 //! it directly).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{ConfigError, HarnessError};
@@ -28,10 +28,8 @@ pub enum TargetChoice {
 /// Everything a run needs, checked.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// Specs folder.
-    pub specs_dir: PathBuf,
-    /// Cases folder.
-    pub cases_dir: PathBuf,
+    /// Where the specs and cases come from.
+    pub suite: crate::suite::SuiteSource,
     /// Which cases.
     pub filter: Filter,
     /// Where.
@@ -78,32 +76,6 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), HarnessError> {
         return Err(bad());
     }
     Ok((k, n))
-}
-
-/// Resolves `--specs` / `--cases`: the given folder, else `./specs` / `./cases`, else
-/// the suite embedded in this binary (see [`crate::embedded`]).
-pub fn suite_dirs(
-    specs: Option<&Path>,
-    cases: Option<&Path>,
-) -> Result<(PathBuf, PathBuf), HarnessError> {
-    let local = |given: Option<&Path>, name: &str| {
-        given
-            .map(Path::to_path_buf)
-            .or_else(|| Path::new(name).is_dir().then(|| PathBuf::from(name)))
-    };
-    let (specs, cases) = (local(specs, "specs"), local(cases, "cases"));
-    if let (Some(s), Some(c)) = (&specs, &cases) {
-        return Ok((s.clone(), c.clone()));
-    }
-    let (embedded_specs, embedded_cases) =
-        crate::embedded::dirs().map_err(|source| HarnessError::Io {
-            path: PathBuf::from("the embedded suite"),
-            source,
-        })?;
-    Ok((
-        specs.unwrap_or(embedded_specs),
-        cases.unwrap_or(embedded_cases),
-    ))
 }
 
 /// Whether any `AWS_ENDPOINT_URL*` variable is set.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::case::{load_cases, Case};
+use crate::case::{load_cases, load_cases_in, Case};
 use crate::error::HarnessError;
 use crate::generate::generated_cases;
 use crate::spec::Contract;
@@ -35,6 +35,24 @@ impl Suite {
         }
     }
 
+    /// Loads the suite `source` names: its specs, its cases and every added folder's.
+    pub fn load_source(source: &SuiteSource) -> Result<Suite, HarnessError> {
+        let contract = Arc::new(Contract::load(&source.specs)?);
+        let mut dirs = vec![source.cases.clone()];
+        dirs.extend(source.added.iter().cloned());
+        match (load_cases_in(&dirs, &contract), generated_cases(&contract)) {
+            (Ok(mut cases), Ok(generated)) => {
+                cases.extend(generated);
+                Ok(Suite { contract, cases })
+            }
+            (Err(mut a), Err(b)) => {
+                a.0.extend(b.0);
+                Err(a.into())
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e.into()),
+        }
+    }
+
     /// The suite embedded in this binary (see [`crate::embedded`]).
     pub fn bundled() -> Result<Suite, HarnessError> {
         let (specs, cases) = crate::embedded::dirs().map_err(|source| HarnessError::Io {
@@ -43,4 +61,101 @@ impl Suite {
         })?;
         Suite::load(&specs, &cases)
     }
+}
+
+/// Where a suite's specs and cases come from. The built-in suite (embedded in the
+/// binary) unless the user named folders: a `specs/` or `cases/` folder that happens to
+/// be in the working directory is never picked up by itself.
+#[derive(Debug, Clone)]
+pub struct SuiteSource {
+    /// The specs folder.
+    pub specs: PathBuf,
+    /// Whether `specs` is the built-in copy.
+    pub builtin_specs: bool,
+    /// The cases folder the suite starts from.
+    pub cases: PathBuf,
+    /// Whether `cases` is the built-in copy.
+    pub builtin_cases: bool,
+    /// Folders whose cases are added (`--add-cases`), in order.
+    pub added: Vec<PathBuf>,
+}
+
+impl SuiteSource {
+    /// `--specs` and `--cases` replace the built-in folders; `--add-cases` folders add
+    /// to the cases. An added folder that is not a folder is an error naming it.
+    pub fn resolve(
+        specs: Option<&Path>,
+        cases: Option<&Path>,
+        added: &[PathBuf],
+    ) -> Result<SuiteSource, HarnessError> {
+        for dir in added {
+            if !dir.is_dir() {
+                return Err(crate::error::ConfigError::Value {
+                    option: "--add-cases",
+                    value: dir.display().to_string(),
+                    reason: "is not a folder".into(),
+                }
+                .into());
+            }
+        }
+        let builtin = if specs.is_none() || cases.is_none() {
+            Some(crate::embedded::dirs().map_err(|source| HarnessError::Io {
+                path: PathBuf::from("the embedded suite"),
+                source,
+            })?)
+        } else {
+            None
+        };
+        let pick = |given: Option<&Path>, builtin: Option<PathBuf>| match given {
+            Some(dir) => (dir.to_path_buf(), false),
+            None => (builtin.unwrap_or_default(), true),
+        };
+        let (specs, builtin_specs) = pick(specs, builtin.as_ref().map(|b| b.0.clone()));
+        let (cases, builtin_cases) = pick(cases, builtin.map(|b| b.1));
+        Ok(SuiteSource {
+            specs,
+            builtin_specs,
+            cases,
+            builtin_cases,
+            added: added.to_vec(),
+        })
+    }
+
+    /// One line saying where `cases` (loaded from this source) came from, e.g.
+    /// `suite: built-in specs and cases of pat-conformance 0.1.0 (185 cases) + 3 cases
+    /// from my-cases`.
+    pub fn describe(&self, cases: &[Case]) -> String {
+        let from = |dir: &Path| cases.iter().filter(|c| c.file.starts_with(dir)).count();
+        let added: Vec<String> = self
+            .added
+            .iter()
+            .map(|dir| format!(" + {} from {}", plural(from(dir)), dir.display()))
+            .collect();
+        let base = plural(cases.len() - self.added.iter().map(|d| from(d)).sum::<usize>());
+        let version = env!("CARGO_PKG_VERSION");
+        let head = match (self.builtin_specs, self.builtin_cases) {
+            (true, true) => {
+                format!("built-in specs and cases of pat-conformance {version} ({base})")
+            }
+            (true, false) => format!(
+                "built-in specs; cases from {} instead of the built-in ones ({base}, generated ones included)",
+                self.cases.display()
+            ),
+            (false, true) => format!(
+                "specs from {}; built-in cases ({base}, generated ones included)",
+                self.specs.display()
+            ),
+            (false, false) => format!(
+                "specs from {}, cases from {} ({base}, generated ones included)",
+                self.specs.display(),
+                self.cases.display()
+            ),
+        };
+        format!("suite: {head}{}", added.concat())
+    }
+}
+
+/// `1 case`, `3 cases`.
+fn plural(n: usize) -> String {
+    format!("{n} case{}", if n == 1 { "" } else { "s" })
 }

@@ -17,9 +17,23 @@ const FILES_PER_THREAD: usize = 16;
 /// Loads and checks every case under `dir`. Collects every problem in every file
 /// before failing, so one run shows them all.
 pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
+    load_cases_in(&[dir.to_path_buf()], contract)
+}
+
+/// Loads every case under each of `dirs` (a suite's cases and the folders added to
+/// them), in order; an id used twice, within a folder or across them, is an error.
+pub fn load_cases_in(dirs: &[PathBuf], contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
     let mut errors = Vec::new();
     let mut cases = Vec::new();
-    let files = case_files(dir, &mut errors);
+    let files: Vec<(PathBuf, &Path)> = dirs
+        .iter()
+        .flat_map(|dir| {
+            case_files(dir, &mut errors)
+                .into_iter()
+                .map(move |f| (f, dir.as_path()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     // Parsing YAML is most of loading (about 0.1 ms for a small file): many files are
     // parsed on every core, in order-preserving chunks; a few stay on this thread.
     let threads = std::thread::available_parallelism()
@@ -33,7 +47,7 @@ pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoad
             .map(|part| {
                 scope.spawn(move || {
                     let (mut cases, mut errors) = (Vec::new(), Vec::new());
-                    for file in part {
+                    for (file, dir) in part {
                         load_file(file, dir, contract, &mut cases, &mut errors);
                     }
                     (cases, errors)

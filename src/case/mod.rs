@@ -9,7 +9,7 @@ mod runnable;
 
 pub use assertion::{AssertionDef, CheckDef};
 pub use diagnostic::{CaseLoadError, CaseLoadErrors};
-pub use load::load_cases;
+pub use load::{load_cases, load_cases_in};
 pub(crate) use resolve::resolve_generated;
 
 /// Ids of generated cases start with this; hand-written ids may not.

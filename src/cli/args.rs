@@ -108,12 +108,16 @@ pub struct CoverageArgs {
 /// Where the suite's data lives.
 #[derive(Debug, Clone, Args)]
 pub struct SuiteArgs {
-    /// The specs folder (default: ./specs, else the one this binary was built with).
+    /// A specs folder instead of the built-in specs.
     #[arg(long, value_name = "DIR")]
     pub specs: Option<PathBuf>,
-    /// The cases folder (default: ./cases, else the one this binary was built with).
+    /// A cases folder instead of the built-in cases (generated cases stay).
     #[arg(long, value_name = "DIR")]
     pub cases: Option<PathBuf>,
+    /// A folder of your own cases to run beside the built-in ones, laid out as
+    /// <service>/<Operation>/<name>.yaml (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub add_cases: Vec<PathBuf>,
 }
 
 /// Case level, for filtering.

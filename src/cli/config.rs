@@ -1,19 +1,22 @@
 //! From the command line's raw arguments to the library's validated configuration
 //! (ripgrep's lowargs → hiargs): the only place the clap types meet the library.
 
-use std::path::PathBuf;
-
 use super::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
 use crate::config::{endpoint_env_set, parse_shard, parse_size, RunConfig, TargetChoice};
 use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
 use crate::report::Verbosity;
 use crate::runner::{check_url, Filter};
+use crate::suite::SuiteSource;
 use crate::vocab::Level;
 
-/// `--specs` / `--cases`, resolved.
-pub fn suite_dirs(args: &SuiteArgs) -> Result<(PathBuf, PathBuf), HarnessError> {
-    crate::config::suite_dirs(args.specs.as_deref(), args.cases.as_deref())
+/// `--specs`, `--cases` and `--add-cases`, resolved.
+pub fn suite_source(args: &SuiteArgs) -> Result<SuiteSource, HarnessError> {
+    SuiteSource::resolve(
+        args.specs.as_deref(),
+        args.cases.as_deref(),
+        &args.add_cases,
+    )
 }
 
 /// The filter the arguments describe.
@@ -40,7 +43,7 @@ pub const REMOTE_JOBS: usize = 16;
 
 /// Validates `run` arguments into a run configuration.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
-    let (specs_dir, cases_dir) = suite_dirs(&args.suite)?;
+    let suite = suite_source(&args.suite)?;
     let timeout = humantime::parse_duration(&args.timeout).map_err(|e| ConfigError::Value {
         option: "--timeout",
         value: args.timeout.clone(),
@@ -104,8 +107,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         TargetChoice::Embedded
     };
     Ok(RunConfig {
-        specs_dir,
-        cases_dir,
+        suite,
         filter: filter(&args.filter),
         target,
         jobs,

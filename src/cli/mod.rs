@@ -25,7 +25,7 @@ use args::{
     Cli, Command, CoverageArgs, DiffArgs, ImportArgs, ListArgs, MergeArgs, MutantsArgs, OutputArgs,
     OutputFormat, ReportCommand, RunArgs, ServeArgs, SuiteArgs,
 };
-use config::suite_dirs;
+use config::suite_source;
 
 /// The async runtime a command runs on. Measured with `bench/run`: one thread runs
 /// the cases faster than a pool at every size (a case is a chain of short waits on
@@ -59,13 +59,13 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
 }
 
 fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
-    let (specs, cases) = suite_dirs(args)?;
-    Suite::load(&specs, &cases)
+    Suite::load_source(&suite_source(args)?)
 }
 
 async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let config = config::run_config(args)?;
-    let mut suite = Suite::load(&config.specs_dir, &config.cases_dir)?;
+    let mut suite = Suite::load_source(&config.suite)?;
+    outln!("{}", config.suite.describe(&suite.cases));
     let cases = select(&config, std::mem::take(&mut suite.cases))?;
     let baseline = match &config.baseline {
         Some(path) if path.exists() || !config.update_baseline => Some(Baseline::load(path)?),
@@ -396,7 +396,7 @@ fn import_model(args: &ImportArgs) -> Result<Exit, HarnessError> {
 fn diff(args: &DiffArgs) -> Result<Exit, HarnessError> {
     let old = JsonReport::load(&args.old)?;
     let new = JsonReport::load(&args.new)?;
-    let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None)?;
+    let specs = crate::suite::SuiteSource::resolve(args.specs.as_deref(), None, &[])?.specs;
     let contract = crate::spec::Contract::load(&specs)?;
     let d = crate::report::diff::diff(&old, &new, &contract);
     emit(
@@ -528,7 +528,9 @@ fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
 }
 
 fn validate(args: &SuiteArgs) -> Result<Exit, HarnessError> {
-    let suite = load(args)?;
+    let source = suite_source(args)?;
+    let suite = Suite::load_source(&source)?;
+    outln!("{}", source.describe(&suite.cases));
     let operations: usize = suite
         .contract
         .services

@@ -18,7 +18,7 @@ const MAX_FIRST_LINE: u64 = 64 * 1024;
 /// Runs the command.
 pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
     let names = names(args)?;
-    let (specs, _) = crate::config::suite_dirs(args.specs.as_deref(), None)?;
+    let specs = crate::suite::SuiteSource::resolve(args.specs.as_deref(), None, &[])?.specs;
     let mut contract = Contract::load(&specs)?;
     if !args.services.is_empty() {
         if let Some(unknown) = args.services.iter().find(|s| contract.service(s).is_none()) {

@@ -44,6 +44,10 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("cli::bearer_token_source_is_printed", bearer_source),
         Trial::test("cli::quiet_and_verbose", quiet_and_verbose),
         Trial::test("cli::skips_are_summed_up_by_reason", skips_by_reason),
+        Trial::test(
+            "cli::folders_in_the_working_directory_never_replace_the_suite",
+            suite_source,
+        ),
     ]
 }
 
@@ -608,6 +612,57 @@ fn skips_by_reason() -> Result<(), Failed> {
     let listed = verbose.lines().filter(|l| l.starts_with("SKIP")).count();
     if listed.to_string() != total {
         return Err(format!("--verbose lists {listed} skipped cases, not {total}").into());
+    }
+    Ok(())
+}
+
+/// A `cases/` or `specs/` folder in the working directory is not picked up: the built-in
+/// suite runs and the run says so. `--add-cases` adds a folder of one's own, `--cases`
+/// replaces the built-in cases; each says which suite ran.
+fn suite_source() -> Result<(), Failed> {
+    let dir = temp_dir("stray");
+    let own = "cases:\n  - id: my-own-list\n    title: My own list case\n    level: must\n    \
+               source: { document: seeds/000_e8de8842c077f848.txt, member: items }\n    \
+               steps:\n      - operation: ListAccessTokens\n        input: {}\n";
+    for folder in ["cases", "mine"] {
+        let ops = dir.join(folder).join("codecatalyst/ListAccessTokens");
+        std::fs::create_dir_all(&ops)?;
+        std::fs::write(ops.join("own.yaml"), own)?;
+    }
+    // An unrelated specs folder: not a suite's at all.
+    std::fs::create_dir_all(dir.join("specs"))?;
+    std::fs::write(dir.join("specs/openapi.yaml"), "openapi: 3.0.0\n")?;
+    let run = |extra: &[&str]| {
+        bin()
+            .current_dir(&dir)
+            .args(["run", "--quiet", "--reports", "reports"])
+            .args(extra)
+            .output()
+    };
+    let default = run(&[])?;
+    expect_code(&default, 0)?;
+    let printed = text(&default);
+    let builtin = suite().cases.len();
+    let says = format!(
+        "suite: built-in specs and cases of pat-conformance {} ({builtin} cases)",
+        env!("CARGO_PKG_VERSION")
+    );
+    if !printed.contains(&says) || !printed.contains(&format!("{builtin} passed")) {
+        return Err(format!("expected `{says}`, all passing:\n{printed}").into());
+    }
+    let added = run(&["--add-cases", "mine"])?;
+    expect_code(&added, 0)?;
+    let printed = text(&added);
+    if !printed.contains(&format!("({builtin} cases) + 1 case from mine"))
+        || !printed.contains(&format!("{} passed", builtin + 1))
+    {
+        return Err(format!("--add-cases:\n{printed}").into());
+    }
+    let replaced = run(&["--cases", "cases"])?;
+    expect_code(&replaced, 0)?;
+    let printed = text(&replaced);
+    if !printed.contains("cases from cases instead of the built-in ones") {
+        return Err(format!("--cases:\n{printed}").into());
     }
     Ok(())
 }

@@ -200,6 +200,10 @@ pub struct CaseResult {
     /// connection); a case that passed with retries says so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retries: Vec<Retry>,
+    /// Values the case made up at random (`${uuid}`, `${hex:N}`, `${alnum:N}`): `diff`
+    /// shows them as placeholders, so two conforming runs show no change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub generated: Vec<String>,
 }
 
 impl CaseResult {
@@ -223,6 +227,7 @@ impl CaseResult {
             cleanup_warnings: self.cleanup_warnings.clone(),
             exchanges: Vec::new(),
             retries: self.retries.clone(),
+            generated: self.generated.clone(),
         }
     }
 

@@ -225,6 +225,28 @@ pub(crate) struct Scope {
     pub(crate) case_uid: String,
     pub(crate) profile: BTreeMap<String, Value>,
     pub(crate) captured: BTreeMap<String, Value>,
+    /// Every value made up at random while expanding (`${uuid}`, `${hex:N}`,
+    /// `${alnum:N}`, a random `${case_uid:N}`), in order: the case's result keeps them
+    /// so `diff` can tell a made-up value from a change.
+    pub(crate) generated: Generated,
+}
+
+/// The values a scope made up at random (shared by its clones).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Generated(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Generated {
+    pub(crate) fn keep(&self, value: String) -> Value {
+        if let Ok(mut kept) = self.0.lock() {
+            kept.push(value.clone());
+        }
+        Value::String(value)
+    }
+
+    /// Everything kept so far.
+    pub(crate) fn values(&self) -> Vec<String> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
 }
 
 impl Scope {
@@ -240,15 +262,13 @@ impl Scope {
                     .map_or("", |h| h.as_str());
                 // The uid already makes it unique: fixed padding keeps two runs'
                 // answers comparable (`diff` shows the uid as a placeholder).
-                let pad = if head.is_empty() {
-                    Alphabet::Alnum.random(len)
-                } else {
-                    "a".repeat(len - head.len())
-                };
-                Value::String(format!("{head}{pad}"))
+                if head.is_empty() {
+                    return Ok(self.generated.keep(Alphabet::Alnum.random(len)));
+                }
+                Value::String(format!("{head}{}", "a".repeat(len - head.len())))
             }
-            VarRef::Uuid => Value::String(uuid::Uuid::new_v4().to_string()),
-            VarRef::Random { alphabet, len } => Value::String(alphabet.random(*len)),
+            VarRef::Uuid => self.generated.keep(uuid::Uuid::new_v4().to_string()),
+            VarRef::Random { alphabet, len } => self.generated.keep(alphabet.random(*len)),
             VarRef::Now { offset_secs } => {
                 let t = OffsetDateTime::now_utc()
                     .checked_add(time::Duration::seconds(*offset_secs))
@@ -327,6 +347,7 @@ mod tests {
             case_uid: "c1".into(),
             profile: BTreeMap::from([("org".into(), json!("m-1")), ("n".into(), json!(3))]),
             captured: BTreeMap::from([("id".into(), json!("tok"))]),
+            generated: Generated::default(),
         }
     }
 

@@ -323,6 +323,7 @@ mod tests {
                 ("id".into(), json!("b")),
                 ("t".into(), json!("2026-01-01T00:00:00Z")),
             ]),
+            generated: Default::default(),
         }
     }
 

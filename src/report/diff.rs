@@ -93,6 +93,40 @@ impl<'a> Normaliser<'a> {
         }
     }
 
+    /// A listing shows what every case had in flight at that moment: items another case
+    /// of the run created (they carry the run id but none of this case's made-up
+    /// values) are left out, so only this case's items and what the target held
+    /// before the run are compared. Which items a page that is not the last holds is
+    /// not fixed (the order is the target's, and other cases' items come and go): such
+    /// a page's items are a placeholder.
+    fn listing(&self, c: &CaseResult, operation: &str, doc: &mut Value) {
+        let Some(paginator) = self
+            .contract
+            .service(&c.service)
+            .and_then(|s| s.operation(operation))
+            .and_then(|op| op.paginator.as_ref())
+        else {
+            return;
+        };
+        let more = doc
+            .get(&paginator.output_token)
+            .is_some_and(|t| !t.is_null());
+        if more {
+            if let Some(items) = doc.get_mut(&paginator.items) {
+                *items = Value::String("<the items of a page that is not the last>".into());
+            }
+            return;
+        }
+        let Some(Value::Array(items)) = doc.get_mut(&paginator.items) else {
+            return;
+        };
+        let run_id = &self.patterns[2].0;
+        items.retain(|item| {
+            let text = item.to_string();
+            !run_id.is_match(&text) || c.generated.iter().any(|g| text.contains(g.as_str()))
+        });
+    }
+
     /// A case's responses as stable text.
     fn case(&self, c: &CaseResult) -> String {
         // A service the specs no longer have: its bodies are compared as text.
@@ -110,10 +144,16 @@ impl<'a> Normaliser<'a> {
             let _ = writeln!(out, "{step} {}", x.operation);
             match &x.response {
                 None => out.push_str("  (no response)\n"),
+                // A cleanup's body is the harness's bookkeeping, not the case's contract:
+                // a lookup listing shows whatever other cases had in flight then.
+                Some(r) if x.step == 0 => {
+                    let _ = writeln!(out, "  HTTP {}", r.status);
+                }
                 Some(r) => {
                     let _ = writeln!(out, "  HTTP {}", r.status);
                     let body = match format.and_then(|f| Some((f, f.document(&r.body)?))) {
                         Some((f, mut doc)) => {
+                            self.listing(c, &x.operation, &mut doc);
                             self.value(&mut doc);
                             f.write_document(&doc, true)
                         }
@@ -149,7 +189,8 @@ pub fn diff(old: &JsonReport, new: &JsonReport, contract: &Contract) -> RunDiff 
         let response_diff = match (a, b) {
             (Some(a), Some(b)) => {
                 let (ta, tb) = (n.case(a), n.case(b));
-                (ta != tb).then(|| {
+                let changed = ta != tb && !same_but_made_up(&ta, &tb, &a.generated, &b.generated);
+                changed.then(|| {
                     similar::TextDiff::from_lines(&ta, &tb)
                         .unified_diff()
                         .context_radius(2)
@@ -168,6 +209,43 @@ pub fn diff(old: &JsonReport, new: &JsonReport, contract: &Contract) -> RunDiff 
                 response_diff,
             });
         }
+    }
+    out
+}
+
+/// Whether two renderings differ only where each run has a value its case made up at
+/// random (a name of one random letter, an id that names nothing, echoed in a
+/// message): word by word, every differing pair is made up on both sides. Matching
+/// whole words, not substrings, keeps a one-letter value from hiding a real change.
+fn same_but_made_up(old: &str, new: &str, old_made: &[String], new_made: &[String]) -> bool {
+    let (a, b) = (words(old), words(new));
+    let made_up = |word: &str, made: &[String]| {
+        // A message clipped in the report ends inside the value: a long enough prefix.
+        made.iter()
+            .any(|m| m == word || (m.starts_with(word) && word.len() >= 8.min(m.len())))
+    };
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| x == y || (made_up(x, old_made) && made_up(y, new_made)))
+}
+
+/// `text` as maximal runs of ASCII letters and digits, and each other character alone.
+fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push(&text[s..i]);
+        }
+        out.push(&text[i..i + c.len_utf8()]);
+    }
+    if let Some(s) = start {
+        out.push(&text[s..]);
     }
     out
 }
@@ -231,4 +309,40 @@ pub fn markdown(d: &RunDiff) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| v.to_string()).collect()
+    }
+
+    #[test]
+    fn made_up_words_are_not_a_change_but_anything_else_is() {
+        let old = "personal access token o not found";
+        let new = "personal access token p not found";
+        assert!(same_but_made_up(old, new, &made(&["o"]), &made(&["p"])));
+        // A made-up letter does not hide a change of a word that holds it.
+        let changed = "personal access token p not here";
+        assert!(!same_but_made_up(
+            old,
+            changed,
+            &made(&["o"]),
+            &made(&["p"])
+        ));
+        // Only values made up on both sides.
+        assert!(!same_but_made_up(old, new, &made(&["o"]), &made(&[])));
+        // A value clipped in the report still counts.
+        let clipped_old = "user knqegf4vjbinb95… not found";
+        let clipped_new = "user ky4f2oyqmntx87u… not found";
+        let (o, n) = ("knqegf4vjbinb95ga22g2", "ky4f2oyqmntx87uih7a96");
+        assert!(same_but_made_up(
+            clipped_old,
+            clipped_new,
+            &made(&[o]),
+            &made(&[n])
+        ));
+    }
 }

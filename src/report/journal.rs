@@ -378,6 +378,7 @@ mod tests {
                 elapsed_ms: 0,
             }],
             retries: vec![],
+            generated: vec![],
         }
     }
 

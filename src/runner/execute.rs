@@ -215,6 +215,8 @@ pub(super) async fn run_case(ctx: &Ctx, case: &Case) -> CaseResult {
     let mut exec = Execution::detached(ctx, service, &case.id);
     exec.level = case.level;
     exec.scope.case_uid = format!("{}-{:08x}", ctx.run_id, rand::random::<u32>());
+    // Made up too: `diff` tells this case's items in a listing from other cases'.
+    exec.scope.generated.keep(exec.scope.case_uid.clone());
     // A panic in the harness is this case's error; its cleanups still run.
     let steps = std::panic::AssertUnwindSafe(exec.run_steps(&case.steps));
     if let Err(panic) = futures::FutureExt::catch_unwind(steps).await {
@@ -243,6 +245,7 @@ impl<'a> Execution<'a> {
                 case_uid: ctx.run_id.clone(),
                 profile: ctx.target.profile.vars.clone(),
                 captured: BTreeMap::new(),
+                generated: Default::default(),
             },
             failures: vec![],
             exchanges: vec![],
@@ -274,6 +277,7 @@ fn empty_result(case: &Case) -> CaseResult {
         cleanup_warnings: vec![],
         exchanges: vec![],
         retries: vec![],
+        generated: vec![],
     }
 }
 
@@ -294,6 +298,7 @@ fn finish(ctx: &Ctx, mut exec: Execution<'_>, mut result: CaseResult) -> CaseRes
     result.failures = exec.failures;
     result.cleanup_warnings = exec.warnings;
     result.retries = exec.retries;
+    result.generated = exec.scope.generated.values();
     ctx.redactor.scrub_texts(&mut result);
     // Clipped after scrubbing: a cut through a secret would hide it from the scrub.
     for f in &mut result.failures {

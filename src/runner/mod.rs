@@ -433,6 +433,7 @@ fn panic_result(e: tokio::task::JoinError) -> CaseResult {
         cleanup_warnings: vec![],
         exchanges: vec![],
         retries: vec![],
+        generated: vec![],
     }
 }
 

@@ -251,7 +251,13 @@ fn require_credentials(
                 }
                 let source = target.profile.bearer_source(Identity::Default, env);
                 let source = source.strip_prefix("none ").unwrap_or(&source).to_string();
-                let var = env.unwrap_or("its variable");
+                // The variable the profile names, else the service's own.
+                let named = target
+                    .profile
+                    .identities
+                    .get(&Identity::Default)
+                    .and_then(|d| d.bearer_token_env.as_deref());
+                let var = named.or(env).unwrap_or("its variable");
                 format!(
                     "no bearer token for the default identity {source}; set {var} or identities.default.bearer_token in the profile"
                 )

@@ -453,7 +453,12 @@ fn missing_bearer_token() -> Result<(), Failed> {
         expect_code(&out, 2)?;
         let printed = text(&out);
         let fix = "or leave codecatalyst out: --service workmail";
-        if !printed.contains(says) || !printed.contains(fix) {
+        // The variable to set is the one the profile names, if it names one.
+        let var = says.trim_start_matches('$').split(' ').next().unwrap_or("");
+        if !printed.contains(says)
+            || !printed.contains(fix)
+            || !printed.contains(&format!("; set {var} or"))
+        {
             return Err(format!("expected `{says}` and `{fix}`:\n{printed}").into());
         }
     }

@@ -498,8 +498,16 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
         emulator.uri(),
         args.idle_timeout
     );
-    outln!("CodeCatalyst: any bearer token is accepted; each token is its own identity");
-    outln!("WorkMail: any SigV4 credentials are accepted (signing name `workmail`)");
+    outln!("CodeCatalyst (bearer token): any token is accepted; each token is its own identity");
+    outln!(
+        "WorkMail (SigV4, signing name `workmail`): any access key is accepted, with or without a session token (`test`/`test` as with LocalStack); the signing time must be within 15 minutes; requests signed with the emulator's own key {} are verified (a wrong secret is refused)",
+        crate::emulator::emulator_key()
+    );
+    outln!(
+        "reset: POST {}{} puts every service back in its initial state (the disposable WorkMail token included)",
+        emulator.uri(),
+        crate::emulator::RESET_PATH
+    );
     outln!(
         "fault injection: header `{}: <ErrorName>`",
         crate::spec::FAULT_HEADER

@@ -45,14 +45,19 @@ pub struct EmulatorConfig {
     pub idle_timeout: std::time::Duration,
 }
 
+/// `POST` here puts every service back in its initial state (the disposable WorkMail
+/// token included), so the destructive cases can run again against one `serve`.
+pub const RESET_PATH: &str = "/_pat-conformance/reset";
+
 /// How long the emulator keeps a connection that has not sent a whole request head.
 pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// How the emulator checks SigV4 (a deviation may check less).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SignatureCheck {
-    /// The signature must verify for the emulator's credentials and be at most 15
-    /// minutes old (what AWS does).
+    /// Any access key is accepted (as LocalStack does); a request signed with the
+    /// emulator's own key must verify; every signing time must be at most 15 minutes
+    /// away (what AWS does).
     #[default]
     Full,
     /// The signature must verify; its time is not checked.
@@ -61,13 +66,19 @@ pub enum SignatureCheck {
     Off,
 }
 
-/// The SigV4 credentials the emulator's profile hands out, and the only ones it accepts.
+/// The SigV4 credentials the emulator's profile hands out: the ones whose signatures
+/// it verifies (any other key is accepted unverified).
 pub(crate) fn credentials() -> SigV4Credentials {
     SigV4Credentials {
         access_key_id: "AKIAEMULATOR7EXAMPLE".into(),
         secret_access_key: "emulator/secret/access/key/not-real".into(),
         session_token: Some("emulator-session-token-not-real".into()),
     }
+}
+
+/// The access key id whose signatures the emulator verifies (never a secret).
+pub fn emulator_key() -> String {
+    credentials().access_key_id
 }
 
 /// Bearer tokens of the identities the emulator's profile offers.
@@ -100,7 +111,7 @@ pub(crate) struct State {
 }
 
 /// Every emulated service, in its initial state.
-fn backends() -> Vec<Box<dyn backend::Backend>> {
+pub(crate) fn backends() -> Vec<Box<dyn backend::Backend>> {
     vec![
         Box::new(codecatalyst::Tokens::default()),
         Box::new(workmail::Directory::seeded()),

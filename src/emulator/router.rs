@@ -105,6 +105,11 @@ pub trait Middleware: Send + Sync {
 impl Router {
     /// The emulator's answer to `req`.
     pub(crate) fn reply(&self, req: &Request) -> Reply {
+        if req.method == http::Method::POST && req.url.path() == super::RESET_PATH {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.backends = super::backends();
+            return Reply::json(200, &serde_json::json!({"reset": true}), "application/json");
+        }
         let Some((service, op_name, labels)) = route(&self.contract, req) else {
             let mut reply = Reply::json(
                 404,

@@ -19,6 +19,10 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("sdk::workmail_get_and_delete", || {
             block_on(workmail_get_and_delete())
         }),
+        Trial::test(
+            "sdk::localstack_style_test_test_credentials_work_against_serve",
+            localstack_style,
+        ),
     ]
 }
 
@@ -247,4 +251,114 @@ async fn workmail_get_and_delete() -> R {
         .into_service_error();
     assert!(inactive.is_organization_state_exception(), "{inactive:?}");
     Ok(())
+}
+
+/// `pat-conformance serve` answers clients configured as for LocalStack (key `test`,
+/// secret `test`, no session token): the SDK for Rust for every WorkMail operation,
+/// and boto3 (when Python has it) for all six operations, the destructive delete
+/// included, then the reset endpoint (`POST /_pat-conformance/reset`) brings the
+/// deleted token back so a second run can delete it again. A wrong secret for the
+/// emulator's own key is still refused.
+fn localstack_style() -> R {
+    let dir = crate::cli::temp_dir("localstack-style");
+    let profile = dir.join("emulator.json");
+    let mut serve = crate::cli::bin()
+        .args(["serve", "--port", "0", "--write-profile"])
+        .arg(&profile)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let started = std::time::Instant::now();
+    while !profile.exists() && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let result = (|| -> R {
+        let written: pat_conformance::profile::Profile =
+            serde_json::from_str(&std::fs::read_to_string(&profile)?)?;
+        let url = written
+            .endpoints
+            .get("workmail")
+            .ok_or("no endpoint")?
+            .clone();
+        let var = |name: &str| written.vars[name].as_str().unwrap_or_default().to_string();
+        block_on(async {
+            let client = |key: &str, secret: &str| {
+                aws_sdk_workmail::Client::from_conf(
+                    aws_sdk_workmail::Config::builder()
+                        .behavior_version(aws_sdk_workmail::config::BehaviorVersion::latest())
+                        .endpoint_url(&url)
+                        .region(aws_sdk_workmail::config::Region::new("us-east-1"))
+                        .credentials_provider(aws_sdk_workmail::config::Credentials::new(
+                            key, secret, None, None, "test",
+                        ))
+                        .build(),
+                )
+            };
+            let wm = client("test", "test");
+            let org = var("workmail_organization_id");
+            let listed = wm
+                .list_personal_access_tokens()
+                .organization_id(&org)
+                .send()
+                .await?;
+            let first = listed.personal_access_token_summaries()[0]
+                .personal_access_token_id()
+                .ok_or("an id")?
+                .to_string();
+            wm.get_personal_access_token_metadata()
+                .organization_id(&org)
+                .personal_access_token_id(&first)
+                .send()
+                .await?;
+            // Deleting a token that does not exist succeeds: nothing real is deleted.
+            wm.delete_personal_access_token()
+                .organization_id(&org)
+                .personal_access_token_id("pat-00-00000000")
+                .send()
+                .await?;
+            let keys = written.sigv4.clone().ok_or("the emulator's keys")?;
+            let refused = client(&keys.access_key_id, "a-wrong-secret")
+                .list_personal_access_tokens()
+                .organization_id(&org)
+                .send()
+                .await
+                .expect_err("a wrong secret for the emulator's key is refused");
+            let status = refused.raw_response().map(|r| r.status().as_u16());
+            if status != Some(403) {
+                return Err(format!("a wrong secret got {status:?}").into());
+            }
+            Ok::<(), libtest_mimic::Failed>(())
+        })?;
+        let boto3 = std::process::Command::new("python3")
+            .args(["-c", "import boto3"])
+            .output();
+        if !boto3.is_ok_and(|o| o.status.success()) {
+            eprintln!("boto3 is not installed: the boto3 half of this trial did not run");
+            return Ok(());
+        }
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/suite/scripts/boto3_test_test.py"
+        );
+        let out = std::process::Command::new("python3")
+            .arg(script)
+            .arg(&url)
+            .arg(&profile)
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", dir.join("none"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+            .output()?;
+        let said = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || said.trim_end().lines().last() != Some("ok") {
+            return Err(format!(
+                "boto3 with test/test:\n{said}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        Ok(())
+    })();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    result
 }

@@ -108,6 +108,18 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("failed to build the HTTP client: {0}")]
     Client(String),
+    /// The reports folder cannot be written: found before any case runs, so nothing
+    /// is created on the target only for its reports to be lost.
+    #[error("failed to write reports to {}: {source}; nothing was run. Pick a writable --reports folder{hint}", path.display())]
+    Reports {
+        /// The run's report folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+        /// A hint for containers, or empty.
+        hint: &'static str,
+    },
     /// `serve` could not listen.
     #[error("failed to listen on {address}: {source}")]
     Listen {

@@ -281,4 +281,8 @@ pub struct StepDef {
     /// Steps that always run at the end of the case if this step ran.
     #[serde(default)]
     pub cleanup: Vec<StepDef>,
+    /// What a person should know when this step fails (a likely cause and its fix),
+    /// added to each of its failures.
+    #[serde(default)]
+    pub hint: Option<String>,
 }

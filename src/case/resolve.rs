@@ -291,6 +291,7 @@ fn resolve_step(ctx: &mut Ctx, def: &StepDef, field: &str, vars: &mut Vars) -> S
         assertions,
         capture,
         cleanup,
+        hint: def.hint.clone(),
     };
     check_fixed_values(ctx, def, &step, field);
     step

@@ -90,6 +90,8 @@ pub struct Step {
     pub capture: Vec<(String, String)>,
     /// Cleanup steps registered when this step ran.
     pub cleanup: Vec<Step>,
+    /// Added to the step's failures: a likely cause and its fix.
+    pub hint: Option<String>,
 }
 
 impl Step {
@@ -108,6 +110,7 @@ impl Step {
             assertions: vec![],
             capture: vec![],
             cleanup: vec![],
+            hint: None,
         }
     }
 }

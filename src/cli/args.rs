@@ -83,6 +83,10 @@ pub struct MutantsArgs {
     /// Cases in flight at once against each mode.
     #[arg(long, short = 'j', default_value_t = 8)]
     pub jobs: usize,
+    /// List the modes (name, class, what, the cases that must catch each) without
+    /// running anything.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// Output format of `coverage`, `mutants` and `diff`.
@@ -260,8 +264,9 @@ pub struct ServeArgs {
     /// Port to listen on (0 picks one).
     #[arg(long, default_value_t = 4566)]
     pub port: u16,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// Address to listen on (0.0.0.0: every interface, as in a container, where the
+    /// image sets PAT_CONFORMANCE_SERVE_HOST=0.0.0.0).
+    #[arg(long, default_value = "127.0.0.1", env = "PAT_CONFORMANCE_SERVE_HOST")]
     pub host: String,
     /// Write a target profile for this emulator (for `run --profile`).
     #[arg(long, value_name = "FILE")]

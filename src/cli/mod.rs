@@ -97,7 +97,15 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     options.preflight = config.preflight;
     signals::watch(options.cancel.clone(), options.abandon.clone());
     let dir = config.reports_dir.join(&options.run_id);
-    let journal = JournalWriter::new(&dir);
+    let journal = JournalWriter::create(&dir).map_err(|source| ConfigError::Reports {
+        path: dir.clone(),
+        hint: if source.kind() == std::io::ErrorKind::PermissionDenied {
+            " (in a container, run as your own user: --user \"$(id -u):$(id -g)\")"
+        } else {
+            ""
+        },
+        source,
+    })?;
     let quiet = config.verbosity == crate::report::Verbosity::Quiet;
     let progress = crate::report::Progress::wanted(quiet).then(crate::report::Progress::new);
     let mut terminal =
@@ -512,8 +520,25 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
         "fault injection: header `{}: <ErrorName>`",
         crate::spec::FAULT_HEADER
     );
-    let _ = tokio::signal::ctrl_c().await;
+    stopped().await;
     Ok(Exit::Conforms)
+}
+
+/// Ctrl-C, or SIGTERM: what `docker stop` sends. As a container's first process
+/// `serve` has no default handler for it, so without this it would wait to be killed.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
@@ -598,6 +623,15 @@ fn emit<T: serde::Serialize>(
 }
 
 async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
+    if args.list {
+        emit(
+            &args.out,
+            &crate::mutants::catalogue(),
+            crate::mutants::list::terminal,
+            crate::mutants::list::markdown,
+        )?;
+        return Ok(Exit::Conforms);
+    }
     let suite = load(&args.suite)?;
     let mut modes = crate::mutants::deviations();
     modes.extend(crate::mutants::variations());

@@ -129,6 +129,7 @@ impl Draft {
             assertions: Vec::new(),
             capture: Default::default(),
             cleanup: Vec::new(),
+            hint: None,
         };
         let def = CaseDef {
             id: spanned(format!(

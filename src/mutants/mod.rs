@@ -7,6 +7,7 @@
 //! implementation. `pat-conformance mutants` prints the kill matrix.
 
 mod behaviour;
+mod catalogue;
 mod edit;
 mod liberties;
 mod matrix;
@@ -17,7 +18,13 @@ use std::sync::Arc;
 
 use crate::emulator::{EmulatorConfig, Middleware};
 
+pub use catalogue::{catalogue, Entry};
 pub use matrix::{markdown, run_modes, terminal, KillMatrix, ModeResult};
+
+/// The catalogue as text or Markdown (`mutants --list`).
+pub mod list {
+    pub use super::catalogue::{markdown, terminal};
+}
 
 /// What part of the contract a deviation breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -113,6 +113,19 @@ impl JournalWriter {
         }
     }
 
+    /// A journal at `dir/journal.jsonl`, created now: a folder that cannot be written
+    /// is found before the run starts.
+    pub fn create(dir: &Path) -> std::io::Result<JournalWriter> {
+        let writer = JournalWriter::new(dir);
+        {
+            let mut w = writer.inner.lock().unwrap_or_else(|e| e.into_inner());
+            std::fs::create_dir_all(dir)?;
+            let file = File::create(&w.path)?;
+            w.out = Some(file);
+        }
+        Ok(writer)
+    }
+
     /// Scrubs the journal with every secret the run learned (a line that still holds
     /// one is parsed and scrubbed as data; nothing is kept that fails the check) and
     /// indexes it. The journal file is replaced by its scrubbed copy.

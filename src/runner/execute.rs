@@ -353,6 +353,17 @@ impl Execution<'_> {
 
     /// Runs one step; `false` stops the case.
     async fn run_step(&mut self, n: usize, step: &Step) -> bool {
+        let before = self.failures.len();
+        let go_on = self.run_step_checked(n, step).await;
+        if let Some(hint) = &step.hint {
+            for f in &mut self.failures[before..] {
+                f.message = format!("{} (hint: {hint})", f.message);
+            }
+        }
+        go_on
+    }
+
+    async fn run_step_checked(&mut self, n: usize, step: &Step) -> bool {
         match self.try_step(n, step).await {
             Ok(go_on) => go_on,
             Err(_) if self.interrupted => false,

@@ -31,6 +31,10 @@ pub fn trials() -> Vec<Trial> {
             unreachable,
         ),
         Trial::test("cli::coverage_exits_0_without_gaps_and_1_with", coverage),
+        Trial::test(
+            "cli::an_unwritable_reports_folder_stops_the_run_before_any_case",
+            unwritable_reports,
+        ),
         Trial::test("cli::unknown_mode_exits_2", unknown_mode),
         Trial::test(
             "cli::sigv4_credentials_come_from_the_shared_files",
@@ -668,6 +672,29 @@ fn suite_source() -> Result<(), Failed> {
     let printed = text(&replaced);
     if !printed.contains("cases from cases instead of the built-in ones") {
         return Err(format!("--cases:\n{printed}").into());
+    }
+    Ok(())
+}
+
+/// A reports folder that cannot be made (here: under a file; a container user without
+/// write access gets the same) is found before any case: exit 2, nothing created on
+/// the target, nothing printed but the error.
+fn unwritable_reports() -> Result<(), Failed> {
+    let dir = temp_dir("unwritable-reports");
+    std::fs::write(dir.join("blocker"), "a file, not a folder")?;
+    let out = bin()
+        .args(["run", "--service", "codecatalyst", "--reports"])
+        .arg(dir.join("blocker").join("reports"))
+        .output()?;
+    expect_code(&out, 2)?;
+    let all = text(&out);
+    if !all.contains("failed to write reports to") || !all.contains("nothing was run") {
+        return Err(format!("the error does not say what failed:\n{all}").into());
+    }
+    if all.contains("PASS") || all.contains("cleanup: created") {
+        return Err(
+            format!("cases ran although their reports could not be written:\n{all}").into(),
+        );
     }
     Ok(())
 }

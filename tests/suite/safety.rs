@@ -607,6 +607,15 @@ fn disposable_token() -> Result<(), Failed> {
             )
             .into());
         }
+        // The failure says why and what to do (the step's `hint`).
+        let first = again.failures.first().map_or("", |f| f.message.as_str());
+        if !first.contains("hint: the disposable token must exist") || !first.contains("reset") {
+            return Err(format!(
+                "the second run's failure gives no hint:\n{}",
+                crate::support::describe(&again)
+            )
+            .into());
+        }
         Ok(())
     })
 }

@@ -90,7 +90,7 @@ fn nothing_left(bg: &Background, report: &JsonReport, made: usize) -> Result<(),
 struct RefuseAfter {
     status: u16,
     error: &'static str,
-    created: Arc<AtomicUsize>,
+    pub(crate) created: Arc<AtomicUsize>,
 }
 
 impl Middleware for RefuseAfter {
@@ -166,7 +166,7 @@ fn wrong_id() -> Result<(), Failed> {
 /// Answers the first two attempts of every create 429, though it carried them out.
 struct ThrottleButDo {
     seen: Mutex<std::collections::HashMap<String, usize>>,
-    created: Arc<AtomicUsize>,
+    pub(crate) created: Arc<AtomicUsize>,
 }
 
 impl Middleware for ThrottleButDo {
@@ -280,9 +280,9 @@ fn list_closed() -> Result<(), Failed> {
 }
 
 /// Deletes answer 503 without deleting while `hold` is set; counts creates.
-struct HoldDeletes {
-    hold: Arc<AtomicBool>,
-    created: Arc<AtomicUsize>,
+pub(crate) struct HoldDeletes {
+    pub(crate) hold: Arc<AtomicBool>,
+    pub(crate) created: Arc<AtomicUsize>,
 }
 
 impl Middleware for HoldDeletes {

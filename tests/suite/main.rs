@@ -3,9 +3,11 @@
 //! SDK clients, teeth, golden diagnostics, CLI exit codes, spec examples). Works under
 //! `cargo test` and `cargo nextest run` (including `--partition`).
 
+mod action;
 mod cases;
 mod cli;
 mod coverage;
+mod docs;
 mod fuzz;
 mod golden;
 mod inputs;
@@ -42,5 +44,11 @@ fn main() {
     trials.extend(trust::trials());
     trials.extend(retries::trials());
     trials.extend(layers::trials());
+    trials.extend(action::trials());
+    let groups = trials
+        .iter()
+        .filter_map(|t| t.name().split_once("::").map(|(g, _)| g.to_string()))
+        .collect();
+    trials.extend(docs::trials(groups));
     libtest_mimic::run(&args, trials).exit();
 }

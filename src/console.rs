@@ -55,6 +55,20 @@ impl Write for Stderr {
     }
 }
 
+/// Whether the console's lines may be coloured: `CLICOLOR_FORCE` (not `0`) forces it;
+/// else `NO_COLOR` (any value), `CLICOLOR=0` or a `TERM` without colours turn it off;
+/// else only when standard output is a terminal.
+pub fn colour_wanted() -> bool {
+    use std::io::IsTerminal;
+    if anstyle_query::clicolor_force() {
+        return true;
+    }
+    if anstyle_query::no_color() || anstyle_query::clicolor() == Some(false) {
+        return false;
+    }
+    std::io::stdout().is_terminal() && anstyle_query::term_supports_color()
+}
+
 /// Whether standard output was found closed.
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)

@@ -14,15 +14,38 @@ static CASES: Dir = include_dir!("$CARGO_MANIFEST_DIR/cases");
 
 /// The embedded `specs` and `cases` folders, written out if they are not yet.
 pub fn dirs() -> std::io::Result<(PathBuf, PathBuf)> {
-    let root = cache_root().join(format!(
-        "pat-conformance-{}-{:016x}",
-        env!("CARGO_PKG_VERSION"),
-        fingerprint()
-    ));
+    let root = root();
     if !root.join(".complete").is_file() {
         write_out(&root)?;
     }
     Ok((root.join("specs"), root.join("cases")))
+}
+
+/// The folder the embedded copy is written to.
+fn root() -> PathBuf {
+    cache_root().join(format!(
+        "pat-conformance-{}-{:016x}",
+        env!("CARGO_PKG_VERSION"),
+        fingerprint()
+    ))
+}
+
+/// How a case or spec file is named to people: a file of the embedded suite as in
+/// the repository (`cases/workmail/…/list.yaml`), not in the cache it was read from;
+/// any other file relative to the working directory when it is under it.
+pub fn shown(path: &Path) -> String {
+    if let Ok(rel) = path.strip_prefix(root()) {
+        return rel.display().to_string();
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The embedded suite's fingerprint, as 16 hex digits (in reports: which suite ran).
+pub fn suite_fingerprint() -> String {
+    format!("{:016x}", fingerprint())
 }
 
 /// Where the copy goes.
@@ -104,4 +127,20 @@ fn write_out(root: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn embedded_files_are_shown_as_in_the_repository() {
+        let file = root().join("cases/workmail/ListPersonalAccessTokens/list.yaml");
+        assert_eq!(
+            shown(&file),
+            "cases/workmail/ListPersonalAccessTokens/list.yaml"
+        );
+        let other = Path::new("/elsewhere/my-cases/x.yaml");
+        assert_eq!(shown(other), "/elsewhere/my-cases/x.yaml");
+    }
 }

@@ -227,8 +227,8 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later report.json.
     pub new: PathBuf,
-    /// Specs folder: which members are ids, page tokens or secrets (default: ./specs,
-    /// else the bundled specs).
+    /// Specs folder: which members are ids, page tokens or secrets (default: the
+    /// built-in specs; a ./specs folder is never picked up by itself).
     #[arg(long, value_name = "DIR")]
     pub specs: Option<PathBuf>,
     #[command(flatten)]
@@ -294,7 +294,8 @@ pub struct ListArgs {
 #[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["run_id", "from", "all_runs"])))]
 pub struct SweepArgs {
-    /// The specs folder (default: ./specs, else the one this binary was built with).
+    /// The specs folder (default: the built-in specs; a ./specs folder is never picked
+    /// up by itself).
     #[arg(long, value_name = "DIR")]
     pub specs: Option<PathBuf>,
     /// The run whose leftovers to delete (its report folder's name, e.g.

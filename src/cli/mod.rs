@@ -65,8 +65,14 @@ fn load(args: &SuiteArgs) -> Result<Suite, HarnessError> {
 async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     let config = config::run_config(args)?;
     let mut suite = Suite::load_source(&config.suite)?;
-    outln!("{}", config.suite.describe(&suite.cases));
+    let described = config.suite.describe(&suite.cases);
+    outln!("{described}");
     let cases = select(&config, std::mem::take(&mut suite.cases))?;
+    let about = About {
+        suite: described,
+        started_at: now_rfc3339(),
+        coverage: coverage_topics(&suite.contract, &cases),
+    };
     let baseline = match &config.baseline {
         Some(path) if path.exists() || !config.update_baseline => Some(Baseline::load(path)?),
         Some(_) => Some(Baseline::default()),
@@ -108,8 +114,9 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     })?;
     let quiet = config.verbosity == crate::report::Verbosity::Quiet;
     let progress = crate::report::Progress::wanted(quiet).then(crate::report::Progress::new);
-    let mut terminal =
-        TerminalReporter::new(Box::new(crate::console::Stdout)).with_verbosity(config.verbosity);
+    let mut terminal = TerminalReporter::new(Box::new(crate::console::Stdout))
+        .with_verbosity(config.verbosity)
+        .with_colour(crate::console::colour_wanted());
     if let Some(p) = &progress {
         terminal = terminal.with_progress(p.clone());
     }
@@ -142,6 +149,7 @@ async fn run(args: &RunArgs) -> Result<Exit, HarnessError> {
     if let Some((k, n)) = config.shard {
         head.shards = vec![format!("{k}/{n}")];
     }
+    about.fill(&mut head);
     let mut findings = outcome.findings();
     if let (Some(base), Some(path)) = (&baseline, &config.baseline) {
         let update = config.update_baseline;
@@ -684,4 +692,59 @@ fn coverage(args: &CoverageArgs) -> Result<Exit, HarnessError> {
         failures: gaps.len(),
         ..Findings::default()
     }))
+}
+
+/// What a report says about the run besides its cases: the tool, the suite, the
+/// start time and the documented topics the selected cases cover.
+struct About {
+    suite: String,
+    started_at: String,
+    coverage: Vec<crate::report::CoverageTopic>,
+}
+
+impl About {
+    fn fill(self, head: &mut JsonReport) {
+        head.tool = Some(format!("pat-conformance {}", env!("CARGO_PKG_VERSION")));
+        let suite = self.suite.trim_start_matches("suite: ").to_string();
+        head.suite = Some(format!(
+            "{suite}; embedded suite {}",
+            crate::embedded::suite_fingerprint()
+        ));
+        head.started_at = Some(self.started_at);
+        head.coverage = self.coverage;
+    }
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// The coverage rows of the operations the selected cases call, covered by those cases.
+fn coverage_topics(
+    contract: &crate::spec::Contract,
+    cases: &[Case],
+) -> Vec<crate::report::CoverageTopic> {
+    let ran: std::collections::BTreeSet<(&str, &str)> = cases
+        .iter()
+        .map(|c| (c.service.as_str(), c.operation.as_str()))
+        .collect();
+    crate::coverage::matrix(contract, cases)
+        .rows
+        .into_iter()
+        .filter(|r| ran.contains(&(r.service.as_str(), r.operation.as_str())))
+        .map(|r| crate::report::CoverageTopic {
+            service: r.service,
+            operation: r.operation,
+            kind: r.kind.as_str().to_string(),
+            topic: r.topic,
+            cases: r.cases,
+        })
+        .collect()
 }

@@ -31,6 +31,14 @@ pub struct Brief {
     pub full_name: String,
     /// Its verdict.
     pub status: Status,
+    /// Its service.
+    pub service: String,
+    /// Its operation.
+    pub operation: String,
+    /// Its level.
+    pub level: crate::vocab::Level,
+    /// Its tags.
+    pub tags: Vec<String>,
     /// Where the source keeps it (a position, or a byte offset).
     at: u64,
     /// Bytes of the case line and of the exchanges line (journals only).
@@ -61,6 +69,10 @@ impl<'a> InMemory<'a> {
                 id: c.id.clone(),
                 full_name: c.full_name(),
                 status: c.status,
+                service: c.service.clone(),
+                operation: c.operation.clone(),
+                level: c.level,
+                tags: c.tags.clone(),
                 at: i as u64,
                 lens: (0, 0),
             })
@@ -178,6 +190,10 @@ impl JournalWriter {
                     full_name: case.full_name(),
                     id: case.id,
                     status: case.status,
+                    service: case.service,
+                    operation: case.operation,
+                    level: case.level,
+                    tags: case.tags,
                     at: offset,
                     lens: (len, 0),
                 });

@@ -46,6 +46,36 @@ pub struct JsonReport {
     /// The comparison with a baseline, when the run had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Comparison>,
+    /// The tool and version that ran (`pat-conformance 0.1.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// Which suite ran (built-in or from folders, with the embedded suite's
+    /// fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite: Option<String>,
+    /// When the run started (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// The documented topics of every operation that ran (errors, input constraints,
+    /// behaviours) and the ids of the cases that cover each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<CoverageTopic>,
+}
+
+/// One documented topic of an operation and the cases covering it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageTopic {
+    /// Service.
+    pub service: String,
+    /// Operation.
+    pub operation: String,
+    /// `error`, `constraint` or `behaviour`.
+    pub kind: String,
+    /// The error name, `<member>.<kind>`, or the behaviour id.
+    pub topic: String,
+    /// Ids of the cases that cover it.
+    pub cases: Vec<String>,
 }
 
 impl JsonReport {
@@ -62,6 +92,10 @@ impl JsonReport {
             ledger: LedgerSummary::default(),
             cases: vec![],
             baseline: None,
+            tool: None,
+            suite: None,
+            started_at: None,
+            coverage: vec![],
         }
     }
 

@@ -1,4 +1,5 @@
-//! `junit.xml`, via quick-junit: a test suite per operation, a test case per case.
+//! `junit.xml`, via quick-junit: a test suite per operation, a test case per case
+//! with the `file` and `line` it is written at.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -41,6 +42,11 @@ fn test_case(r: &CaseResult) -> TestCase {
     let mut case = TestCase::new(r.id.clone(), status);
     case.set_classname(format!("{}.{}", r.service, r.operation));
     case.set_time(Duration::from_millis(r.duration_ms));
+    // Where the case is written: GitHub and GitLab test views annotate with these.
+    if !r.file.is_empty() {
+        case.extra.insert("file".into(), r.file.clone().into());
+        case.extra.insert("line".into(), r.line.to_string().into());
+    }
     case
 }
 

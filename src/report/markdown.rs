@@ -48,6 +48,30 @@ fn baseline(out: &mut String, c: &Comparison) {
     change_rows(out, "Known failures", &c.known_failures);
 }
 
+/// The verdicts per operation and level, as in report.html.
+fn by_operation(out: &mut String, briefs: &[super::Brief]) {
+    let rows = super::overview::by_operation(briefs);
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("\n| service | operation | must | should |\n|---|---|---|---|\n");
+    for row in rows {
+        let mark = |c: &super::overview::Counts| match c.verdict() {
+            "fail" => format!("❌ {}", c.text()),
+            "pass" => format!("✅ {}", c.text()),
+            _ => c.text(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            row.service,
+            row.operation,
+            mark(&row.must),
+            mark(&row.should)
+        );
+    }
+}
+
 /// Renders `report` as Markdown.
 pub fn render(report: &JsonReport) -> String {
     // In memory, loading a case cannot fail.
@@ -77,6 +101,7 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
     if !report.shards.is_empty() {
         let _ = writeln!(out, "\nShards: {}", report.shards.join(", "));
     }
+    by_operation(&mut out, cases.briefs());
     if report.interrupted {
         out.push_str("\n⚠️ The run was interrupted; results are partial.\n");
     }

@@ -29,6 +29,21 @@ pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
             }
         }
         merged.shards.extend(report.shards);
+        // Each shard covered topics with its own cases: the union of both.
+        for topic in report.coverage {
+            let same = merged.coverage.iter_mut().find(|t| {
+                (&t.service, &t.operation, &t.kind, &t.topic)
+                    == (&topic.service, &topic.operation, &topic.kind, &topic.topic)
+            });
+            match same {
+                Some(t) => {
+                    t.cases.extend(topic.cases);
+                    t.cases.sort();
+                    t.cases.dedup();
+                }
+                None => merged.coverage.push(topic),
+            }
+        }
         merged.ledger.absorb(&report.ledger);
         merged.interrupted |= report.interrupted;
         merged.duration_ms = merged.duration_ms.max(report.duration_ms);

@@ -11,14 +11,15 @@ mod json;
 mod junit;
 mod markdown;
 mod merge;
+mod overview;
 mod progress;
 mod terminal;
 
 pub use annotations::AnnotationReporter;
 pub use journal::{Brief, CaseSource, InMemory, Journal, JournalWriter, JOURNAL_FILE};
 pub use json::{
-    json_schema, write_all, write_file, write_reports, JsonReport, ReportCollector, REPORT_FILES,
-    REPORT_FORMAT_VERSION,
+    json_schema, write_all, write_file, write_reports, CoverageTopic, JsonReport, ReportCollector,
+    REPORT_FILES, REPORT_FORMAT_VERSION,
 };
 pub use merge::merge;
 pub use progress::{Progress, ProgressReporter};

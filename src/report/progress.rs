@@ -1,6 +1,7 @@
 //! Live progress on a terminal: one line under the per-case lines — cases done of the
-//! total, failures so far, elapsed time, and the case running longest — redrawn as the
-//! run goes. Only when standard error is a terminal and the run is not in CI (`CI`
+//! total, passed / failed / skipped so far, elapsed time, an estimate of the time left,
+//! and the case running longest (timed from when it began to run, not from when it was
+//! queued) — redrawn as the run goes. Only when standard error is a terminal and the run is not in CI (`CI`
 //! set) nor `--quiet`; the console lines print around it (see [`Progress::print`]).
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::error::HarnessError;
-use crate::outcome::Status;
+use crate::outcome::Summary;
 use crate::runner::{Reporter, RunEvent};
 
 /// Cases in flight, by name, with when they started.
@@ -42,7 +43,7 @@ impl Progress {
         let running: Running = Arc::default();
         let longest = running.clone();
         let style = ProgressStyle::with_template(
-            "{pos}/{len} cases · {msg} · {elapsed} · running longest: {longest}",
+            "{pos}/{len} cases · {msg} · {elapsed} (about {eta} left) · running longest: {longest}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .with_key(
@@ -59,7 +60,7 @@ impl Progress {
             },
         );
         let bar = ProgressBar::with_draw_target(Some(0), target).with_style(style);
-        bar.set_message("0 failed");
+        bar.set_message(counts(&Summary::default()));
         Progress { bar, running }
     }
 
@@ -76,10 +77,20 @@ impl Default for Progress {
     }
 }
 
+/// `3 passed, 1 failed, 2 skipped` (errors count as failed here).
+fn counts(s: &Summary) -> String {
+    format!(
+        "{} passed, {} failed, {} skipped",
+        s.passed,
+        s.failed + s.errors,
+        s.skipped
+    )
+}
+
 /// Updates the progress line from run events.
 pub struct ProgressReporter {
     progress: Progress,
-    failed: usize,
+    so_far: Summary,
 }
 
 impl ProgressReporter {
@@ -87,7 +98,7 @@ impl ProgressReporter {
     pub fn new(progress: Progress) -> ProgressReporter {
         ProgressReporter {
             progress,
-            failed: 0,
+            so_far: Summary::default(),
         }
     }
 }
@@ -112,10 +123,8 @@ impl Reporter for ProgressReporter {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(&result.full_name());
-                if matches!(result.status, Status::Fail | Status::Error) {
-                    self.failed += 1;
-                    bar.set_message(format!("{} failed", self.failed));
-                }
+                self.so_far.add(result.status);
+                bar.set_message(counts(&self.so_far));
                 bar.inc(1);
             }
             RunEvent::RunFinished { .. } => bar.finish_and_clear(),

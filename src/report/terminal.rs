@@ -1,6 +1,11 @@
-//! The console: a line per case, failures with diffs, and a closing count line.
+//! The console: a line per case, failures with diffs, then the closing lines: what
+//! cleanup left, skips by reason, a recap of every failing case (id, checks,
+//! file:line) and the count line last. Coloured on a terminal (see
+//! [`crate::console::colour_wanted`]).
 
 use std::io::Write;
+
+use anstyle::{AnsiColor, Style};
 
 use crate::error::HarnessError;
 use crate::outcome::{Status, Summary};
@@ -29,6 +34,10 @@ pub struct TerminalReporter {
     retried: (usize, usize),
     /// Skipped cases per reason: one closing line instead of a line per case.
     skips: std::collections::BTreeMap<String, usize>,
+    /// Failing and erroring cases, for the recap after the run.
+    recap: Vec<String>,
+    /// Whether lines carry colours.
+    colour: bool,
 }
 
 impl TerminalReporter {
@@ -41,7 +50,15 @@ impl TerminalReporter {
             summary: Summary::default(),
             retried: (0, 0),
             skips: std::collections::BTreeMap::new(),
+            recap: Vec::new(),
+            colour: false,
         }
+    }
+
+    /// Colours statuses and counts.
+    pub fn with_colour(mut self, colour: bool) -> Self {
+        self.colour = colour;
+        self
     }
 
     /// Says as much as `verbosity` asks.
@@ -85,15 +102,25 @@ fn exchanges_text(result: &crate::outcome::CaseResult) -> String {
             "\n    {step} {}: {} {}",
             x.operation, x.request.method, x.request.url
         ));
+        for (name, value) in &x.request.headers {
+            text.push_str(&format!("\n      > {name}: {value}"));
+        }
         if !x.request.body.is_empty() {
             text.push_str(&format!("\n      > {}", clip(&x.request.body)));
         }
         match &x.response {
             Some(r) => {
+                let reason = http::StatusCode::from_u16(r.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
                 text.push_str(&format!(
-                    "\n      < HTTP {} ({} ms)",
+                    "\n      < HTTP {} {reason} ({} ms)",
                     r.status, x.elapsed_ms
                 ));
+                for (name, value) in &r.headers {
+                    text.push_str(&format!("\n      < {name}: {value}"));
+                }
                 if !r.body.is_empty() {
                     text.push_str(&format!("\n      < {}", clip(&r.body)));
                 }
@@ -117,6 +144,51 @@ fn retries_note(result: &crate::outcome::CaseResult) -> Option<String> {
     })
 }
 
+fn status_style(status: Status) -> Style {
+    let colour = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
+    match status {
+        Status::Pass => colour(AnsiColor::Green),
+        Status::Fail => colour(AnsiColor::Red).bold(),
+        Status::Error => colour(AnsiColor::Magenta).bold(),
+        Status::Skip => colour(AnsiColor::Yellow),
+    }
+}
+
+/// `text` in `style` when colours are on.
+fn paint(colour: bool, style: Style, text: &str) -> String {
+    if colour {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A failing or erroring case in the recap: status, name, the kinds of check that
+/// failed (or the error), and where the case is written.
+fn recap_line(result: &crate::outcome::CaseResult, colour: bool) -> String {
+    let what = match result.status {
+        Status::Error => crate::text::clip(result.error.clone().unwrap_or_default(), 120),
+        _ => {
+            let mut kinds: Vec<&str> = result.failures.iter().map(|f| f.check.as_str()).collect();
+            kinds.dedup();
+            let mut seen = std::collections::BTreeSet::new();
+            kinds.retain(|k| seen.insert(*k));
+            format!("[{}]", kinds.join(", "))
+        }
+    };
+    format!(
+        "  {} {} {what} {}:{}",
+        paint(
+            colour,
+            status_style(result.status),
+            &format!("{:<5}", result.status.label())
+        ),
+        result.full_name(),
+        result.file,
+        result.line
+    )
+}
+
 /// `179 skipped: 103 no bearer token …, 76 …`: skips grouped by reason, most first.
 fn skips_line(skips: &std::collections::BTreeMap<String, usize>) -> Option<String> {
     let total: usize = skips.values().sum();
@@ -131,10 +203,14 @@ fn skips_line(skips: &std::collections::BTreeMap<String, usize>) -> Option<Strin
 
 /// A finished case as the console shows it: its line, then what it needs (the skip
 /// reason, the harness error, or each failure with its diff), then cleanup warnings.
-fn case_text(result: &crate::outcome::CaseResult) -> String {
+fn case_text(result: &crate::outcome::CaseResult, colour: bool) -> String {
     let mut text = format!(
-        "{:<5} {} ({} ms)",
-        result.status.label(),
+        "{} {} ({} ms)",
+        paint(
+            colour,
+            status_style(result.status),
+            &format!("{:<5}", result.status.label())
+        ),
         result.full_name(),
         result.duration_ms
     );
@@ -202,13 +278,16 @@ impl Reporter for TerminalReporter {
                     let reason = result.skip_reason.clone().unwrap_or_default();
                     *self.skips.entry(reason).or_default() += 1;
                 }
+                if matches!(result.status, Status::Fail | Status::Error) {
+                    self.recap.push(recap_line(result, self.colour));
+                }
                 match self.verbosity {
                     Verbosity::Quiet => Ok(()),
                     // Skips are summed up by reason at the end (`--verbose` lists them).
                     Verbosity::Normal if result.status == Status::Skip => Ok(()),
-                    Verbosity::Normal => self.write(&case_text(result)),
+                    Verbosity::Normal => self.write(&case_text(result, self.colour)),
                     Verbosity::Verbose => {
-                        self.write(&(case_text(result) + &exchanges_text(result)))
+                        self.write(&(case_text(result, self.colour) + &exchanges_text(result)))
                     }
                 }
             }
@@ -238,8 +317,24 @@ impl Reporter for TerminalReporter {
                 if let Some(line) = skips_line(&self.skips) {
                     self.write(&line)?;
                 }
+                if !self.recap.is_empty() {
+                    let n = self.recap.len();
+                    self.write(&format!(
+                        "{n} failing {}:",
+                        if n == 1 { "case" } else { "cases" }
+                    ))?;
+                    self.recap.sort();
+                    for line in std::mem::take(&mut self.recap) {
+                        self.write(&line)?;
+                    }
+                }
                 self.write(&format!("finished in {:.2}s", duration.as_secs_f64()))?;
-                self.write(&summary.to_string())
+                let style = if summary.failed + summary.errors > 0 {
+                    status_style(Status::Fail)
+                } else {
+                    status_style(Status::Pass)
+                };
+                self.write(&paint(self.colour, style, &summary.to_string()))
             }
         }
     }

@@ -17,7 +17,7 @@ pub enum RunEvent<'a> {
         /// Endpoint per service.
         endpoints: &'a [(String, String)],
     },
-    /// A case was handed to a worker (it may still wait for an exclusive case).
+    /// A case began to run (after waiting for its turn: an exclusive case runs alone).
     CaseStarted {
         /// `service::Operation::id`.
         name: &'a str,

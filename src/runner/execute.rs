@@ -267,7 +267,7 @@ fn empty_result(case: &Case) -> CaseResult {
         title: case.title.clone(),
         level: case.level,
         tags: case.tags.clone(),
-        file: case.file.display().to_string(),
+        file: crate::embedded::shown(&case.file),
         line: case.line,
         status: Status::Pass,
         duration_ms: 0,

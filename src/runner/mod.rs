@@ -347,25 +347,37 @@ async fn run_all(
     // At most `jobs` cases are in flight, and no more are spawned: a case not yet
     // started costs only its definition, and a finished one is reported and dropped.
     let mut pending = ordered.into_iter();
+    // A case says when it really starts (an exclusive one waits its turn first).
+    let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel::<String>();
     loop {
         while tasks.len() < jobs {
             let Some(case) = pending.next() else { break };
             let name = format!("{}::{}::{}", case.service, case.operation, case.id);
-            reporter.on_event(&RunEvent::CaseStarted { name: &name })?;
-            let (ctx, exclusive) = (ctx.clone(), exclusive.clone());
+            let (ctx, exclusive, started_tx) = (ctx.clone(), exclusive.clone(), started_tx.clone());
             tasks.spawn(async move {
                 let learned = ctx.redactor.learned();
                 let result = if case.exclusive {
                     let _alone = exclusive.write().await;
+                    let _ = started_tx.send(name);
                     execute::run_case(&ctx, &case).await
                 } else {
                     let _shared = exclusive.read().await;
+                    let _ = started_tx.send(name);
                     execute::run_case(&ctx, &case).await
                 };
                 (result, learned)
             });
         }
-        let Some(joined) = tasks.join_next().await else {
+        // Starts first: a case's start is always reported before its end.
+        let joined = tokio::select! {
+            biased;
+            Some(name) = started.recv() => {
+                reporter.on_event(&RunEvent::CaseStarted { name: &name })?;
+                continue;
+            }
+            joined = tasks.join_next() => joined,
+        };
+        let Some(joined) = joined else {
             break;
         };
         let (result, learned) = match joined {

@@ -15,6 +15,7 @@ mod interrupt;
 mod layers;
 mod leftovers;
 mod mutants;
+mod readable;
 mod reports;
 mod retries;
 mod safety;
@@ -36,6 +37,7 @@ fn main() {
     trials.extend(coverage::trials());
     trials.extend(mutants::trials());
     trials.extend(reports::trials());
+    trials.extend(readable::trials());
     trials.extend(interrupt::trials());
     trials.extend(safety::trials());
     trials.extend(leftovers::trials());

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::esc;
+use super::{esc, esc_text};
 use crate::outcome::{CaseResult, Exchange, Status};
 
 /// The case's anchor (`#case-<id>`; ids are unique in a suite).
@@ -24,7 +24,7 @@ fn diff_pre(text: &str) -> String {
         } else {
             ""
         };
-        let _ = writeln!(out, "<span class=\"{class}\">{}</span>", esc(line));
+        let _ = writeln!(out, "<span class=\"{class}\">{}</span>", esc_text(line));
     }
     out.push_str("</pre>");
     out
@@ -135,7 +135,7 @@ fn body(c: &CaseResult) -> String {
             out,
             "<details class=\"x{class}\"{open}><summary>{step} {} — {status}{mark}</summary><pre>{}</pre></details>",
             esc(&x.operation),
-            esc(&http_text(x))
+            esc_text(&http_text(x))
         );
     }
     out

@@ -14,6 +14,15 @@ use super::overview::{self, Counts};
 use super::JsonReport;
 use crate::outcome::Status;
 
+/// Text for a text node: `&`, `<` and `>` escaped, quotes kept (bodies are full of
+/// them, and `&quot;` would make each one six bytes).
+pub(super) fn esc_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Text for an attribute value or anywhere: quotes escaped too.
 pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -26,7 +26,119 @@ pub fn trials() -> Vec<Trial> {
             "readable::console_recaps_failures_and_colours_on_request",
             console,
         ),
+        Trial::test(
+            "readable::a_case_starts_when_it_runs_not_when_queued",
+            start_events,
+        ),
     ]
+}
+
+/// Records start and finish events with when they came.
+struct Order(Vec<(String, std::time::Instant)>);
+
+impl pat_conformance::runner::Reporter for Order {
+    fn on_event(
+        &mut self,
+        event: &pat_conformance::runner::RunEvent<'_>,
+    ) -> Result<(), pat_conformance::error::HarnessError> {
+        use pat_conformance::runner::RunEvent;
+        let now = std::time::Instant::now();
+        match event {
+            RunEvent::CaseStarted { name } => self.0.push((format!("start {name}"), now)),
+            RunEvent::CaseFinished { result } => {
+                // When it ended its work: the event itself may be held back until
+                // creates in flight have their answers.
+                let ran = std::time::Duration::from_millis(result.duration_ms);
+                self.0
+                    .push((format!("ran {}", result.full_name()), now - ran));
+                self.0.push((format!("end {}", result.full_name()), now))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Every answer 40 ms late: a shared case that takes a while.
+struct Slow;
+
+impl pat_conformance::emulator::Middleware for Slow {
+    fn handle(
+        &self,
+        req: &wiremock::Request,
+        inner: &dyn Fn(&wiremock::Request) -> pat_conformance::emulator::Reply,
+    ) -> pat_conformance::emulator::Reply {
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        inner(req)
+    }
+}
+
+/// An exclusive case handed to a worker beside a shared one waits for it: the
+/// progress line's "running longest" must not count that wait, so the exclusive
+/// case's start event comes once the shared case has run, not when it was queued.
+fn start_events() -> Result<(), Failed> {
+    let shared = crate::support::case("create-returns-documented-members");
+    let exclusive = crate::support::case("list-walks-every-page");
+    if shared.exclusive || !exclusive.exclusive {
+        return Err("the chosen cases no longer are shared and exclusive".into());
+    }
+    let name =
+        |c: &pat_conformance::case::Case| format!("{}::{}::{}", c.service, c.operation, c.id);
+    let (exclusive_name, shared_name) = (name(&exclusive), name(&shared));
+    let bg = Background::start(Some(std::sync::Arc::new(Slow)));
+    let order = crate::support::block_on(async {
+        let contract = crate::support::suite().contract.clone();
+        let target = pat_conformance::runner::remote_target(
+            &contract,
+            Some(&bg.uri),
+            bg.profile.clone(),
+            false,
+        )
+        .expect("a target");
+        let mut options = pat_conformance::runner::RunOptions::new();
+        options.jobs = 4;
+        options.preflight = false;
+        let mut order = Order(Vec::new());
+        pat_conformance::runner::run(
+            contract,
+            vec![shared, exclusive],
+            target,
+            options,
+            &mut order,
+        )
+        .await
+        .expect("the run completes");
+        order.0
+    });
+    let at = |what: &str| order.iter().find(|(e, _)| e == what).map(|(_, t)| *t);
+    let (Some(shared_start), Some(ex_start)) = (
+        at(&format!("start {shared_name}")),
+        at(&format!("start {exclusive_name}")),
+    ) else {
+        return Err(format!(
+            "events missing: {:?}",
+            order.iter().map(|(e, _)| e).collect::<Vec<_>>()
+        )
+        .into());
+    };
+    let ran = order
+        .iter()
+        .find(|(e, _)| e == &format!("end {shared_name}"))
+        .zip(
+            order
+                .iter()
+                .find(|(e, _)| e == &format!("ran {shared_name}")),
+        )
+        .map(|((_, end), (_, began))| end.duration_since(*began))
+        .ok_or("no end")?;
+    let waited = ex_start.duration_since(shared_start);
+    if ran < std::time::Duration::from_millis(60) || waited < ran * 3 / 4 {
+        return Err(format!(
+            "the exclusive case was reported started {waited:?} after the shared one, which ran {ran:?}"
+        )
+        .into());
+    }
+    Ok(())
 }
 
 fn fixture() -> JsonReport {

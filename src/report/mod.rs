@@ -35,7 +35,16 @@ pub mod render {
 
 use crate::outcome::Failure;
 
-/// A failure as text: the check, the message, and a unified diff of expected vs actual.
+/// An HTTP status's reason phrase (`Bad Request`), empty for a status without one.
+pub(crate) fn reason_phrase(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+/// A failure as the console and reports show it: the step, the check, the message,
+/// and a unified diff of expected vs actual when both are known.
 pub fn render_failure(f: &Failure) -> String {
     let level = match f.level {
         crate::vocab::Level::Must => "",

@@ -110,10 +110,7 @@ fn exchanges_text(result: &crate::outcome::CaseResult) -> String {
         }
         match &x.response {
             Some(r) => {
-                let reason = http::StatusCode::from_u16(r.status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
+                let reason = super::reason_phrase(r.status);
                 text.push_str(&format!(
                     "\n      < HTTP {} {reason} ({} ms)",
                     r.status, x.elapsed_ms

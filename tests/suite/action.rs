@@ -8,8 +8,7 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use libtest_mimic::{Failed, Trial};
@@ -17,8 +16,6 @@ use pat_conformance::report::JsonReport;
 
 use crate::cli::{temp_dir, text};
 use crate::interrupt::tokens_left;
-use crate::leftovers::HoldDeletes;
-use crate::support::Background;
 
 pub fn trials() -> Vec<Trial> {
     // The scripts name Linux release targets and use GNU tools.
@@ -230,12 +227,7 @@ fn run() -> Result<(), Failed> {
 /// process group (the shell and the binary), no handler runs. The `always()` step
 /// then sweeps the unfinished run and nothing is left on the target.
 fn hard_cancel() -> Result<(), Failed> {
-    let hold = Arc::new(AtomicBool::new(true));
-    let created = Arc::new(AtomicUsize::new(0));
-    let bg = Background::start(Some(Arc::new(HoldDeletes {
-        hold: hold.clone(),
-        created: created.clone(),
-    })));
+    let (bg, hold, created) = crate::leftovers::holding();
     let dir = temp_dir("action-cancel");
     let profile = bg.write_profile(&dir);
     let env = |cmd: &mut Command| {

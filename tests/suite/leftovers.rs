@@ -280,9 +280,9 @@ fn list_closed() -> Result<(), Failed> {
 }
 
 /// Deletes answer 503 without deleting while `hold` is set; counts creates.
-pub(crate) struct HoldDeletes {
-    pub(crate) hold: Arc<AtomicBool>,
-    pub(crate) created: Arc<AtomicUsize>,
+struct HoldDeletes {
+    hold: Arc<AtomicBool>,
+    created: Arc<AtomicUsize>,
 }
 
 impl Middleware for HoldDeletes {
@@ -303,13 +303,20 @@ impl Middleware for HoldDeletes {
     }
 }
 
-fn sigkill() -> Result<(), Failed> {
+/// An emulator whose deletes are held (503) until `hold` is cleared, and a count of
+/// the creates it carried out: what a killed run leaves stays there to be counted.
+pub(crate) fn holding() -> (Background, Arc<AtomicBool>, Arc<AtomicUsize>) {
     let hold = Arc::new(AtomicBool::new(true));
     let created = Arc::new(AtomicUsize::new(0));
     let bg = Background::start(Some(Arc::new(HoldDeletes {
         hold: hold.clone(),
         created: created.clone(),
     })));
+    (bg, hold, created)
+}
+
+fn sigkill() -> Result<(), Failed> {
+    let (bg, hold, created) = holding();
     let dir = temp_dir("sigkill");
     let profile = bg.write_profile(&dir);
     let reports = dir.join("reports");

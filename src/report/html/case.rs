@@ -67,10 +67,7 @@ fn http_text(x: &Exchange) -> String {
     }
     match &x.response {
         Some(r) => {
-            let reason = http::StatusCode::from_u16(r.status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("");
+            let reason = crate::report::reason_phrase(r.status);
             let _ = writeln!(
                 text,
                 "\nHTTP/1.1 {} {reason}    ({} ms)",

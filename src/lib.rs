@@ -23,7 +23,8 @@
 //! 7. `check` `emulator` — judging answers; the embedded target
 //! 8. `runner` — running cases, emitting events
 //! 9. `report` `suite` `coverage` — consuming events; the loaded suite; coverage
-//! 10. `config` `mutants` — a validated run configuration; the self-test
+//! 10. `config` `mutants` — a validated run configuration and the run it builds; the
+//!     self-test
 //! 11. `cli` — the command line
 
 #[macro_use]

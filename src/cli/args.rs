@@ -14,7 +14,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Subcommands.
+/// What to do: run the suite, serve the emulator, list, validate, compare or merge reports, sweep, self-test.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the cases against a target (the embedded emulator when none is given).

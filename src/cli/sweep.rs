@@ -61,7 +61,7 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         .iter()
         .any(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4 && runner::sweepable(s));
     if sigv4 {
-        let _ = super::sigv4_credentials(&mut profile, args.aws_profile.as_deref()).await;
+        let _ = crate::config::sigv4_credentials(&mut profile, args.aws_profile.as_deref()).await;
     }
     let target = runner::remote_target(&contract, args.endpoint.as_deref(), profile, args.aws)?;
     let mut options = RunOptions::new();

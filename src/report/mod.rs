@@ -22,7 +22,7 @@ pub use json::{
     REPORT_FILES, REPORT_FORMAT_VERSION,
 };
 pub use merge::merge;
-pub use progress::{Progress, ProgressReporter};
+pub use progress::Progress;
 pub use terminal::{TerminalReporter, Verbosity};
 
 /// Renders a report in one format.

@@ -87,15 +87,15 @@ fn counts(s: &Summary) -> String {
     )
 }
 
-/// Updates the progress line from run events.
-pub struct ProgressReporter {
+/// Updates the progress line from run events (the console reporter drives it).
+pub(crate) struct ProgressReporter {
     progress: Progress,
     so_far: Summary,
 }
 
 impl ProgressReporter {
     /// A reporter driving `progress`.
-    pub fn new(progress: Progress) -> ProgressReporter {
+    pub(crate) fn new(progress: Progress) -> ProgressReporter {
         ProgressReporter {
             progress,
             so_far: Summary::default(),

@@ -27,8 +27,9 @@ pub enum Verbosity {
 pub struct TerminalReporter {
     out: Box<dyn Write + Send>,
     verbosity: Verbosity,
-    /// The live progress line, printed around (on a terminal only).
-    progress: Option<super::Progress>,
+    /// The live progress line (on a terminal only): it hears each event before the
+    /// lines print, and the lines print around it.
+    progress: Option<(super::Progress, super::progress::ProgressReporter)>,
     summary: Summary,
     /// Calls retried, and cases with a retry.
     retried: (usize, usize),
@@ -67,9 +68,10 @@ impl TerminalReporter {
         self
     }
 
-    /// Prints around a live progress line.
+    /// Keeps a live progress line under the lines it prints.
     pub fn with_progress(mut self, progress: super::Progress) -> Self {
-        self.progress = Some(progress);
+        let updates = super::progress::ProgressReporter::new(progress.clone());
+        self.progress = Some((progress, updates));
         self
     }
 
@@ -78,7 +80,7 @@ impl TerminalReporter {
         let mut result = Ok(());
         let mut print = || result = writeln!(out, "{text}").and_then(|()| out.flush());
         match &self.progress {
-            Some(p) => p.print(print),
+            Some((p, _)) => p.print(print),
             None => print(),
         }
         result.map_err(|source| HarnessError::Io {
@@ -249,6 +251,10 @@ fn case_text(result: &crate::outcome::CaseResult, colour: bool) -> String {
 
 impl Reporter for TerminalReporter {
     fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
+        // The progress line first: it is cleared before the closing lines print.
+        if let Some((_, updates)) = &mut self.progress {
+            updates.on_event(event)?;
+        }
         match event {
             RunEvent::RunStarted {
                 run_id,

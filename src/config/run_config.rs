@@ -1,6 +1,5 @@
-//! The validated run configuration: what a run needs, checked, with no command-line
-//! parser in sight (`cli::config` builds it from the arguments; a library user builds
-//! it directly).
+//! What a run needs, checked: where the suite comes from, which cases, the target,
+//! and how to run and report them.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,7 +31,7 @@ pub struct RunConfig {
     pub suite: crate::suite::SuiteSource,
     /// Which cases.
     pub filter: Filter,
-    /// Where.
+    /// The embedded emulator, or an endpoint with its profile.
     pub target: TargetChoice,
     /// Cases in flight.
     pub jobs: usize,
@@ -58,6 +57,22 @@ pub struct RunConfig {
     pub aws_profile: Option<String>,
     /// How much the console says (`--quiet`, `--verbose`).
     pub verbosity: crate::report::Verbosity,
+}
+
+impl RunConfig {
+    /// The runner's options for this configuration (a fresh run id and cancellation
+    /// tokens; wire the tokens to signals before the run).
+    pub fn options(&self) -> crate::runner::RunOptions {
+        let mut options = crate::runner::RunOptions::new();
+        options.jobs = self.jobs;
+        options.timeout = self.timeout;
+        options.max_body = self.max_body;
+        options.levels = self.filter.levels.clone();
+        options.retry.max_attempts = self.max_attempts;
+        options.rate = self.rate;
+        options.preflight = self.preflight;
+        options
+    }
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).

@@ -107,11 +107,11 @@ pub struct Failure {
 /// A request as sent (secrets redacted).
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordedRequest {
-    /// Method.
+    /// The HTTP method, e.g. `PUT`.
     pub method: String,
-    /// URL.
+    /// The whole URL the request went to (query included).
     pub url: String,
-    /// Headers.
+    /// Header names and values as sent; credentials masked.
     pub headers: Vec<(String, String)>,
     /// Body as text.
     pub body: String,
@@ -120,9 +120,9 @@ pub struct RecordedRequest {
 /// A response as received (secrets redacted).
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordedResponse {
-    /// Status.
+    /// The HTTP status code.
     pub status: u16,
-    /// Headers.
+    /// Header names and values as received; echoed credentials masked.
     pub headers: Vec<(String, String)>,
     /// Body as text.
     pub body: String,
@@ -148,7 +148,7 @@ pub struct Retry {
 pub struct Exchange {
     /// 1-based step number (cleanup calls use 0).
     pub step: usize,
-    /// Operation.
+    /// The operation the step called.
     pub operation: String,
     /// The request.
     pub request: RecordedRequest,
@@ -163,21 +163,21 @@ pub struct Exchange {
 pub struct CaseResult {
     /// Case id.
     pub id: String,
-    /// Service.
+    /// The service the case belongs to (`codecatalyst`, `workmail`).
     pub service: String,
-    /// Operation.
+    /// The operation the case is filed under.
     pub operation: String,
-    /// Title.
+    /// One line saying what the case checks.
     pub title: String,
     /// must / should.
     pub level: Level,
-    /// Tags.
+    /// Tags for selecting cases (`--tag`), e.g. `pagination`, `generated`.
     pub tags: Vec<String>,
     /// Case file and line.
     pub file: String,
     /// Line of the case in its file.
     pub line: u64,
-    /// Verdict.
+    /// Pass, fail, error (a harness problem) or skip.
     pub status: Status,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
@@ -242,13 +242,13 @@ impl CaseResult {
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
 )]
 pub struct Summary {
-    /// Passed.
+    /// Cases that conformed.
     pub passed: usize,
-    /// Failed.
+    /// Cases where the target broke the contract.
     pub failed: usize,
-    /// Errored.
+    /// Cases the harness could not finish (not a verdict on the target).
     pub errors: usize,
-    /// Skipped.
+    /// Cases the target profile could not serve (a missing identity, var or capability).
     pub skipped: usize,
 }
 

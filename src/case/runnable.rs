@@ -19,7 +19,7 @@ pub struct Case {
     pub level: Level,
     /// Document and member checked.
     pub source: Source,
-    /// Tags.
+    /// Tags for selecting cases (`--tag`, `--exclude-tag`).
     pub tags: Vec<String>,
     /// Service (folder under `cases/`).
     pub service: String,
@@ -155,7 +155,7 @@ pub enum AssertOp {
         near: String,
         /// Signed offset in seconds.
         offset_secs: i64,
-        /// Tolerance.
+        /// How far from the expected instant the value may be.
         within: Duration,
     },
 }

@@ -29,9 +29,9 @@ impl TopicKind {
 /// One topic of one operation, with the cases that cover it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Row {
-    /// Service.
+    /// The service of the operation.
     pub service: String,
-    /// Operation.
+    /// The operation the topic belongs to.
     pub operation: String,
     /// Error, constraint or behaviour.
     pub kind: TopicKind,

@@ -122,7 +122,8 @@ fn signatures() -> Vec<Mode> {
     vec![
         with(
             "wm-signature-not-verified",
-            "WorkMail accepts any well-formed SigV4 header, even one signed with a wrong secret key",
+            "WorkMail accepts any well-formed SigV4 header, even one signed with a wrong \
+                secret key",
             &["gen-list-personal-access-tokens-wrong-secret"],
             crate::emulator::SignatureCheck::Off,
         ),
@@ -138,46 +139,120 @@ fn signatures() -> Vec<Mode> {
 fn validation() -> Vec<Mode> {
     use Class::InputValidation as V;
     vec![
-        mode("name-length-truncated", V, "names over 100 characters are silently cut to 100 instead of rejected",
+        mode(
+            "name-length-truncated",
+            V,
+            "names over 100 characters are silently cut to 100 \
+            instead of rejected",
             &["gen-create-access-token-name-length-above-max"],
-            on_request(is(Op::Create), |r| with_input(r, |i| {
-                if let Some(n) = i.get("name").and_then(Value::as_str) {
-                    if n.chars().count() > 100 { let cut: String = n.chars().take(100).collect(); i.insert("name".into(), json!(cut)); }
-                }
-            }))),
-        mode("name-required-unchecked", V, "a create without a name gets the name `unnamed` instead of a ValidationException",
+            on_request(is(Op::Create), |r| {
+                with_input(r, |i| {
+                    if let Some(n) = i.get("name").and_then(Value::as_str) {
+                        if n.chars().count() > 100 {
+                            let cut: String = n.chars().take(100).collect();
+                            i.insert("name".into(), json!(cut));
+                        }
+                    }
+                })
+            }),
+        ),
+        mode(
+            "name-required-unchecked",
+            V,
+            "a create without a name gets the name `unnamed` \
+            instead of a ValidationException",
             &["gen-create-access-token-name-missing"],
-            on_request(is(Op::Create), |r| with_input(r, |i| { i.entry("name").or_insert(json!("unnamed")); }))),
-        mode("past-expiry-accepted", V, "an expiresTime in the past is ignored (default expiry) instead of rejected",
+            on_request(is(Op::Create), |r| {
+                with_input(r, |i| {
+                    i.entry("name").or_insert(json!("unnamed"));
+                })
+            }),
+        ),
+        mode(
+            "past-expiry-accepted",
+            V,
+            "an expiresTime in the past is ignored (default \
+            expiry) instead of rejected",
             &["create-expiry-in-the-past"],
-            on_request(is(Op::Create), |r| with_input(r, |i| {
-                let past = i.get("expiresTime").and_then(Value::as_str)
-                    .and_then(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
-                    .is_some_and(|t| t < time::OffsetDateTime::now_utc());
-                if past { i.remove("expiresTime"); }
-            }))),
-        mode("max-results-clamped", V, "maxResults over 10 is clamped to 10 instead of rejected",
+            on_request(is(Op::Create), |r| {
+                with_input(r, |i| {
+                    let past = i
+                        .get("expiresTime")
+                        .and_then(Value::as_str)
+                        .and_then(|s| {
+                            time::OffsetDateTime::parse(
+                                s,
+                                &time::format_description::well_known::Rfc3339,
+                            )
+                            .ok()
+                        })
+                        .is_some_and(|t| t < time::OffsetDateTime::now_utc());
+                    if past {
+                        i.remove("expiresTime");
+                    }
+                })
+            }),
+        ),
+        mode(
+            "max-results-clamped",
+            V,
+            "maxResults over 10 is clamped to 10 instead of rejected",
             &["gen-list-access-tokens-max-results-range-above-max"],
-            on_request(is(Op::List), |r| with_input(r, |i| {
-                if i.get("maxResults").and_then(Value::as_i64).is_some_and(|n| n > 10) { i.insert("maxResults".into(), json!(10)); }
-            }))),
-        mode("wm-max-results-clamped", V, "MaxResults outside 1..100 is clamped instead of rejected",
-            &["gen-list-personal-access-tokens-max-results-range-below-min", "gen-list-personal-access-tokens-max-results-range-above-max"],
-            on_request(is(Op::WmList), |r| with_input(r, |i| {
-                if let Some(n) = i.get("MaxResults").and_then(Value::as_i64) { i.insert("MaxResults".into(), json!(n.clamp(1, 100))); }
-            }))),
-        mode("wm-organization-id-unchecked", V, "a malformed OrganizationId is looked up (OrganizationNotFoundException) instead of rejected",
-            &["gen-list-personal-access-tokens-organization-id-pattern-violation", "gen-list-personal-access-tokens-organization-id-length-above-max"],
+            on_request(is(Op::List), |r| {
+                with_input(r, |i| {
+                    if i.get("maxResults")
+                        .and_then(Value::as_i64)
+                        .is_some_and(|n| n > 10)
+                    {
+                        i.insert("maxResults".into(), json!(10));
+                    }
+                })
+            }),
+        ),
+        mode(
+            "wm-max-results-clamped",
+            V,
+            "MaxResults outside 1..100 is clamped instead of \
+            rejected",
+            &[
+                "gen-list-personal-access-tokens-max-results-range-below-min",
+                "gen-list-personal-access-tokens-max-results-range-above-max",
+            ],
+            on_request(is(Op::WmList), |r| {
+                with_input(r, |i| {
+                    if let Some(n) = i.get("MaxResults").and_then(Value::as_i64) {
+                        i.insert("MaxResults".into(), json!(n.clamp(1, 100)));
+                    }
+                })
+            }),
+        ),
+        mode(
+            "wm-organization-id-unchecked",
+            V,
+            "a malformed OrganizationId is looked up \
+            (OrganizationNotFoundException) instead of rejected",
+            &[
+                "gen-list-personal-access-tokens-organization-id-pattern-violation",
+                "gen-list-personal-access-tokens-organization-id-length-above-max",
+            ],
             Mw(|req: &Request, inner: Inner| {
                 let org = input(req, "OrganizationId");
                 let well_formed = org.as_ref().and_then(Value::as_str).is_some_and(|o| {
-                    o.len() == 34 && o.starts_with("m-") && o[2..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                    o.len() == 34
+                        && o.starts_with("m-")
+                        && o[2..]
+                            .chars()
+                            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
                 });
-                if op(req) == Op::WmList && org.as_ref().is_some_and(Value::is_string) && !well_formed {
+                if op(req) == Op::WmList
+                    && org.as_ref().is_some_and(Value::is_string)
+                    && !well_formed
+                {
                     return wm_error("OrganizationNotFoundException", "organization not found");
                 }
                 inner(req)
-            })),
+            }),
+        ),
     ]
 }
 
@@ -272,8 +347,12 @@ fn pagination() -> Vec<Mode> {
         mode(
             "pages-repeat-last-item",
             P,
-            "an off-by-one cursor: with pages of 2 or more, each page repeats the last item of the page before",
-            &["list-walks-at-page-sizes-1-2-3-10", "wm-walks-at-page-sizes-1-2-3-100"],
+            "an off-by-one cursor: with pages of 2 or more, each page repeats the last item of \
+                the page before",
+            &[
+                "list-walks-at-page-sizes-1-2-3-10",
+                "wm-walks-at-page-sizes-1-2-3-100",
+            ],
             repeat_at_boundary(),
         ),
         mode(
@@ -425,7 +504,8 @@ fn state() -> Vec<Mode> {
         mode(
             "wm-delete-absent-not-found",
             S,
-            "deleting a token that does not exist answers ResourceNotFoundException, an error the model does not list for the call",
+            "deleting a token that does not exist answers ResourceNotFoundException, an error \
+                the model does not list for the call",
             &["wm-delete-absent-succeeds"],
             Mw(|req: &Request, inner: Inner| {
                 if op(req) == Op::WmDelete && !req.headers.contains_key("x-pat-conformance-fault") {
@@ -444,13 +524,17 @@ fn state() -> Vec<Mode> {
         mode(
             "wm-get-names-the-caller",
             S,
-            "GetPersonalAccessTokenMetadata names the organization's first user as every token's owner",
+            "GetPersonalAccessTokenMetadata names the organization's first user as every \
+                token's owner",
             &["wm-get-other-users-token"],
             Mw(|req: &Request, inner: Inner| {
                 let mut reply = inner(req);
                 if op(req) == Op::WmGet && ok(&reply) {
                     edit::wm_tokens(Op::WmGet, &mut reply, |t| {
-                        t.insert("UserId".into(), json!("a1b2c3d4-0000-4000-8000-00000000a11c"));
+                        t.insert(
+                            "UserId".into(),
+                            json!("a1b2c3d4-0000-4000-8000-00000000a11c"),
+                        );
                     });
                 }
                 reply
@@ -532,7 +616,12 @@ fn state() -> Vec<Mode> {
                         });
                     return Reply::json(
                         201,
-                        &json!({"secret": "s".repeat(40), "name": name, "expiresTime": expires, "accessTokenId": uuid::Uuid::new_v4().to_string()}),
+                        &json!({
+                            "secret": "s".repeat(40),
+                            "name": name,
+                            "expiresTime": expires,
+                            "accessTokenId": uuid::Uuid::new_v4().to_string()
+                        }),
                         "application/json",
                     );
                 }

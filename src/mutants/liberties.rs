@@ -296,11 +296,15 @@ pub(super) fn modes() -> Vec<Mode> {
         ),
         variation(
             "extra-response-headers",
-            "replies carry headers of the target's front end (request ids, Date, Server, cookies, caching)",
+            "replies carry headers of the target's front end (request ids, Date, Server, \
+                cookies, caching)",
             replies(|_, r| {
                 for (name, value) in [
                     ("x-amz-apigw-id", "Zx8Ab3F2oAMEaKw="),
-                    ("x-amzn-trace-id", "Root=1-67891233-abcdef012345678912345678"),
+                    (
+                        "x-amzn-trace-id",
+                        "Root=1-67891233-abcdef012345678912345678",
+                    ),
                     ("date", "Tue, 01 Dec 2026 23:00:00 GMT"),
                     ("server", "pat-conformance-variation/1.0"),
                     ("cache-control", "no-store"),
@@ -327,7 +331,8 @@ pub(super) fn modes() -> Vec<Mode> {
         ),
         variation(
             "default-page-size-two",
-            "without maxResults, pages hold two items (the default page size is the server's choice)",
+            "without maxResults, pages hold two items (the default page size is the server's \
+                choice)",
             Some(Arc::new(default_page_size_two())),
         ),
         variation(

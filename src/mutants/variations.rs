@@ -241,7 +241,8 @@ pub(super) fn modes() -> Vec<Mode> {
         ),
         variation(
             "empty-pages",
-            "every listing starts with an empty page carrying a token, and an empty page with a token stands between every two pages",
+            "every listing starts with an empty page carrying a token, and an empty page with \
+                a token stands between every two pages",
             empty_pages(),
         ),
         newest_first,

@@ -32,7 +32,7 @@ pub struct JsonReport {
     /// `K/N` when the run was one shard; merged reports list every shard they hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shards: Vec<String>,
-    /// Counts.
+    /// Cases per verdict.
     pub summary: Summary,
     /// Whether Ctrl-C stopped the run.
     pub interrupted: bool,
@@ -66,9 +66,9 @@ pub struct JsonReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageTopic {
-    /// Service.
+    /// The service of the operation.
     pub service: String,
-    /// Operation.
+    /// The operation the topic belongs to.
     pub operation: String,
     /// `error`, `constraint` or `behaviour`.
     pub kind: String,

@@ -29,7 +29,7 @@ pub enum RunEvent<'a> {
     },
     /// The run ended.
     RunFinished {
-        /// Counts.
+        /// Cases per verdict.
         summary: Summary,
         /// Whether Ctrl-C stopped the run.
         interrupted: bool,

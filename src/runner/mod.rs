@@ -101,7 +101,7 @@ pub fn new_run_id() -> String {
 /// The end of a run.
 #[derive(Clone)]
 pub struct RunOutcome {
-    /// Counts.
+    /// Cases per verdict.
     pub summary: Summary,
     /// Whether a signal stopped it.
     pub interrupted: bool,

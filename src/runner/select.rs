@@ -6,9 +6,9 @@ use crate::vocab::Level;
 /// Case filters; an empty list matches everything.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Services.
+    /// Only cases of these services (empty: every service).
     pub services: Vec<String>,
-    /// Operations.
+    /// Only cases of these operations (empty: every operation).
     pub operations: Vec<String>,
     /// Tags (a case matches if it has any).
     pub tags: Vec<String>,
@@ -16,7 +16,7 @@ pub struct Filter {
     pub exclude_tags: Vec<String>,
     /// Case ids (exact).
     pub ids: Vec<String>,
-    /// Levels.
+    /// Only cases of these levels (empty: both).
     pub levels: Vec<Level>,
 }
 

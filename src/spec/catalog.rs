@@ -219,7 +219,7 @@ pub struct ServiceSpec {
     /// awsJson1_1 target prefix.
     #[serde(default)]
     pub target_prefix: Option<String>,
-    /// Authentication.
+    /// How callers authenticate (bearer token or SigV4) and what a refusal looks like.
     pub auth: AuthSpec,
     /// SigV4 signing name (also used for the bearer-token variable).
     pub signing_name: String,

@@ -13,13 +13,13 @@ enum Segment {
 
 /// A parsed path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct JsonPath {
+pub(crate) struct PointerPattern {
     segments: Vec<Segment>,
 }
 
-impl JsonPath {
+impl PointerPattern {
     /// Parses `""` (the whole body) or `/a/*/[id=x]/b`.
-    pub(crate) fn parse(text: &str) -> Result<JsonPath, String> {
+    pub(crate) fn parse(text: &str) -> Result<PointerPattern, String> {
         Self::parse_with(text, |s| Ok(s.to_string()))
     }
 
@@ -29,9 +29,9 @@ impl JsonPath {
     pub(crate) fn parse_with(
         text: &str,
         expand: impl Fn(&str) -> Result<String, String>,
-    ) -> Result<JsonPath, String> {
+    ) -> Result<PointerPattern, String> {
         if text.is_empty() {
-            return Ok(JsonPath { segments: vec![] });
+            return Ok(PointerPattern { segments: vec![] });
         }
         let Some(rest) = text.strip_prefix('/') else {
             return Err(format!("path `{text}` must be empty or start with `/`"));
@@ -62,7 +62,7 @@ impl JsonPath {
                 }
             })
             .collect::<Result<_, String>>()?;
-        Ok(JsonPath { segments })
+        Ok(PointerPattern { segments })
     }
 
     /// Every value the path reaches, with its concrete JSON pointer.
@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn selects_keys_wildcards_and_filters() {
         let body = json!({"items": [{"id": "a", "n": 1}, {"id": "b", "n": 2}], "x/y": 3});
-        let p = |s: &str| JsonPath::parse(s).unwrap();
+        let p = |s: &str| PointerPattern::parse(s).unwrap();
         assert_eq!(p("/items/1/id").select(&body)[0].1, &json!("b"));
         assert_eq!(p("/items/*/n").select(&body).len(), 2);
         let hit = p("/items/[id=b]/n").select(&body);
@@ -178,13 +178,13 @@ mod tests {
     fn variables_expand_after_the_split() {
         let body = json!({"items": [{"id": "a/b]=c", "n": 1}]});
         let expand = |s: &str| Ok(s.replace("${id}", "a/b]=c"));
-        let p = JsonPath::parse_with("/items/[id=${id}]/n", expand).unwrap();
+        let p = PointerPattern::parse_with("/items/[id=${id}]/n", expand).unwrap();
         assert_eq!(p.select(&body)[0].1, &json!(1));
     }
 
     #[test]
     fn rejects_malformed_paths() {
-        assert!(JsonPath::parse("items").is_err());
-        assert!(JsonPath::parse("/items/[id]").is_err());
+        assert!(PointerPattern::parse("items").is_err());
+        assert!(PointerPattern::parse("/items/[id]").is_err());
     }
 }

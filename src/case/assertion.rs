@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
-use super::model::{CountBounds, NumberBounds, TimeDef};
+use super::format::{CountBounds, NumberBounds, TimeDef};
 
 /// One assertion on a response body: where to look and the one check to make there.
 #[derive(Debug)]

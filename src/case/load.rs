@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::{CaseLoadError, CaseLoadErrors};
-use super::model::CaseFile;
+use super::format::CaseFile;
 use super::resolve::resolve_file;
 use super::runnable::Case;
 use crate::spec::Contract;

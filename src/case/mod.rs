@@ -2,8 +2,8 @@
 
 mod assertion;
 mod diagnostic;
+mod format;
 mod load;
-mod model;
 mod resolve;
 mod runnable;
 
@@ -14,7 +14,7 @@ pub(crate) use resolve::resolve_generated;
 
 /// Ids of generated cases start with this; hand-written ids may not.
 pub const GENERATED_PREFIX: &str = "gen-";
-pub use model::{
+pub use format::{
     Bound, Capability, CaseDef, CaseFile, CountBounds, ExpectDef, Identity, Level, NumberBounds,
     RawDef, RepeatDef, Source, StepDef, TimeDef,
 };

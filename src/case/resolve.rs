@@ -9,9 +9,9 @@ use serde_saphyr::Location;
 
 use super::assertion::{AssertionDef, CheckDef};
 use super::diagnostic::CaseLoadError;
-use super::model::{Bound, CaseDef, CaseFile, CountBounds, ExpectDef, StepDef};
+use super::format::{Bound, CaseDef, CaseFile, CountBounds, ExpectDef, StepDef};
 use super::runnable::{AssertOp, Assertion, Case, Expect, Step};
-use crate::path::JsonPath;
+use crate::path::PointerPattern;
 use crate::spec::Service;
 use crate::template::{self, VarRef};
 
@@ -444,7 +444,7 @@ fn resolve_captures(
     let mut capture = Vec::new();
     for (name, path) in &def.capture {
         let f = format!("{field}.capture.{name}");
-        if let Err(message) = JsonPath::parse(&path.value) {
+        if let Err(message) = PointerPattern::parse(&path.value) {
             ctx.error(Some(path.referenced), &f, message);
         }
         check_refs(
@@ -516,7 +516,7 @@ fn resolve_assertion(
     vars: &mut Vars,
 ) -> Option<Assertion> {
     let at = Some(def.path.referenced);
-    if let Err(message) = JsonPath::parse(&def.path.value) {
+    if let Err(message) = PointerPattern::parse(&def.path.value) {
         ctx.error(at, &format!("{field}.path"), message);
     }
     check_refs(
@@ -601,7 +601,7 @@ fn bounds(
 }
 
 /// Why `range` bounds can be met by no number, if they cannot.
-fn impossible_range(b: &super::model::NumberBounds) -> Option<String> {
+fn impossible_range(b: &super::format::NumberBounds) -> Option<String> {
     for (name, end) in [("min", b.min), ("max", b.max)] {
         if end.is_some_and(|v| !v.is_finite()) {
             return Some(format!("{name} must be a finite number"));
@@ -619,7 +619,7 @@ fn impossible_range(b: &super::model::NumberBounds) -> Option<String> {
 fn resolve_time(
     ctx: &mut Ctx,
     at: Option<serde_saphyr::Location>,
-    t: &super::model::TimeDef,
+    t: &super::format::TimeDef,
     f: &str,
     vars: &mut Vars,
 ) -> AssertOp {

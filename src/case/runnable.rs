@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::model::{Capability, CountBounds, Identity, Level, NumberBounds, RawDef, Source};
+use super::format::{Capability, CountBounds, Identity, Level, NumberBounds, RawDef, Source};
 
 /// A case ready to run.
 #[derive(Debug, Clone)]
@@ -81,7 +81,7 @@ pub struct Step {
     /// `should` finding (the page before it should have carried no token).
     pub check_last_page: bool,
     /// Up to how many times the call is sent, and which error ends it early.
-    pub repeat: Option<super::model::RepeatDef>,
+    pub repeat: Option<super::format::RepeatDef>,
     /// Expected outcome.
     pub expect: Expect,
     /// Body assertions.

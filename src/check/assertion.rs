@@ -3,7 +3,7 @@
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{parse_timestamp, JsonPath, Violation};
+use super::{parse_timestamp, PointerPattern, Violation};
 use crate::case::{AssertOp, Assertion, Bound, CountBounds};
 use crate::outcome::CheckKind;
 use crate::template::Scope;
@@ -68,7 +68,7 @@ pub(crate) fn evaluate(
     scope: &Scope,
     step_time: OffsetDateTime,
 ) -> Result<Vec<Violation>, String> {
-    let path = JsonPath::parse_with(&assertion.path, |s| scope.expand_text(s))?;
+    let path = PointerPattern::parse_with(&assertion.path, |s| scope.expand_text(s))?;
     // For messages only: the path with its variables filled in.
     let path_text = scope
         .expand_text(&assertion.path)

@@ -5,7 +5,7 @@ mod assertion;
 mod response;
 mod time;
 
-pub(crate) use crate::path::JsonPath;
+pub(crate) use crate::path::PointerPattern;
 pub(crate) use assertion::{evaluate, resolve_bound};
 pub(crate) use response::check_response;
 pub(crate) use time::parse_timestamp;

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::wire::ApiError;
+use super::replies::ApiError;
 use super::EmulatorConfig;
 use crate::spec::Paginator;
 

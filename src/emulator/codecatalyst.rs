@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::backend::{not_emulated, Backend, Call};
 use super::pages;
-use super::wire::ApiError;
+use super::replies::ApiError;
 use super::EmulatorConfig;
 
 /// Page size when the caller gives no `maxResults` (the model's maximum).

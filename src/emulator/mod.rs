@@ -1,6 +1,7 @@
-//! The embedded emulator: a reference implementation of all four operations on a
-//! wiremock server, routed and validated by the same specs the runner uses (and none of
-//! the runner's code).
+//! The embedded emulator: a reference implementation of the six operations on its own
+//! small hyper server (`server.rs`), routed and validated by the same specs the runner
+//! uses (and none of the runner's code). One backend per service (`backend.rs`); the
+//! self-test's middlewares wrap it.
 //!
 //! Fault injection: a request with `X-Pat-Conformance-Fault: <ErrorName>` is answered
 //! with that modelled error of the operation instead of being carried out.
@@ -8,19 +9,19 @@
 mod backend;
 mod codecatalyst;
 mod pages;
+mod replies;
 mod router;
 mod server;
 mod sigv4;
-mod wire;
 mod workmail;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+pub use replies::Reply;
 pub(crate) use router::routed;
 pub use router::Middleware;
 pub use server::MAX_REQUEST_BODY;
-pub use wire::Reply;
 
 pub(crate) use sigv4::{keep_signed, sign_as_emulator};
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use wiremock::Request;
 
 use super::backend::Call;
-use super::wire::{self, ApiError, Reply};
+use super::replies::{self, ApiError, Reply};
 use super::State;
 use crate::spec::{AuthScheme, Contract, Service, FAULT_HEADER};
 
@@ -125,9 +125,9 @@ impl Router {
                     .operation(op_name)
                     .map(|op| op.http.status)
                     .unwrap_or(200);
-                wire::success(service, status, &body)
+                replies::success(service, status, &body)
             }
-            Err(e) => wire::error(service, &e),
+            Err(e) => replies::error(service, &e),
         }
     }
 

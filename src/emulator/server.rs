@@ -15,7 +15,7 @@ use hyper_util::rt::TokioIo;
 use tokio_util::sync::CancellationToken;
 use wiremock::Request;
 
-use super::wire::Reply;
+use super::replies::Reply;
 
 /// The largest request body the emulator reads.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;

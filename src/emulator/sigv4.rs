@@ -10,7 +10,7 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use wiremock::Request;
 
-use super::wire::ApiError;
+use super::replies::ApiError;
 use crate::profile::SigV4Credentials;
 
 /// How far X-Amz-Date may be from now.

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::backend::{not_emulated, Backend, Call};
 use super::pages;
-use super::wire::ApiError;
+use super::replies::ApiError;
 use super::EmulatorConfig;
 
 /// Page size when the caller gives no `MaxResults`.

@@ -1,36 +1,36 @@
-//! Reporters and report formats. The terminal and GitHub annotations consume run
-//! events as they happen; `report.json`, `junit.xml`, `report.md` and `report.html`
-//! are all rendered from one [`JsonReport`], so merged shards render like a whole run.
+//! What a run leaves for people and machines, in three roles:
+//! - `live/`: reporters that consume run events as they happen (the console with its
+//!   progress line, GitHub annotations);
+//! - `files/`: the report files, all rendered from one [`JsonReport`] and the run's
+//!   journal (`report.json`, `junit.xml`, `report.md`, `report.html`), so merged
+//!   shards render like a whole run;
+//! - `compare/`: comparing runs (a baseline's gate, `diff`, `report merge`).
+//!
+//! The journal (`journal.rs`) is between the first two: a live reporter that writes each
+//! finished case to disk, and the source every file is rendered from.
 
-mod annotations;
-pub mod baseline;
-pub mod diff;
-mod html;
+mod compare;
+mod files;
 mod journal;
-mod json;
-mod junit;
-mod markdown;
-mod merge;
-mod overview;
-mod progress;
-mod terminal;
+mod live;
 
-pub use annotations::AnnotationReporter;
-pub use journal::{Brief, CaseSource, InMemory, Journal, JournalWriter, JOURNAL_FILE};
-pub use json::{
+pub use compare::merge::merge;
+pub use compare::{baseline, diff};
+pub use files::json::{
     json_schema, write_all, write_file, write_reports, CoverageTopic, JsonReport, ReportCollector,
     REPORT_FILES, REPORT_FORMAT_VERSION,
 };
-pub use merge::merge;
-pub use progress::Progress;
-pub use terminal::{TerminalReporter, Verbosity};
+pub use journal::{Brief, CaseSource, InMemory, Journal, JournalWriter, JOURNAL_FILE};
+pub use live::annotations::AnnotationReporter;
+pub use live::progress::Progress;
+pub use live::terminal::{TerminalReporter, Verbosity};
 
 /// Renders a report in one format.
 pub mod render {
-    pub use super::html::render as html;
-    pub use super::junit::render as junit;
-    pub use super::markdown::render as markdown;
-    pub use super::markdown::render_from as markdown_from;
+    pub use super::files::html::render as html;
+    pub use super::files::junit::render as junit;
+    pub use super::files::markdown::render as markdown;
+    pub use super::files::markdown::render_from as markdown_from;
 }
 
 use crate::outcome::Failure;

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::ledger::{Fate, Ledger, Ticket};
 use super::Target;
 use crate::case::{Case, Expect, Step};
-use crate::check::{self, check_response, JsonPath, Violation};
+use crate::check::{self, check_response, PointerPattern, Violation};
 use crate::outcome::{CaseResult, CheckKind, Exchange, Failure, Status};
 use crate::redact::Redactor;
 use crate::request::Credentials;
@@ -392,7 +392,8 @@ impl Execution<'_> {
             }
         }
         for (name, path) in &step.capture {
-            let found = JsonPath::parse_with(path, |s| self.scope.expand_text(s))?.select(&body);
+            let found =
+                PointerPattern::parse_with(path, |s| self.scope.expand_text(s))?.select(&body);
             match found.as_slice() {
                 // Sensitive values were learned when the response was recorded.
                 [(_, value)] => {

@@ -1,22 +1,22 @@
 //! The contract as data: per-service operation catalogs and JSON Schemas under `specs/`.
 
-mod catalog;
 mod contract;
 pub mod examples;
 mod members;
+mod model_overlay;
 mod schemas;
-mod split;
+mod service_spec;
 
-pub use catalog::{
-    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, FindCreated, GenerateSpec, HttpBinding,
-    OperationSpec, Paginator, Protocol, ServiceSpec,
-};
 pub use contract::{Contract, Service};
 pub(crate) use members::{ConstraintKind, Member};
+pub use model_overlay::{
+    merge, AuthOverlay, ModelOperation, ModelSpec, OperationOverlay, OverlaySpec, SHAPES_FILE,
+};
 pub(crate) use schemas::pointer as shape_ref;
 pub use schemas::{SchemaSet, SchemaViolation};
-pub use split::{
-    merge, AuthOverlay, ModelOperation, ModelSpec, OperationOverlay, OverlaySpec, SHAPES_FILE,
+pub use service_spec::{
+    AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, FindCreated, GenerateSpec, HttpBinding,
+    OperationSpec, Paginator, Protocol, ServiceSpec,
 };
 
 /// A spec file that could not be read, parsed or compiled.

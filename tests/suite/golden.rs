@@ -1,5 +1,7 @@
 //! Golden failing cases: bad case files and the diagnostics they must produce (file,
-//! line, column, field, message). `BLESS=1` rewrites the expected file.
+//! line, column, field, message), kept as an insta snapshot
+//! (`tests/golden/snapshots/bad-case-diagnostics.snap`; `INSTA_UPDATE=always` or
+//! `cargo insta review` to accept a change).
 
 use std::path::Path;
 
@@ -23,18 +25,13 @@ pub fn trials() -> Vec<Trial> {
             .collect();
         lines.sort();
         let actual = lines.join("\n") + "\n";
-        let expected_path = root.join("expected.txt");
-        if std::env::var_os("BLESS").is_some() {
-            std::fs::write(&expected_path, &actual)?;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            let diff = similar::TextDiff::from_lines(&expected, &actual)
-                .unified_diff()
-                .header("expected.txt", "actual")
-                .to_string();
-            return Err(format!("diagnostics changed (BLESS=1 to accept):\n{diff}").into());
-        }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/snapshots"),
+        );
+        settings.set_prepend_module_to_snapshot(false);
+        // libtest-mimic turns a panicking assertion into a failed trial.
+        settings.bind(|| insta::assert_snapshot!("bad-case-diagnostics", actual));
         Ok(())
     })]
 }

@@ -83,7 +83,7 @@ fn violations(
 fn upward_caught() -> Result<(), Failed> {
     let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))?;
     let layer = layers(&lib);
-    let up = "use crate::runner::Target;\nuse crate::path::JsonPath;\n";
+    let up = "use crate::runner::Target;\nuse crate::path::PointerPattern;\n";
     let sideways = "use crate::outcome::Status;\n";
     let in_tests = "#[cfg(test)]\nmod tests { use crate::cli::execute; }\n";
     let found = |module: &str, text: &str| violations("x.rs", module, text, &layer).len();

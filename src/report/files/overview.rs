@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::journal::Brief;
-use super::CoverageTopic;
 use crate::outcome::Status;
+use crate::report::journal::Brief;
+use crate::report::CoverageTopic;
 use crate::vocab::Level;
 
 /// Cases of one status each.

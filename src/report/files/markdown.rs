@@ -2,11 +2,11 @@
 
 use std::fmt::Write;
 
-use super::baseline::{Change, Comparison};
-use super::journal::{CaseSource, InMemory};
-use super::JsonReport;
 use crate::error::HarnessError;
 use crate::outcome::Status;
+use crate::report::compare::baseline::{Change, Comparison};
+use crate::report::journal::{CaseSource, InMemory};
+use crate::report::JsonReport;
 
 /// GitHub rejects comments over 65,536 characters; stay well below.
 const LIMIT: usize = 60_000;
@@ -49,14 +49,14 @@ fn baseline(out: &mut String, c: &Comparison) {
 }
 
 /// The verdicts per operation and level, as in report.html.
-fn by_operation(out: &mut String, briefs: &[super::Brief]) {
-    let rows = super::overview::by_operation(briefs);
+fn by_operation(out: &mut String, briefs: &[crate::report::Brief]) {
+    let rows = crate::report::files::overview::by_operation(briefs);
     if rows.is_empty() {
         return;
     }
     out.push_str("\n| service | operation | must | should |\n|---|---|---|---|\n");
     for row in rows {
-        let mark = |c: &super::overview::Counts| match c.verdict() {
+        let mark = |c: &crate::report::files::overview::Counts| match c.verdict() {
             "fail" => format!("❌ {}", c.text()),
             "pass" => format!("✅ {}", c.text()),
             _ => c.text(),
@@ -139,7 +139,7 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
         }
         block.push_str("```diff\n");
         for f in &case.failures {
-            block.push_str(&super::render_failure(f));
+            block.push_str(&crate::report::render_failure(f));
             block.push('\n');
         }
         block.push_str("```\n\n</details>\n\n");

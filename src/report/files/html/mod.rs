@@ -9,10 +9,10 @@ mod case;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::journal::{Brief, CaseSource, InMemory};
-use super::overview::{self, Counts};
-use super::JsonReport;
 use crate::outcome::Status;
+use crate::report::files::overview::{self, Counts};
+use crate::report::journal::{Brief, CaseSource, InMemory};
+use crate::report::JsonReport;
 
 /// Text for a text node: `&`, `<` and `>` escaped, quotes kept (bodies are full of
 /// them, and `&quot;` would make each one six bytes).

@@ -7,10 +7,10 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::JsonReport;
 use crate::error::HarnessError;
 use crate::exit::Findings;
 use crate::outcome::Status;
+use crate::report::JsonReport;
 
 /// An expected outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -29,7 +29,10 @@ pub struct TerminalReporter {
     verbosity: Verbosity,
     /// The live progress line (on a terminal only): it hears each event before the
     /// lines print, and the lines print around it.
-    progress: Option<(super::Progress, super::progress::ProgressReporter)>,
+    progress: Option<(
+        crate::report::Progress,
+        crate::report::live::progress::ProgressReporter,
+    )>,
     summary: Summary,
     /// Calls retried, and cases with a retry.
     retried: (usize, usize),
@@ -69,8 +72,8 @@ impl TerminalReporter {
     }
 
     /// Keeps a live progress line under the lines it prints.
-    pub fn with_progress(mut self, progress: super::Progress) -> Self {
-        let updates = super::progress::ProgressReporter::new(progress.clone());
+    pub fn with_progress(mut self, progress: crate::report::Progress) -> Self {
+        let updates = crate::report::live::progress::ProgressReporter::new(progress.clone());
         self.progress = Some((progress, updates));
         self
     }
@@ -112,7 +115,7 @@ fn exchanges_text(result: &crate::outcome::CaseResult) -> String {
         }
         match &x.response {
             Some(r) => {
-                let reason = super::reason_phrase(r.status);
+                let reason = crate::report::reason_phrase(r.status);
                 text.push_str(&format!(
                     "\n      < HTTP {} {reason} ({} ms)",
                     r.status, x.elapsed_ms
@@ -232,14 +235,14 @@ fn case_text(result: &crate::outcome::CaseResult, colour: bool) -> String {
             ));
             for f in &result.failures {
                 text.push_str("\n  ");
-                text.push_str(&super::render_failure(f).replace('\n', "\n  "));
+                text.push_str(&crate::report::render_failure(f).replace('\n', "\n  "));
             }
         }
         Status::Pass => {
             // Findings of levels this run does not judge (`--level`).
             for f in &result.failures {
                 text.push_str("\n  note (not judged): ");
-                text.push_str(&super::render_failure(f).replace('\n', "\n  "));
+                text.push_str(&crate::report::render_failure(f).replace('\n', "\n  "));
             }
         }
     }

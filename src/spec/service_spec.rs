@@ -1,4 +1,5 @@
-//! The operation catalog format (`specs/<service>/service.yaml`).
+//! The merged specification of one service: what `model.yaml` and `service.yaml`
+//! (see `model_overlay`) say together, as the runner, generator and emulator read it.
 
 use std::collections::BTreeMap;
 

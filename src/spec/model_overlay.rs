@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{
+use super::service_spec::{
     AuthScheme, AuthSpec, Creates, EndpointSpec, ErrorSpec, GenerateSpec, HttpBinding,
     OperationSpec, Paginator, Protocol, ServiceSpec,
 };

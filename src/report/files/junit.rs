@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::journal::{CaseSource, InMemory};
-use super::JsonReport;
 use crate::error::HarnessError;
 use crate::outcome::{CaseResult, Status};
+use crate::report::journal::{CaseSource, InMemory};
+use crate::report::JsonReport;
 
 fn test_case(r: &CaseResult) -> TestCase {
     let status = match r.status {
@@ -28,7 +28,11 @@ fn test_case(r: &CaseResult) -> TestCase {
                 .unwrap_or_default();
             s.set_message(format!("[{}] {first}", r.level.as_str()));
             s.set_type("contract");
-            let details: Vec<String> = r.failures.iter().map(super::render_failure).collect();
+            let details: Vec<String> = r
+                .failures
+                .iter()
+                .map(crate::report::render_failure)
+                .collect();
             s.set_description(format!("{}:{}\n{}", r.file, r.line, details.join("\n")));
             s
         }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::JsonReport;
+use crate::report::JsonReport;
 
 /// Merges shard reports; a case may appear in only one of them.
 pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {

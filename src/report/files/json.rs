@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use std::io::Write;
 
-use super::baseline::Comparison;
-use super::journal::{CaseSource, InMemory};
 use crate::error::HarnessError;
 use crate::outcome::{CaseResult, LedgerSummary, Summary};
+use crate::report::compare::baseline::Comparison;
+use crate::report::journal::{CaseSource, InMemory};
 use crate::runner::{Reporter, RunEvent};
 
 /// The version of the report format; bumped on incompatible changes.
@@ -232,14 +232,14 @@ pub fn write_reports(
                     .map_err(|e| io(std::io::Error::other(e)))?;
             }
             "junit.xml" => {
-                let text = super::junit::render_from(head, cases)?;
+                let text = crate::report::files::junit::render_from(head, cases)?;
                 out.write_all(text.as_bytes()).map_err(io)?;
             }
             "report.md" => {
-                let text = super::markdown::render_from(head, cases)?;
+                let text = crate::report::files::markdown::render_from(head, cases)?;
                 out.write_all(text.as_bytes()).map_err(io)?;
             }
-            _ => super::html::write(head, cases, &mut out).map_err(io)?,
+            _ => crate::report::files::html::write(head, cases, &mut out).map_err(io)?,
         }
         out.flush().map_err(io)?;
         written.push(path);

@@ -45,7 +45,7 @@ impl Reporter for AnnotationReporter {
             Status::Fail => r
                 .failures
                 .iter()
-                .map(super::render_failure)
+                .map(crate::report::render_failure)
                 .collect::<Vec<_>>()
                 .join("\n"),
             Status::Error => format!("harness error: {}", r.error.clone().unwrap_or_default()),

@@ -9,8 +9,8 @@ use std::fmt::Write;
 use regex::Regex;
 use serde_json::Value;
 
-use super::JsonReport;
 use crate::outcome::{CaseResult, Status};
+use crate::report::JsonReport;
 use crate::spec::Contract;
 
 /// One case whose outcome or responses changed.

@@ -41,22 +41,52 @@ pub fn filter(args: &FilterArgs) -> Filter {
 /// Cases in flight against a remote target unless `--jobs` says otherwise.
 pub const REMOTE_JOBS: usize = 16;
 
-/// Validates `run` arguments into a run configuration.
-pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
-    let suite = suite_source(&args.suite)?;
-    let timeout = humantime::parse_duration(&args.timeout).map_err(|e| ConfigError::Value {
+/// `--timeout`: a duration above zero.
+fn timeout(text: &str) -> Result<std::time::Duration, HarnessError> {
+    let timeout = humantime::parse_duration(text).map_err(|e| ConfigError::Value {
         option: "--timeout",
-        value: args.timeout.clone(),
+        value: text.to_string(),
         reason: e.to_string(),
     })?;
     if timeout.is_zero() {
         return Err(ConfigError::Value {
             option: "--timeout",
-            value: args.timeout.clone(),
+            value: text.to_string(),
             reason: "must be more than 0s".into(),
         }
         .into());
     }
+    Ok(timeout)
+}
+
+/// `--max-attempts` at least 1, `--rate` above 0, `--update-baseline` with a baseline.
+fn check_retries_and_rate(args: &RunArgs) -> Result<(), HarnessError> {
+    if args.max_attempts == 0 {
+        return Err(ConfigError::Value {
+            option: "--max-attempts",
+            value: "0".into(),
+            reason: "must be at least 1 (1 never retries)".into(),
+        }
+        .into());
+    }
+    if let Some(rate) = args.rate.filter(|r| !(r.is_finite() && *r > 0.0)) {
+        return Err(ConfigError::Value {
+            option: "--rate",
+            value: rate.to_string(),
+            reason: "must be a number of requests per second above 0".into(),
+        }
+        .into());
+    }
+    if args.update_baseline && args.baseline.is_none() {
+        return Err(ConfigError::Options("--update-baseline needs --baseline FILE").into());
+    }
+    Ok(())
+}
+
+/// Validates `run` arguments into a run configuration.
+pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
+    let suite = suite_source(&args.suite)?;
+    let timeout = timeout(&args.timeout)?;
     let profile = args.profile.as_deref().map(Profile::load).transpose()?;
     let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
     // A remote target keeps the run waiting on the network, not on cores.
@@ -78,25 +108,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     if let Some(e) = &args.endpoint {
         check_url(e)?;
     }
-    if args.max_attempts == 0 {
-        return Err(ConfigError::Value {
-            option: "--max-attempts",
-            value: "0".into(),
-            reason: "must be at least 1 (1 never retries)".into(),
-        }
-        .into());
-    }
-    if let Some(rate) = args.rate.filter(|r| !(r.is_finite() && *r > 0.0)) {
-        return Err(ConfigError::Value {
-            option: "--rate",
-            value: rate.to_string(),
-            reason: "must be a number of requests per second above 0".into(),
-        }
-        .into());
-    }
-    if args.update_baseline && args.baseline.is_none() {
-        return Err(ConfigError::Options("--update-baseline needs --baseline FILE").into());
-    }
+    check_retries_and_rate(args)?;
     let target = if remote {
         TargetChoice::Remote {
             endpoint: args.endpoint.clone(),

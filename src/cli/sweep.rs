@@ -18,22 +18,7 @@ const MAX_FIRST_LINE: u64 = 64 * 1024;
 /// Runs the command.
 pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
     let names = names(args)?;
-    let specs = crate::suite::SuiteSource::resolve(args.specs.as_deref(), None, &[])?.specs;
-    let mut contract = Contract::load(&specs)?;
-    if !args.services.is_empty() {
-        if let Some(unknown) = args.services.iter().find(|s| contract.service(s).is_none()) {
-            let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
-            return Err(ConfigError::UnknownService {
-                name: unknown.clone(),
-                known: known.join(", "),
-            }
-            .into());
-        }
-        contract
-            .services
-            .retain(|s| args.services.iter().any(|n| n == s.name()));
-    }
-    let contract = Arc::new(contract);
+    let contract = contract(args)?;
     let timeout = humantime::parse_duration(&args.timeout).map_err(|e| ConfigError::Value {
         option: "--timeout",
         value: args.timeout.clone(),
@@ -70,28 +55,47 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         Names::Run(id) => format!("names carrying run id {id}"),
         Names::AnyRun => "names carrying any run id".to_string(),
     };
-    let verb = if args.dry_run {
-        "would delete"
-    } else {
-        "deleted"
-    };
     outln!(
         "sweep: {what}{}",
         if args.dry_run { " (dry run)" } else { "" }
     );
     let swept = runner::sweep(contract, target, options, names, args.dry_run).await?;
+    Ok(Exit::decide(print_swept(&swept, args.dry_run)))
+}
+
+/// The contract to sweep with: the built-in specs (or `--specs`), only the services
+/// named with `--service`.
+fn contract(args: &SweepArgs) -> Result<Arc<Contract>, HarnessError> {
+    let specs = crate::suite::SuiteSource::resolve(args.specs.as_deref(), None, &[])?.specs;
+    let mut contract = Contract::load(&specs)?;
+    if !args.services.is_empty() {
+        if let Some(unknown) = args.services.iter().find(|s| contract.service(s).is_none()) {
+            let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
+            return Err(ConfigError::UnknownService {
+                name: unknown.clone(),
+                known: known.join(", "),
+            }
+            .into());
+        }
+        contract
+            .services
+            .retain(|s| args.services.iter().any(|n| n == s.name()));
+    }
+    Ok(Arc::new(contract))
+}
+
+/// What each service's listing showed and what was deleted; the findings that decide
+/// the exit (a failed listing or delete, or something still listed).
+fn print_swept(swept: &[runner::Swept], dry_run: bool) -> Findings {
+    let verb = if dry_run { "would delete" } else { "deleted" };
     let mut findings = Findings::default();
-    for s in &swept {
+    for s in swept {
         outln!(
             "{} as {}: {} listed with those names, {verb} {}, {} still listed",
             s.service,
             s.identity,
             s.found.len(),
-            if args.dry_run {
-                s.found.len()
-            } else {
-                s.deleted
-            },
+            if dry_run { s.found.len() } else { s.deleted },
             s.still_listed
         );
         for name in &s.found {
@@ -100,14 +104,14 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         for e in &s.errors {
             outln!("  error: {e}");
         }
-        if !args.dry_run {
+        if !dry_run {
             findings.harness_errors += s.errors.len() + s.still_listed;
         }
     }
     if swept.is_empty() {
         outln!("sweep: no service of this target can be listed for what a run creates");
     }
-    Ok(Exit::decide(findings))
+    findings
 }
 
 /// Which names the arguments select.

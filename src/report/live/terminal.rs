@@ -303,45 +303,57 @@ impl Reporter for TerminalReporter {
                 interrupted,
                 duration,
                 ledger,
-            } => {
-                if *interrupted {
-                    self.write("interrupted: cleanups ran; reports hold what finished")?;
-                }
-                self.write(&ledger.line())?;
-                if self.retried.0 > 0 {
-                    self.write(&format!(
-                        "retried {} calls in {} cases (throttling, 5xx or lost connections; see `retries` in report.json)",
-                        self.retried.0, self.retried.1
-                    ))?;
-                }
-                if summary.errors > 0 {
-                    self.write(&format!(
-                        "{} errors (harness problems, not verdicts on the target)",
-                        summary.errors
-                    ))?;
-                }
-                if let Some(line) = skips_line(&self.skips) {
-                    self.write(&line)?;
-                }
-                if !self.recap.is_empty() {
-                    let n = self.recap.len();
-                    self.write(&format!(
-                        "{n} failing {}:",
-                        if n == 1 { "case" } else { "cases" }
-                    ))?;
-                    self.recap.sort();
-                    for line in std::mem::take(&mut self.recap) {
-                        self.write(&line)?;
-                    }
-                }
-                self.write(&format!("finished in {:.2}s", duration.as_secs_f64()))?;
-                let style = if summary.failed + summary.errors > 0 {
-                    status_style(Status::Fail)
-                } else {
-                    status_style(Status::Pass)
-                };
-                self.write(&paint(self.colour, style, &summary.to_string()))
+            } => self.closing_lines(summary, *interrupted, *duration, ledger),
+        }
+    }
+}
+
+impl TerminalReporter {
+    /// After the run: interruption, what cleanup left, retries, harness errors, skips by
+    /// reason, the recap of failing cases, the time, and the count line last.
+    fn closing_lines(
+        &mut self,
+        summary: &crate::outcome::Summary,
+        interrupted: bool,
+        duration: std::time::Duration,
+        ledger: &crate::outcome::LedgerSummary,
+    ) -> Result<(), HarnessError> {
+        if interrupted {
+            self.write("interrupted: cleanups ran; reports hold what finished")?;
+        }
+        self.write(&ledger.line())?;
+        if self.retried.0 > 0 {
+            self.write(&format!(
+                "retried {} calls in {} cases (throttling, 5xx or lost connections; see `retries` in report.json)",
+                self.retried.0, self.retried.1
+            ))?;
+        }
+        if summary.errors > 0 {
+            self.write(&format!(
+                "{} errors (harness problems, not verdicts on the target)",
+                summary.errors
+            ))?;
+        }
+        if let Some(line) = skips_line(&self.skips) {
+            self.write(&line)?;
+        }
+        if !self.recap.is_empty() {
+            let n = self.recap.len();
+            self.write(&format!(
+                "{n} failing {}:",
+                if n == 1 { "case" } else { "cases" }
+            ))?;
+            self.recap.sort();
+            for line in std::mem::take(&mut self.recap) {
+                self.write(&line)?;
             }
         }
+        self.write(&format!("finished in {:.2}s", duration.as_secs_f64()))?;
+        let style = if summary.failed + summary.errors > 0 {
+            status_style(Status::Fail)
+        } else {
+            status_style(Status::Pass)
+        };
+        self.write(&paint(self.colour, style, &summary.to_string()))
     }
 }

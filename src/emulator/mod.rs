@@ -10,6 +10,7 @@ mod backend;
 mod codecatalyst;
 mod pages;
 mod replies;
+mod request;
 mod router;
 mod server;
 mod sigv4;
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 pub use replies::Reply;
-pub(crate) use router::routed;
+pub use request::{Request, Routed};
 pub use router::Middleware;
 pub use server::MAX_REQUEST_BODY;
 
@@ -180,8 +181,10 @@ impl Emulator {
         let router = Arc::new(router::Router::new(contract, state));
         let handler: server::Handler = match middleware {
             None => Arc::new(move |req| router.reply(req)),
-            Some(middleware) => Arc::new(move |req| {
-                router.wrapping(|| middleware.handle(req, &|r| router.reply(r)))
+            Some(middleware) => Arc::new(move |req: &Request| {
+                let mut req = req.clone();
+                req.routed = router.routed(&req);
+                middleware.handle(&req, &|r| router.reply(r))
             }),
         };
         let stop = tokio_util::sync::CancellationToken::new();

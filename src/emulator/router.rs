@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use super::request::{Request, Routed};
 use serde_json::{Map, Value};
-use wiremock::Request;
 
 use super::backend::Call;
 use super::replies::{self, ApiError, Reply};
@@ -52,43 +52,16 @@ fn route<'c>(
     })
 }
 
-/// What a wrapper learns about a request: the operation it calls, routed by the
-/// contract's codecs exactly as the emulator routes it.
-#[derive(Debug, Clone)]
-pub(crate) struct Routed {
-    /// The operation's name.
-    pub(crate) operation: String,
-    /// Its paginator, if it pages.
-    pub(crate) paginator: Option<crate::spec::Paginator>,
-}
-
-std::thread_local! {
-    /// The contract of the emulator whose middleware runs on this thread right now.
-    static WRAPPED: std::cell::RefCell<Option<Arc<Contract>>> = const { std::cell::RefCell::new(None) };
-}
-
 impl Router {
-    /// Runs a wrapper's `handle` with [`routed`] answering from this router's contract.
-    /// The wrapper is synchronous, so the contract is set for exactly its call.
-    pub(crate) fn wrapping<T>(&self, f: impl FnOnce() -> T) -> T {
-        let previous = WRAPPED.with(|w| w.replace(Some(self.contract.clone())));
-        let out = f();
-        WRAPPED.with(|w| *w.borrow_mut() = previous);
-        out
-    }
-}
-
-/// For a wrapper (a [`Middleware`]): the operation a request calls, if the emulator
-/// it wraps serves one with that wire shape. `None` outside a wrapper.
-pub(crate) fn routed(req: &Request) -> Option<Routed> {
-    WRAPPED.with(|w| {
-        let contract = w.borrow();
-        let (service, name, _) = route(contract.as_ref()?, req)?;
+    /// The operation `req` calls, for a middleware: routed by the codecs exactly as
+    /// [`Router::reply`] routes it.
+    pub(crate) fn routed(&self, req: &Request) -> Option<Routed> {
+        let (service, name, _) = route(&self.contract, req)?;
         Some(Routed {
             operation: name.to_string(),
             paginator: service.operation(name).and_then(|op| op.paginator.clone()),
         })
-    })
+    }
 }
 
 fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
@@ -96,10 +69,21 @@ fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
 }
 
 /// Lets a wrapper (the mutation self-test's broken targets) sit between the wire and
-/// the emulator: it sees every request and reply and may change either.
+/// the emulator: it sees every request (with the operation it calls, in
+/// [`Request::routed`]) and every reply, and may change either.
 pub trait Middleware: Send + Sync {
     /// Answers `req`; `inner` is the conforming emulator, callable any number of times.
     fn handle(&self, req: &Request, inner: &dyn Fn(&Request) -> Reply) -> Reply;
+}
+
+/// A closure is a middleware.
+impl<F> Middleware for F
+where
+    F: Fn(&Request, &dyn Fn(&Request) -> Reply) -> Reply + Send + Sync,
+{
+    fn handle(&self, req: &Request, inner: &dyn Fn(&Request) -> Reply) -> Reply {
+        self(req, inner)
+    }
 }
 
 impl Router {

@@ -3,17 +3,17 @@
 //! (a larger one is answered 413 without reading the rest), and nothing is kept after a
 //! request is answered. A connection that does not complete a request head within the
 //! idle timeout (an idle keep-alive connection, or a slowloris client dribbling its
-//! headers) is closed. Requests reach the emulator as `wiremock::Request` values, so
+//! headers) is closed. Requests reach the emulator as [`super::Request`] values, so
 //! middlewares see the same type as before.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
+use super::Request;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::TokioIo;
 use tokio_util::sync::CancellationToken;
-use wiremock::Request;
 
 use super::replies::Reply;
 
@@ -155,5 +155,6 @@ async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
         method: parts.method,
         headers: parts.headers,
         body: bytes,
+        routed: None,
     })
 }

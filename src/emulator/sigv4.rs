@@ -6,9 +6,9 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::Request;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
-use wiremock::Request;
 
 use super::replies::ApiError;
 use crate::profile::SigV4Credentials;

@@ -1,9 +1,9 @@
 //! Small tools for rewriting requests and replies in broken targets.
 
+use crate::emulator::Request;
 use serde_json::Value;
-use wiremock::Request;
 
-use crate::emulator::{Middleware, Reply};
+use crate::emulator::Reply;
 
 /// The catalogue's name for the operation a request calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub(super) enum Op {
 /// Which operation a request calls, routed by the specs' codecs as the emulator routes
 /// it; the catalogue names the operations it breaks.
 pub(super) fn op(req: &Request) -> Op {
-    match crate::emulator::routed(req).map(|r| r.operation).as_deref() {
+    match req.routed.as_ref().map(|r| r.operation.as_str()) {
         Some("CreateAccessToken") => Op::Create,
         Some("ListAccessTokens") => Op::List,
         Some("DeleteAccessToken") => Op::Delete,
@@ -33,24 +33,12 @@ pub(super) fn op(req: &Request) -> Op {
 
 /// The paginator of the operation a request calls (from the specs), if it pages.
 pub(super) fn listing(req: &Request) -> Option<crate::spec::Paginator> {
-    crate::emulator::routed(req)?.paginator
+    req.routed.as_ref()?.paginator.clone()
 }
 
 /// Whether the operation is a CodeCatalyst one.
 pub(super) fn is_codecatalyst_op(o: Op) -> bool {
     matches!(o, Op::Create | Op::List | Op::Delete)
-}
-
-/// A middleware from a closure.
-pub(super) struct Mw<F>(pub(super) F);
-
-impl<F> Middleware for Mw<F>
-where
-    F: Fn(&Request, &dyn Fn(&Request) -> Reply) -> Reply + Send + Sync,
-{
-    fn handle(&self, req: &Request, inner: &dyn Fn(&Request) -> Reply) -> Reply {
-        (self.0)(req, inner)
-    }
 }
 
 /// Edits the JSON body of a reply, if it has one.

@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use crate::emulator::Request;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
-use wiremock::Request;
 
-use super::edit::{self, body, input, items, listing, ok, op, with_input, wm_tokens, Mw, Op};
+use super::edit::{self, body, input, items, listing, ok, op, with_input, wm_tokens, Op};
 use super::variations::{replies, variation};
 use super::Mode;
 use crate::emulator::{Middleware, Reply};
@@ -109,7 +109,7 @@ fn id_in(id: &str) -> String {
 }
 
 fn reserved_character_ids() -> impl Middleware {
-    Mw(|req: &Request, inner: Inner| {
+    |req: &Request, inner: Inner| {
         let mut req = req.clone();
         if op(&req) == Op::Delete {
             let path = req.url.path().to_string();
@@ -135,13 +135,13 @@ fn reserved_character_ids() -> impl Middleware {
             });
         }
         reply
-    })
+    }
 }
 
 /// Page tokens of the target's own making: long, random at every issue, with `+ / =`.
 fn opaque_page_tokens() -> impl Middleware {
     let issued: Mutex<BTreeMap<String, String>> = Mutex::default();
-    Mw(move |req: &Request, inner: Inner| {
+    move |req: &Request, inner: Inner| {
         let Some(pages) = listing(req) else {
             return inner(req);
         };
@@ -177,12 +177,12 @@ fn opaque_page_tokens() -> impl Middleware {
             }
         });
         reply
-    })
+    }
 }
 
 /// Without a page size, pages of two (the default page size is the server's choice).
 fn default_page_size_two() -> impl Middleware {
-    Mw(|req: &Request, inner: Inner| match listing(req) {
+    |req: &Request, inner: Inner| match listing(req) {
         // A malformed body stays as it came.
         Some(pages)
             if input(req, &pages.limit_key).is_none()
@@ -193,7 +193,7 @@ fn default_page_size_two() -> impl Middleware {
             }))
         }
         _ => inner(req),
-    })
+    }
 }
 
 pub(super) fn modes() -> Vec<Mode> {

@@ -1,10 +1,10 @@
 //! Deviations in what a reply looks like: statuses, members, types, constraints, error
 //! shapes and content types.
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
-use wiremock::Request;
 
-use super::edit::{self, body, error_type, items, ok, op, Mw, Op};
+use super::edit::{self, body, error_type, items, ok, op, Op};
 use super::{mode, Class, Mode};
 use crate::emulator::Reply;
 
@@ -13,13 +13,13 @@ fn on_reply(
     which: impl Fn(Op) -> bool + Send + Sync + 'static,
     f: impl Fn(&mut Reply) + Send + Sync + 'static,
 ) -> impl crate::emulator::Middleware {
-    Mw(move |req: &Request, inner: &dyn Fn(&Request) -> Reply| {
+    move |req: &Request, inner: &dyn Fn(&Request) -> Reply| {
         let mut reply = inner(req);
         if which(op(req)) {
             f(&mut reply);
         }
         reply
-    })
+    }
 }
 
 fn success(f: impl Fn(&mut Value) + Send + Sync + 'static) -> impl Fn(&mut Reply) {

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
-use wiremock::Request;
 
 use super::edit::{
-    self, body, error_type, input, items, listing, ok, op, with_input, wm_tokens, Mw, Op,
+    self, body, error_type, input, items, listing, ok, op, with_input, wm_tokens, Op,
 };
 use super::{Class, Mode};
 use crate::emulator::{EmulatorConfig, Middleware, Reply};
@@ -33,11 +33,11 @@ pub(super) fn variation(
 pub(super) fn replies(
     f: impl Fn(&Request, &mut Reply) + Send + Sync + 'static,
 ) -> Option<Arc<dyn Middleware>> {
-    Some(Arc::new(Mw(move |req: &Request, inner: Inner| {
+    Some(Arc::new(move |req: &Request, inner: Inner| {
         let mut reply = inner(req);
         f(req, &mut reply);
         reply
-    })))
+    }))
 }
 
 /// Rewrites every error type the reply carries with `f`.
@@ -105,7 +105,7 @@ const GAP: &str = "pce-gap-";
 /// with a token stands between every two pages (AWS services do this while they
 /// filter): any paginated operation, keys from the specs.
 fn empty_pages() -> Option<Arc<dyn Middleware>> {
-    Some(Arc::new(Mw(|req: &Request, inner: Inner| {
+    Some(Arc::new(|req: &Request, inner: Inner| {
         let Some(p) = listing(req) else {
             return inner(req);
         };
@@ -148,7 +148,7 @@ fn empty_pages() -> Option<Arc<dyn Middleware>> {
             }
             Some(_) => inner(req),
         }
-    })))
+    }))
 }
 
 pub(super) fn modes() -> Vec<Mode> {
@@ -220,7 +220,7 @@ pub(super) fn modes() -> Vec<Mode> {
         variation(
             "short-pages",
             "pages hold one item whatever valid maxResults asks for",
-            Some(Arc::new(Mw(|req: &Request, inner: Inner| {
+            Some(Arc::new(|req: &Request, inner: Inner| {
                 let (key, max) = match op(req) {
                     Op::List => ("maxResults", 10),
                     Op::WmList => ("MaxResults", 100),
@@ -237,7 +237,7 @@ pub(super) fn modes() -> Vec<Mode> {
                 } else {
                     inner(req)
                 }
-            }))),
+            })),
         ),
         variation(
             "empty-pages",

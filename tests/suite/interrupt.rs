@@ -56,8 +56,8 @@ pub(crate) const DIRECT: &str = "x-test-direct";
 impl Middleware for Slow {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let mut reply = inner(req);
         if req.headers.contains_key(DIRECT) {

@@ -56,7 +56,7 @@ const CREATING: [&str; 4] = [
     "create-name-punctuation-echoed",
 ];
 
-fn is_create(req: &wiremock::Request, reply: &Reply) -> bool {
+fn is_create(req: &pat_conformance::emulator::Request, reply: &Reply) -> bool {
     req.method.as_str() == "PUT" && reply.status == 201 && !req.headers.contains_key(DIRECT)
 }
 
@@ -96,8 +96,8 @@ struct RefuseAfter {
 impl Middleware for RefuseAfter {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let reply = inner(req);
         if !is_create(req, &reply) {
@@ -138,16 +138,18 @@ fn refused(status: u16, error: &'static str) -> Result<(), Failed> {
 fn wrong_id() -> Result<(), Failed> {
     let created = Arc::new(AtomicUsize::new(0));
     let counter = created.clone();
-    let edit = crate::support::Edit(move |req: &wiremock::Request, reply: &mut Reply| {
-        if !is_create(req, reply) {
-            return;
-        }
-        counter.fetch_add(1, Ordering::SeqCst);
-        if let Some(mut body) = reply.json_body() {
-            body["accessTokenId"] = json!(uuid::Uuid::new_v4().to_string());
-            reply.set_json_body(&body);
-        }
-    });
+    let edit = crate::support::Edit(
+        move |req: &pat_conformance::emulator::Request, reply: &mut Reply| {
+            if !is_create(req, reply) {
+                return;
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            if let Some(mut body) = reply.json_body() {
+                body["accessTokenId"] = json!(uuid::Uuid::new_v4().to_string());
+                reply.set_json_body(&body);
+            }
+        },
+    );
     let bg = Background::start(Some(Arc::new(edit)));
     let report = run_ids(&bg, &CREATING, 3);
     let made = created.load(Ordering::SeqCst);
@@ -172,8 +174,8 @@ struct ThrottleButDo {
 impl Middleware for ThrottleButDo {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let reply = inner(req);
         if !is_create(req, &reply) {
@@ -288,8 +290,8 @@ struct HoldDeletes {
 impl Middleware for HoldDeletes {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let delete = req.method.as_str() == "DELETE" && !req.headers.contains_key(DIRECT);
         if delete && self.hold.load(Ordering::SeqCst) {

@@ -65,8 +65,8 @@ struct Slow;
 impl pat_conformance::emulator::Middleware for Slow {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> pat_conformance::emulator::Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> pat_conformance::emulator::Reply,
     ) -> pat_conformance::emulator::Reply {
         std::thread::sleep(std::time::Duration::from_millis(40));
         inner(req)

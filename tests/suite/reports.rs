@@ -183,8 +183,8 @@ struct Planting(Arc<AtomicUsize>);
 impl Middleware for Planting {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let mut reply = inner(req);
         let mut body = reply.json_body().unwrap_or(Value::Null);

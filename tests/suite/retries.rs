@@ -49,8 +49,8 @@ struct DropFirstCreate {
 impl Middleware for DropFirstCreate {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let create = req.method.as_str() == "PUT";
         let first = create
@@ -120,8 +120,8 @@ impl Flaky {
 impl Middleware for Flaky {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         if req.headers.contains_key(crate::interrupt::DIRECT) {
             return inner(req);

@@ -66,8 +66,8 @@ struct LoseCreates {
 impl Middleware for LoseCreates {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let mut reply = inner(req);
         if req.method.as_str() == "PUT" && reply.status == 201 && !req.headers.contains_key(DIRECT)
@@ -205,8 +205,8 @@ struct Count(Arc<AtomicUsize>);
 impl Middleware for Count {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         self.0.fetch_add(1, Ordering::SeqCst);
         inner(req)
@@ -441,8 +441,8 @@ fn u_escape(s: &str) -> String {
 impl Middleware for Echo {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> Reply,
     ) -> Reply {
         let mut reply = inner(req);
         let header = |n: &str| {

@@ -97,12 +97,12 @@ pub struct Edit<F>(pub F);
 
 impl<F> pat_conformance::emulator::Middleware for Edit<F>
 where
-    F: Fn(&wiremock::Request, &mut pat_conformance::emulator::Reply) + Send + Sync,
+    F: Fn(&pat_conformance::emulator::Request, &mut pat_conformance::emulator::Reply) + Send + Sync,
 {
     fn handle(
         &self,
-        req: &wiremock::Request,
-        inner: &dyn Fn(&wiremock::Request) -> pat_conformance::emulator::Reply,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> pat_conformance::emulator::Reply,
     ) -> pat_conformance::emulator::Reply {
         let mut reply = inner(req);
         (self.0)(req, &mut reply);

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use libtest_mimic::Trial;
 use pat_conformance::case::Level;
 use pat_conformance::emulator::Reply;
+use pat_conformance::emulator::Request;
 use pat_conformance::outcome::{CheckKind, Status};
 use serde_json::{json, Value};
-use wiremock::Request;
 
 use crate::support::{block_on, case, describe, run_wrapped, suite, Edit};
 

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
-use wiremock::Request;
 
-use super::super::edit::{self, body, items, ok, op, with_header, Mw, Op};
+use super::super::edit::{self, body, items, ok, op, with_header, Op};
 use super::super::{mode, Class, Mode};
 use super::{all_ids, auth, is, on_request, Inner};
 use crate::emulator::Middleware;
@@ -22,7 +22,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
             &["delete-other-identitys-token"],
             {
                 let seen: Mutex<Vec<String>> = Mutex::new(vec![]);
-                Mw(move |req: &Request, inner: Inner| {
+                move |req: &Request, inner: Inner| {
                     let me = auth(req);
                     if let Some(a) = &me {
                         let mut s = seen.lock().unwrap_or_else(|e| e.into_inner());
@@ -43,7 +43,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
                         }
                     }
                     reply
-                })
+                }
             },
         ),
         mode(
@@ -53,7 +53,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
             &["list-only-own-tokens", "list-second-identity-sees-its-own"],
             {
                 let seen: Mutex<Vec<String>> = Mutex::new(vec![]);
-                Mw(move |req: &Request, inner: Inner| {
+                move |req: &Request, inner: Inner| {
                     let me = auth(req);
                     if let Some(a) = &me {
                         let mut s = seen.lock().unwrap_or_else(|e| e.into_inner());
@@ -76,7 +76,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
                         });
                     }
                     reply
-                })
+                }
             },
         ),
         mode(
@@ -131,14 +131,14 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
                 "gen-create-access-token-wrong-content-type",
                 "gen-list-personal-access-tokens-wrong-content-type",
             ],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let fixed = match op(req) {
                     Op::Create | Op::List => with_header(req, "content-type", "application/json"),
                     Op::WmList => with_header(req, "content-type", "application/x-amz-json-1.1"),
                     _ => req.clone(),
                 };
                 inner(&fixed)
-            }),
+            },
         ),
         mode(
             "list-leaks-secret",
@@ -161,7 +161,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
 /// of `leak_on` (list items, or the delete answer) for the token concerned.
 fn secret_leak(leak_on: Op) -> impl Middleware {
     let secrets: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
-    Mw(move |req: &Request, inner: Inner| {
+    move |req: &Request, inner: Inner| {
         let mut reply = inner(req);
         let mut known = secrets.lock().unwrap_or_else(|e| e.into_inner());
         match op(req) {
@@ -197,5 +197,5 @@ fn secret_leak(leak_on: Op) -> impl Middleware {
             _ => {}
         }
         reply
-    })
+    }
 }

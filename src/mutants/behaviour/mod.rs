@@ -1,8 +1,8 @@
 //! Deviations in what a target does: validation it skips, pagination it gets wrong,
 //! state it fails to change (or changes too much), isolation, auth and secrets.
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
-use wiremock::Request;
 
 mod isolation;
 mod pagination;
@@ -14,7 +14,7 @@ use pagination::pagination;
 use state::state;
 use validation::validation;
 
-use super::edit::{op, Mw, Op};
+use super::edit::{op, Op};
 use super::{Class, Mode};
 use crate::emulator::{Middleware, Reply};
 
@@ -25,13 +25,13 @@ fn on_request(
     which: impl Fn(Op) -> bool + Send + Sync + 'static,
     f: impl Fn(&Request) -> Request + Send + Sync + 'static,
 ) -> impl Middleware {
-    Mw(move |req: &Request, inner: Inner| {
+    move |req: &Request, inner: Inner| {
         if which(op(req)) {
             inner(&f(req))
         } else {
             inner(req)
         }
-    })
+    }
 }
 
 fn is(o: Op) -> impl Fn(Op) -> bool {

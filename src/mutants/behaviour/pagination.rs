@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
-use wiremock::Request;
 
-use super::super::edit::{body, error_type, input, listing, ok, op, with_input, Mw, Op};
+use super::super::edit::{body, error_type, input, listing, ok, op, with_input, Op};
 use super::super::{mode, Class, Mode};
 use super::{is, on_request, Inner};
 use crate::emulator::Middleware;
@@ -17,7 +17,7 @@ use crate::emulator::Middleware;
 /// is right there).
 fn repeat_at_boundary() -> impl Middleware {
     let last_item_of: Mutex<BTreeMap<String, Value>> = Mutex::default();
-    Mw(move |req: &Request, inner: Inner| {
+    move |req: &Request, inner: Inner| {
         let Some(pages) = listing(req) else {
             return inner(req);
         };
@@ -58,13 +58,13 @@ fn repeat_at_boundary() -> impl Middleware {
             });
         }
         reply
-    })
+    }
 }
 
 /// The last page with items carries a token, which leads to an empty page.
 fn trailing_token() -> impl Middleware {
     const TRAILING: &str = "trailing-token-to-an-empty-page";
-    Mw(|req: &Request, inner: Inner| {
+    |req: &Request, inner: Inner| {
         let Some(pages) = listing(req) else {
             return inner(req);
         };
@@ -93,7 +93,7 @@ fn trailing_token() -> impl Middleware {
             });
         }
         reply
-    })
+    }
 }
 
 pub(super) fn pagination() -> Vec<Mode> {
@@ -150,7 +150,7 @@ pub(super) fn pagination() -> Vec<Mode> {
             P,
             "the last page carries a nextToken that starts the listing over",
             &["list-walks-every-page", "wm-walks-every-summary-once"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let (token, listing) = match op(req) {
                     Op::List => ("nextToken", true),
                     Op::WmList => ("NextToken", true),
@@ -178,14 +178,14 @@ pub(super) fn pagination() -> Vec<Mode> {
                     });
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "pages-overlap",
             P,
             "every page after the first repeats the first item of the listing",
             &["list-walks-every-page", "list-next-token-moves-on"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let mut reply = inner(req);
                 if op(req) == Op::List && ok(&reply) && input(req, "nextToken").is_some() {
                     let first = inner(&with_input(req, |i| {
@@ -201,7 +201,7 @@ pub(super) fn pagination() -> Vec<Mode> {
                     }
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "wm-next-token-ignored",
@@ -219,7 +219,7 @@ pub(super) fn pagination() -> Vec<Mode> {
             P,
             "a NextToken the service never issued starts over instead of being rejected",
             &["wm-unknown-next-token"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let reply = inner(req);
                 if op(req) == Op::WmList
                     && error_type(&reply).as_deref() == Some("InvalidParameterException")
@@ -230,7 +230,7 @@ pub(super) fn pagination() -> Vec<Mode> {
                     }));
                 }
                 reply
-            }),
+            },
         ),
     ]
 }

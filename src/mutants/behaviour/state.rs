@@ -1,10 +1,10 @@
 //! Deviations in state: deletes that delete nothing or too much, creates never
 //! stored, quotas not enforced, filters ignored.
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
-use wiremock::Request;
 
-use super::super::edit::{self, error_type, input, ok, op, with_header, with_input, Mw, Op};
+use super::super::edit::{self, error_type, input, ok, op, with_header, with_input, Op};
 use super::super::{mode, Class, Mode};
 use super::{all_ids, auth, call, is, on_request, Inner};
 use crate::emulator::Reply;
@@ -17,7 +17,7 @@ pub(super) fn state() -> Vec<Mode> {
             S,
             "DeletePersonalAccessToken answers {} but deletes nothing",
             &["wm-delete-then-gone"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 if op(req) == Op::WmDelete && !req.headers.contains_key("x-pat-conformance-fault") {
                     let reply = inner(&with_header(
                         req,
@@ -29,7 +29,7 @@ pub(super) fn state() -> Vec<Mode> {
                     }
                 }
                 inner(req)
-            }),
+            },
         ),
         mode(
             "wm-delete-absent-not-found",
@@ -37,7 +37,7 @@ pub(super) fn state() -> Vec<Mode> {
             "deleting a token that does not exist answers ResourceNotFoundException, an error \
                 the model does not list for the call",
             &["wm-delete-absent-succeeds"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 if op(req) == Op::WmDelete && !req.headers.contains_key("x-pat-conformance-fault") {
                     let probe = inner(&with_header(
                         req,
@@ -49,7 +49,7 @@ pub(super) fn state() -> Vec<Mode> {
                     }
                 }
                 inner(req)
-            }),
+            },
         ),
         mode(
             "wm-get-names-the-caller",
@@ -57,7 +57,7 @@ pub(super) fn state() -> Vec<Mode> {
             "GetPersonalAccessTokenMetadata names the organization's first user as every \
                 token's owner",
             &["wm-get-other-users-token"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let mut reply = inner(req);
                 if op(req) == Op::WmGet && ok(&reply) {
                     edit::wm_tokens(Op::WmGet, &mut reply, |t| {
@@ -68,14 +68,14 @@ pub(super) fn state() -> Vec<Mode> {
                     });
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "delete-is-noop",
             S,
             "DeleteAccessToken answers 200 but deletes nothing",
             &["delete-lifecycle", "delete-unknown-id"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 if op(req) == Op::Delete
                     && auth(req).is_some_and(|a| a.starts_with("Bearer "))
                     && !req.headers.contains_key("x-pat-conformance-fault")
@@ -83,14 +83,14 @@ pub(super) fn state() -> Vec<Mode> {
                     return Reply::json(200, &json!({}), "application/json");
                 }
                 inner(req)
-            }),
+            },
         ),
         mode(
             "create-not-persisted",
             S,
             "CreateAccessToken answers 201 but the token is never stored",
             &["list-contains-created-token", "delete-lifecycle"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let reply = inner(req);
                 if op(req) == Op::Create && reply.status == 201 {
                     if let Some(id) = reply
@@ -107,14 +107,14 @@ pub(super) fn state() -> Vec<Mode> {
                     }
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "delete-twice-succeeds",
             S,
             "deleting a token that is gone answers 200 instead of ResourceNotFoundException",
             &["delete-twice-not-found", "delete-unknown-id"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let reply = inner(req);
                 if op(req) == Op::Delete
                     && reply.status == 404
@@ -123,14 +123,14 @@ pub(super) fn state() -> Vec<Mode> {
                     return Reply::json(200, &json!({}), "application/json");
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "quota-not-enforced",
             S,
             "creates beyond the quota answer 201 (with a token that is never stored)",
             &["create-quota-exceeded", "create-up-to-declared-quota"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let reply = inner(req);
                 if op(req) == Op::Create
                     && reply.status == 402
@@ -156,14 +156,14 @@ pub(super) fn state() -> Vec<Mode> {
                     );
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "delete-removes-all-tokens",
             S,
             "DeleteAccessToken deletes every token of the caller, not just the one named",
             &["delete-removes-only-that-token"],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let reply = inner(req);
                 if op(req) == Op::Delete && ok(&reply) {
                     for item in all_ids(req, inner, None) {
@@ -179,7 +179,7 @@ pub(super) fn state() -> Vec<Mode> {
                     }
                 }
                 reply
-            }),
+            },
         ),
         mode(
             "wm-user-filter-ignored",

@@ -1,9 +1,9 @@
 //! Deviations in input validation: what a target lets through, clamps or checks too late.
 
+use crate::emulator::Request;
 use serde_json::{json, Value};
-use wiremock::Request;
 
-use super::super::edit::{input, op, with_input, Mw, Op};
+use super::super::edit::{input, op, with_input, Op};
 use super::super::{mode, Class, Mode};
 use super::{is, on_request, wm_error, Inner};
 
@@ -106,7 +106,7 @@ pub(super) fn validation() -> Vec<Mode> {
                 "gen-list-personal-access-tokens-organization-id-pattern-violation",
                 "gen-list-personal-access-tokens-organization-id-length-above-max",
             ],
-            Mw(|req: &Request, inner: Inner| {
+            |req: &Request, inner: Inner| {
                 let org = input(req, "OrganizationId");
                 let well_formed = org.as_ref().and_then(Value::as_str).is_some_and(|o| {
                     o.len() == 34
@@ -122,7 +122,7 @@ pub(super) fn validation() -> Vec<Mode> {
                     return wm_error("OrganizationNotFoundException", "organization not found");
                 }
                 inner(req)
-            }),
+            },
         ),
     ]
 }

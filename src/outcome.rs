@@ -102,6 +102,9 @@ pub struct Failure {
     /// text, a check of a `should` case); absent means `must`.
     #[serde(default, skip_serializing_if = "Level::is_must")]
     pub level: Level,
+    /// For a failed assertion: the line of the case file it is written on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 /// A request as sent (secrets redacted).

@@ -83,7 +83,11 @@ impl Transport {
     /// the whole default suite, and a run against plain-HTTP endpoints (the emulator,
     /// `serve`, a local gateway) never uses them. Without `tls` no root is trusted, so
     /// an HTTPS request could only fail, never go unverified.
-    pub(crate) fn new(timeout: Duration, max_body: usize, tls: bool) -> Result<Transport, String> {
+    pub(crate) fn new(
+        timeout: Duration,
+        max_body: usize,
+        tls: bool,
+    ) -> Result<Transport, crate::error::ConfigError> {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -94,7 +98,9 @@ impl Transport {
         if !tls {
             builder = builder.tls_certs_only([]);
         }
-        let client = builder.build().map_err(|e| e.to_string())?;
+        let client = builder
+            .build()
+            .map_err(|e| crate::error::ConfigError::Client(e.to_string()))?;
         Ok(Transport {
             client,
             timeout,

@@ -120,6 +120,8 @@ impl Step {
 pub struct Assertion {
     /// Path text (may hold variables inside filters).
     pub path: String,
+    /// The line of the case file it is written on (0 for generated cases).
+    pub line: u64,
     /// The check.
     pub op: AssertOp,
 }

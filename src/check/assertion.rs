@@ -68,6 +68,21 @@ pub(crate) fn evaluate(
     scope: &Scope,
     step_time: OffsetDateTime,
 ) -> Result<Vec<Violation>, String> {
+    let mut violations = violations(assertion, body, scope, step_time)?;
+    let line = (assertion.line > 0).then_some(assertion.line);
+    for v in &mut violations {
+        v.line = line;
+    }
+    Ok(violations)
+}
+
+/// What `assertion` finds wrong in `body`.
+fn violations(
+    assertion: &Assertion,
+    body: &Value,
+    scope: &Scope,
+    step_time: OffsetDateTime,
+) -> Result<Vec<Violation>, String> {
     let path = PointerPattern::parse_with(&assertion.path, |s| scope.expand_text(s))?;
     // For messages only: the path with its variables filled in.
     let path_text = scope
@@ -330,11 +345,15 @@ mod tests {
     fn check(path: &str, op: AssertOp, body: &Value) -> usize {
         let a = Assertion {
             path: path.into(),
+            line: 7,
             op,
         };
-        evaluate(&a, body, &scope(), OffsetDateTime::now_utc())
-            .unwrap()
-            .len()
+        let found = evaluate(&a, body, &scope(), OffsetDateTime::now_utc()).unwrap();
+        assert!(
+            found.iter().all(|v| v.line == Some(7)),
+            "each names its line"
+        );
+        found.len()
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub(crate) struct Violation {
     /// How strongly the contract backs the check (a `should` check never fails a case
     /// judged at `must` only).
     pub(crate) level: Level,
+    /// The case-file line of the assertion that failed, if one did.
+    pub(crate) line: Option<u64>,
 }
 
 impl Violation {
@@ -33,6 +35,7 @@ impl Violation {
             expected: None,
             actual: None,
             level: Level::Must,
+            line: None,
         }
     }
 

@@ -102,7 +102,7 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
         .iter()
         .map(|p| JsonReport::load(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut merged = crate::report::merge(reports).map_err(InputError::Merge)?;
+    let mut merged = crate::report::merge(reports)?;
     // A merged report's exit is its counts' (an interrupted shard already exited 130).
     let mut findings = merged.summary.findings(false);
     if let Some(path) = &args.baseline {

@@ -35,10 +35,10 @@ impl Codec for AwsJson {
         op_name: &str,
         _op: &OperationSpec,
         members: Map<String, Value>,
-    ) -> Result<Encoded, String> {
+    ) -> Result<Encoded, super::EncodeError> {
         let target = service
             .target(op_name)
-            .ok_or_else(|| format!("awsJson operation {op_name} has no target"))?;
+            .ok_or_else(|| super::EncodeError::NoTarget(op_name.to_string()))?;
         Ok(Encoded {
             method: "POST".into(),
             path: "/".into(),

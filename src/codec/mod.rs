@@ -5,10 +5,12 @@
 //! one file here plus one enum variant.
 
 mod aws_json;
+mod encode_error;
 mod error_type;
 mod format;
 mod rest_json;
 
+pub(crate) use encode_error::EncodeError;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -51,7 +53,7 @@ pub(crate) trait Codec: Send + Sync {
         op_name: &str,
         op: &OperationSpec,
         members: Map<String, Value>,
-    ) -> Result<Encoded, String>;
+    ) -> Result<Encoded, EncodeError>;
 
     /// Whether a request (method, path, headers) calls this operation: its path labels
     /// (decoded) if so.
@@ -121,8 +123,8 @@ pub(crate) fn of(protocol: Protocol) -> &'static dyn Codec {
 }
 
 /// A JSON object body, as every JSON protocol writes one.
-fn json_body(members: Map<String, Value>) -> Result<Vec<u8>, String> {
-    serde_json::to_vec(&Value::Object(members)).map_err(|e| e.to_string())
+fn json_body(members: Map<String, Value>) -> Result<Vec<u8>, EncodeError> {
+    serde_json::to_vec(&Value::Object(members)).map_err(|e| EncodeError::Json(e.to_string()))
 }
 
 /// An error body with the service's message member.

@@ -29,7 +29,7 @@ impl Codec for RestJson1 {
         _op_name: &str,
         op: &OperationSpec,
         mut members: Map<String, Value>,
-    ) -> Result<Encoded, String> {
+    ) -> Result<Encoded, super::EncodeError> {
         let mut path = op.http.path.clone();
         for label in op.http.labels() {
             let value = match members.remove(label) {

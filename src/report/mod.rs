@@ -50,8 +50,9 @@ pub fn render_failure(f: &Failure) -> String {
         crate::vocab::Level::Must => "",
         crate::vocab::Level::Should => ", should",
     };
+    let line = f.line.map_or(String::new(), |l| format!(", line {l}"));
     let mut out = format!(
-        "step {} {} [{}{level}] {}",
+        "step {} {} [{}{level}{line}] {}",
         f.step,
         f.operation,
         f.check.as_str(),

@@ -24,7 +24,7 @@ pub(crate) enum Credentials {
 pub(crate) fn authenticate(
     request: &mut HttpRequest,
     credentials: &Credentials,
-) -> Result<(), String> {
+) -> Result<(), super::SignError> {
     match credentials {
         Credentials::Bearer(token) => {
             request.set_header("authorization", format!("Bearer {token}"));
@@ -51,7 +51,7 @@ pub(crate) fn authenticate(
                 .time(*time)
                 .settings(SigningSettings::default())
                 .build()
-                .map_err(|e| format!("failed to prepare SigV4 signing: {e}"))?
+                .map_err(|e| super::SignError::Prepare(e.to_string()))?
                 .into();
             let signable = SignableRequest::new(
                 &request.method,
@@ -62,9 +62,9 @@ pub(crate) fn authenticate(
                     .map(|(k, v)| (k.as_str(), v.as_str())),
                 SignableBody::Bytes(&request.body),
             )
-            .map_err(|e| format!("failed to prepare SigV4 signing: {e}"))?;
+            .map_err(|e| super::SignError::Prepare(e.to_string()))?;
             let (instructions, _signature) = sign(signable, &params)
-                .map_err(|e| format!("failed to sign the request: {e}"))?
+                .map_err(|e| super::SignError::Sign(e.to_string()))?
                 .into_parts();
             let (headers, _params) = instructions.into_parts();
             for header in headers {

@@ -12,11 +12,11 @@ pub(crate) fn build(
     op: &OperationSpec,
     endpoint: &str,
     input: &Value,
-) -> Result<HttpRequest, String> {
+) -> Result<HttpRequest, crate::codec::EncodeError> {
     let members: Map<String, Value> = match input {
         Value::Object(map) => map.clone(),
         Value::Null => Map::new(),
-        _ => return Err("input must be an object".into()),
+        _ => return Err(crate::codec::EncodeError::NotAnObject),
     };
     let encoded = crate::codec::of(service.protocol).encode(service, op_name, op, members)?;
     let mut headers = vec![(

@@ -2,9 +2,11 @@
 
 mod auth;
 mod build;
+mod sign_error;
 
 pub(crate) use auth::{authenticate, Credentials};
 pub(crate) use build::build;
+pub(crate) use sign_error::SignError;
 
 /// A request ready for the transport.
 #[derive(Debug, Clone)]

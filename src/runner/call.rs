@@ -8,6 +8,7 @@ use super::execute::{
     credentials, Execution, Phase, RECORDED_BODY, RECORDED_SMALL, RECORDED_TOTAL,
 };
 use super::ledger::Ticket;
+use super::step_error::StepError;
 use crate::case::Step;
 use crate::outcome::{Exchange, RecordedRequest, RecordedResponse};
 use crate::request::{self, authenticate, Credentials, HttpRequest};
@@ -26,7 +27,7 @@ impl Execution<'_> {
         op: &OperationSpec,
         input: &Value,
         phase: Phase,
-    ) -> Result<HttpResponse, String> {
+    ) -> Result<HttpResponse, StepError> {
         let mut budget = self.ctx.retry.max_attempts;
         loop {
             let called = self.call_shared(n, step, op, input, phase, budget).await?;
@@ -75,7 +76,7 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
         called: Called,
-    ) -> Result<HttpResponse, String> {
+    ) -> Result<HttpResponse, StepError> {
         self.exchanges.extend(called.exchanges);
         self.retries.extend(called.retries);
         if let Some(ticket) = called.ticket {
@@ -89,7 +90,7 @@ impl Execution<'_> {
         if called.response.is_err() && self.ctx.cancel.is_cancelled() && phase == Phase::Step {
             self.interrupted = true;
         }
-        called.response.map_err(|e| e.message)
+        called.response.map_err(|e| StepError::Send(e.message))
     }
 
     /// A call and its retries (at most `budget` attempts), needing only shared access
@@ -103,7 +104,7 @@ impl Execution<'_> {
         input: &Value,
         phase: Phase,
         budget: u32,
-    ) -> Result<Called, String> {
+    ) -> Result<Called, StepError> {
         let (mut exchanges, mut retries, mut throttled_creates) =
             (Vec::new(), Vec::new(), Vec::new());
         let mut attempt = 1;
@@ -159,12 +160,12 @@ impl Execution<'_> {
         op: &OperationSpec,
         input: &Value,
         phase: Phase,
-    ) -> Result<(Result<HttpResponse, SendError>, Option<Ticket>, Exchange), String> {
+    ) -> Result<(Result<HttpResponse, SendError>, Option<Ticket>, Exchange), StepError> {
         let endpoint = self
             .ctx
             .target
             .endpoint(self.service.name())
-            .ok_or("no endpoint for the service")?
+            .ok_or_else(|| StepError::Send("no endpoint for the service".into()))?
             .to_string();
         let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
         self.apply_raw(step, &mut req)?;
@@ -202,23 +203,29 @@ impl Execution<'_> {
         Ok((response, ticket, exchange))
     }
 
-    fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), String> {
+    fn apply_raw(&self, step: &Step, req: &mut HttpRequest) -> Result<(), StepError> {
         let raw = &step.raw;
         if let Some(body) = &raw.body {
-            req.body = self.scope.expand_text(body)?.into_bytes();
+            req.body = self
+                .scope
+                .expand_text(body)
+                .map_err(StepError::Template)?
+                .into_bytes();
         }
         if let Some(fault) = &step.fault {
             req.set_header(FAULT_HEADER, fault.clone());
         }
         let is_auth = |name: &str| name.eq_ignore_ascii_case("authorization");
         for (name, value) in raw.headers.iter().filter(|(n, _)| !is_auth(n)) {
-            req.set_header(name, self.scope.expand_text(value)?);
+            let value = self.scope.expand_text(value).map_err(StepError::Template)?;
+            req.set_header(name, value);
         }
         for name in raw.remove_headers.iter().filter(|n| !is_auth(n)) {
             req.remove_header(name);
         }
         if !raw.no_auth {
-            let mut creds = credentials(self.ctx, self.service, step.identity)?;
+            let mut creds = credentials(self.ctx, self.service, step.identity)
+                .map_err(StepError::Credentials)?;
             if let Credentials::SigV4 {
                 credentials, time, ..
             } = &mut creds
@@ -228,20 +235,26 @@ impl Execution<'_> {
                         format!("wrong/{}", crate::template::Alphabet::Alnum.random(36));
                 }
                 if let Some(offset) = &raw.sign_at {
-                    let secs = crate::template::parse_offset(offset)?;
+                    let secs =
+                        crate::template::parse_offset(offset).map_err(StepError::Template)?;
                     let shift = std::time::Duration::from_secs(secs.unsigned_abs());
                     *time = if secs < 0 {
                         time.checked_sub(shift)
                     } else {
                         time.checked_add(shift)
                     }
-                    .ok_or_else(|| format!("sign_at `{offset}` is not a representable time"))?;
+                    .ok_or_else(|| {
+                        StepError::Template(format!(
+                            "sign_at `{offset}` is not a representable time"
+                        ))
+                    })?;
                 }
             }
             authenticate(req, &creds)?;
         }
         for (name, value) in raw.headers.iter().filter(|(n, _)| is_auth(n)) {
-            req.set_header(name, self.scope.expand_text(value)?);
+            let value = self.scope.expand_text(value).map_err(StepError::Template)?;
+            req.set_header(name, value);
         }
         if raw.remove_headers.iter().any(|n| is_auth(n)) {
             req.remove_header("authorization");

@@ -8,6 +8,7 @@ mod ledger;
 mod preflight;
 mod retry;
 mod select;
+mod step_error;
 mod sweep;
 mod target;
 mod undo;
@@ -241,8 +242,7 @@ fn context(
         options.timeout,
         options.max_body,
         needs_tls(&target.endpoints),
-    )
-    .map_err(crate::error::ConfigError::Client)?;
+    )?;
     let redactor = redactor_for(&contract, &target);
     Ok(Arc::new(execute::Ctx {
         contract,

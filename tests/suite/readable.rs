@@ -453,6 +453,21 @@ fn console() -> Result<(), Failed> {
     {
         return Err(format!("the count line is not last:\n{out}").into());
     }
+    // A failed assertion names the line it is written on.
+    let file = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("cases/workmail/ListPersonalAccessTokens/list.yaml"),
+    )?;
+    let line = file
+        .lines()
+        .position(|l| l.contains("path: /PersonalAccessTokenSummaries/*/DateCreated, range"))
+        .ok_or("the range assertion moved")?
+        + 1;
+    if !out.contains(&format!(
+        "[assertion, line {line}] /PersonalAccessTokenSummaries/0/DateCreated"
+    )) {
+        return Err(format!("the failed assertion does not name its line {line}:\n{out}").into());
+    }
     if out.contains('\u{1b}') {
         return Err("colours on a pipe without CLICOLOR_FORCE".into());
     }

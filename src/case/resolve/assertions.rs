@@ -59,6 +59,7 @@ pub(super) fn resolve_assertion(
     };
     Some(Assertion {
         path: def.path.value.clone(),
+        line: def.path.referenced.line(),
         op,
     })
 }

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeSet;
 
+use crate::error::InputError;
 use crate::report::JsonReport;
 
 /// Merges shard reports; a case may appear in only one of them.
-pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
+pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, InputError> {
     let mut iter = reports.into_iter();
     let Some(mut merged) = iter.next() else {
-        return Err("no reports given".into());
+        return Err(InputError::Merge("no reports given".into()));
     };
     merged.baseline = None;
     let mut run_ids = vec![merged.run_id.clone()];
@@ -16,10 +17,10 @@ pub fn merge(reports: Vec<JsonReport>) -> Result<JsonReport, String> {
     for report in iter {
         for case in report.cases {
             if !seen.insert(case.full_name()) {
-                return Err(format!(
+                return Err(InputError::Merge(format!(
                     "case {} is in more than one report",
                     case.full_name()
-                ));
+                )));
             }
             merged.cases.push(case);
         }

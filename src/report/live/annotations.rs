@@ -56,7 +56,12 @@ impl Reporter for AnnotationReporter {
             self.out,
             "::error file={},line={},title={}::{}",
             property(&r.file),
-            r.line.max(1),
+            // At the first failed assertion when there is one, else at the case.
+            r.failures
+                .iter()
+                .find_map(|f| f.line)
+                .unwrap_or(r.line)
+                .max(1),
             property(&title),
             data(&message)
         )

@@ -2,6 +2,8 @@
 
 mod paging;
 
+use super::step_error::{Flow, StepError};
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -335,10 +337,13 @@ impl Execution<'_> {
         }
     }
 
-    fn operation(&self, name: &str) -> Result<&OperationSpec, String> {
-        self.service
-            .operation(name)
-            .ok_or_else(|| format!("{name} is not an operation of {}", self.service.name()))
+    fn operation(&self, name: &str) -> Result<&OperationSpec, StepError> {
+        self.service.operation(name).ok_or_else(|| {
+            StepError::Operation(format!(
+                "{name} is not an operation of {}",
+                self.service.name()
+            ))
+        })
     }
 
     fn fail(&mut self, step: usize, operation: &str, v: Violation) {
@@ -350,6 +355,7 @@ impl Execution<'_> {
             expected: v.expected,
             actual: v.actual,
             level: self.level.weaker(v.level),
+            line: v.line,
         });
     }
 
@@ -367,7 +373,7 @@ impl Execution<'_> {
 
     async fn run_step_checked(&mut self, n: usize, step: &Step) -> bool {
         match self.try_step(n, step).await {
-            Ok(go_on) => go_on,
+            Ok(flow) => flow == Flow::Next,
             Err(_) if self.interrupted => false,
             Err(error) => {
                 self.error = Some(format!("step {n} ({}): {error}", step.operation));
@@ -376,26 +382,32 @@ impl Execution<'_> {
         }
     }
 
-    async fn try_step(&mut self, n: usize, step: &Step) -> Result<bool, String> {
+    async fn try_step(&mut self, n: usize, step: &Step) -> Result<Flow, StepError> {
         let op = self.operation(&step.operation)?.clone();
-        let input = self.scope.expand(&step.input)?;
+        let input = self
+            .scope
+            .expand(&step.input)
+            .map_err(StepError::Template)?;
         let step_time = OffsetDateTime::now_utc();
-        let (body, go_on) = if step.paginate {
+        let (body, flow) = if step.paginate {
             self.paginate(n, step, &op, input).await?
         } else {
             self.send_repeated(n, step, &op, input).await?
         };
-        if !go_on {
-            return Ok(false);
+        if flow == Flow::Stop {
+            return Ok(Flow::Stop);
         }
         for assertion in &step.assertions {
-            for v in check::evaluate(assertion, &body, &self.scope, step_time)? {
+            let violations = check::evaluate(assertion, &body, &self.scope, step_time)
+                .map_err(StepError::Check)?;
+            for v in violations {
                 self.fail(n, &step.operation, v);
             }
         }
         for (name, path) in &step.capture {
-            let found =
-                PointerPattern::parse_with(path, |s| self.scope.expand_text(s))?.select(&body);
+            let found = PointerPattern::parse_with(path, |s| self.scope.expand_text(s))
+                .map_err(StepError::Check)?
+                .select(&body);
             match found.as_slice() {
                 // Sensitive values were learned when the response was recorded.
                 [(_, value)] => {
@@ -410,7 +422,7 @@ impl Execution<'_> {
                         ),
                     );
                     self.fail(n, &step.operation, v);
-                    return Ok(false);
+                    return Ok(Flow::Stop);
                 }
             }
         }
@@ -429,7 +441,7 @@ impl Execution<'_> {
                     .push(format!("cleanup {} not registered: {e}", cleanup.operation)),
             }
         }
-        Ok(true)
+        Ok(Flow::Next)
     }
 
     /// Queues a cleanup unless the same call is queued already (two attempts of a
@@ -465,7 +477,7 @@ impl Execution<'_> {
                 .iter()
                 .map(|c| Step::call(&c.operation, c.identity))
                 .collect();
-            let ops: Vec<Result<OperationSpec, String>> = batch
+            let ops: Vec<Result<OperationSpec, StepError>> = batch
                 .iter()
                 .map(|c| self.operation(&c.operation).cloned())
                 .collect();

@@ -8,6 +8,7 @@ use super::{Execution, Phase, MAX_PAGES, MAX_REPEAT};
 use crate::case::{Expect, Step};
 use crate::check::{self, check_response, Violation};
 use crate::outcome::CheckKind;
+use crate::runner::step_error::{Flow, StepError};
 use crate::spec::{OperationSpec, Paginator};
 
 impl Execution<'_> {
@@ -20,25 +21,28 @@ impl Execution<'_> {
         step: &Step,
         op: &OperationSpec,
         mut input: Value,
-    ) -> Result<(Value, bool), String> {
+    ) -> Result<(Value, Flow), StepError> {
         let times = match &step.repeat {
             None => 1,
-            Some(r) => check::resolve_bound(&r.times, &self.scope)?,
+            Some(r) => check::resolve_bound(&r.times, &self.scope).map_err(StepError::Repeat)?,
         };
         if times > MAX_REPEAT {
-            return Err(format!(
+            return Err(StepError::Repeat(format!(
                 "repeat: {times} times is more than the {MAX_REPEAT} allowed"
-            ));
+            )));
         }
         let until = step.repeat.as_ref().and_then(|r| r.until.clone());
-        let mut last = (Value::Object(Map::new()), true);
+        let mut last = (Value::Object(Map::new()), Flow::Next);
         for i in 0..times {
             if i > 0 {
                 if self.ctx.cancel.is_cancelled() {
                     self.interrupted = true;
-                    return Err("interrupted".into());
+                    return Err(StepError::Interrupted);
                 }
-                input = self.scope.expand(&step.input)?;
+                input = self
+                    .scope
+                    .expand(&step.input)
+                    .map_err(StepError::Template)?;
             }
             let response = self.call(n, step, op, &input, Phase::Step).await?;
             // Only an error answer, read in full, can be the `until` error.
@@ -58,7 +62,7 @@ impl Execution<'_> {
             for v in verdict.violations {
                 self.fail(n, &step.operation, v);
             }
-            last = (verdict.body, !verdict.fatal);
+            last = (verdict.body, Flow::from_bool(!verdict.fatal));
             if verdict.fatal || stop {
                 break;
             }
@@ -73,11 +77,11 @@ impl Execution<'_> {
         step: &Step,
         op: &OperationSpec,
         mut input: Value,
-    ) -> Result<(Value, bool), String> {
+    ) -> Result<(Value, Flow), StepError> {
         let paginator = op
             .paginator
             .clone()
-            .ok_or("the operation has no paginator")?;
+            .ok_or_else(|| StepError::Operation("the operation has no paginator".into()))?;
         let mut items = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         // Items on the page before this one: an empty page may carry a token (services
@@ -87,7 +91,7 @@ impl Execution<'_> {
         for _ in 0..MAX_PAGES {
             if self.ctx.cancel.is_cancelled() {
                 self.interrupted = true;
-                return Err("interrupted".into());
+                return Err(StepError::Interrupted);
             }
             let response = self.call(n, step, op, &input, Phase::Step).await?;
             let verdict = check_response(self.service, op, &Expect::Success, &response);
@@ -96,7 +100,7 @@ impl Execution<'_> {
                 self.fail(n, &step.operation, v);
             }
             if fatal {
-                return Ok((verdict.body, false));
+                return Ok((verdict.body, Flow::Stop));
             }
             let mut body = verdict.body;
             let mut page_len = 0;
@@ -116,7 +120,7 @@ impl Execution<'_> {
                 if let Some(obj) = body.as_object_mut() {
                     obj.insert(paginator.items.clone(), Value::Array(items));
                 }
-                return Ok((body, true));
+                return Ok((body, Flow::Next));
             };
             if seen.contains(&token) {
                 let v = Violation::new(
@@ -127,11 +131,13 @@ impl Execution<'_> {
                     ),
                 );
                 self.fail(n, &step.operation, v);
-                return Ok((body, false));
+                return Ok((body, Flow::Stop));
             }
             seen.push(token.clone());
             before = page_len;
-            let obj = input.as_object_mut().ok_or("input must be an object")?;
+            let obj = input
+                .as_object_mut()
+                .ok_or(crate::codec::EncodeError::NotAnObject)?;
             obj.insert(paginator.input_token.clone(), Value::String(token));
         }
         let v = Violation::new(
@@ -142,7 +148,7 @@ impl Execution<'_> {
             ),
         );
         self.fail(n, &step.operation, v);
-        Ok((Value::Object(Map::new()), false))
+        Ok((Value::Object(Map::new()), Flow::Stop))
     }
 
     /// A page with items carried a token that led to an empty last page: SDK

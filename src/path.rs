@@ -12,6 +12,33 @@ enum Segment {
 }
 
 /// A parsed path.
+/// A path that does not parse, or whose variables cannot be filled in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum PathError {
+    /// Not empty and not starting with `/`.
+    #[error("path `{0}` must be empty or start with `/`")]
+    NoSlash(String),
+    /// A JSON pointer not empty and not starting with `/`.
+    #[error("`{0}` must be empty or start with `/`")]
+    PointerNoSlash(String),
+    /// `[…]` that is not `[member=value]`.
+    #[error("filter `{0}` must be `[member=value]`")]
+    BadFilter(String),
+    /// `~` followed by anything but 0 or 1.
+    #[error("`{0}`: `~` must be followed by 0 or 1 (`~0` is ~, `~1` is /)")]
+    BadEscape(String),
+    /// A variable in a key or filter that could not be filled in.
+    #[error("{0}")]
+    Expand(String),
+}
+
+/// Where a message is all that is wanted (diagnostics quote it).
+impl From<PathError> for String {
+    fn from(e: PathError) -> String {
+        e.to_string()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PointerPattern {
     segments: Vec<Segment>,
@@ -19,22 +46,23 @@ pub(crate) struct PointerPattern {
 
 impl PointerPattern {
     /// Parses `""` (the whole body) or `/a/*/[id=x]/b`.
-    pub(crate) fn parse(text: &str) -> Result<PointerPattern, String> {
-        Self::parse_with(text, |s| Ok(s.to_string()))
+    pub(crate) fn parse(text: &str) -> Result<PointerPattern, PathError> {
+        Self::parse_with(text, |s| Ok::<_, PathError>(s.to_string()))
     }
 
     /// Parses a path whose keys and filter values may hold `${…}` variables, expanding
     /// them with `expand` only after the path is split: a value the target sent (an id
     /// with `/`, `]` or `=` in it) is matched literally and can never break the path.
-    pub(crate) fn parse_with(
+    pub(crate) fn parse_with<E: std::fmt::Display>(
         text: &str,
-        expand: impl Fn(&str) -> Result<String, String>,
-    ) -> Result<PointerPattern, String> {
+        expand: impl Fn(&str) -> Result<String, E>,
+    ) -> Result<PointerPattern, PathError> {
+        let expand = |s: &str| expand(s).map_err(|e| PathError::Expand(e.to_string()));
         if text.is_empty() {
             return Ok(PointerPattern { segments: vec![] });
         }
         let Some(rest) = text.strip_prefix('/') else {
-            return Err(format!("path `{text}` must be empty or start with `/`"));
+            return Err(PathError::NoSlash(text.to_string()));
         };
         let segments = split_segments(rest)
             .into_iter()
@@ -45,11 +73,11 @@ impl PointerPattern {
                     let inner = seg
                         .strip_prefix('[')
                         .and_then(|s| s.strip_suffix(']'))
-                        .ok_or_else(|| format!("filter `{seg}` must be `[member=value]`"))?;
+                        .ok_or_else(|| PathError::BadFilter(seg.to_string()))?;
                     let (member, value) = inner
                         .split_once('=')
                         .filter(|(m, _)| !m.is_empty())
-                        .ok_or_else(|| format!("filter `{seg}` must be `[member=value]`"))?;
+                        .ok_or_else(|| PathError::BadFilter(seg.to_string()))?;
                     Ok(Segment::Filter {
                         member: expand(member)?,
                         value: expand(value)?,
@@ -61,7 +89,7 @@ impl PointerPattern {
                     )?))
                 }
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<_, PathError>>()?;
         Ok(PointerPattern { segments })
     }
 
@@ -141,16 +169,14 @@ fn escape(key: &str) -> String {
 }
 
 /// JSON pointer syntax (RFC 6901): empty, or `/` segments where `~` is only `~0`/`~1`.
-pub(crate) fn check_pointer(pointer: &str) -> Result<(), String> {
+pub(crate) fn check_pointer(pointer: &str) -> Result<(), PathError> {
     if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Err(format!("`{pointer}` must be empty or start with `/`"));
+        return Err(PathError::PointerNoSlash(pointer.to_string()));
     }
     let mut chars = pointer.chars();
     while let Some(c) = chars.next() {
         if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
-            return Err(format!(
-                "`{pointer}`: `~` must be followed by 0 or 1 (`~0` is ~, `~1` is /)"
-            ));
+            return Err(PathError::BadEscape(pointer.to_string()));
         }
     }
     Ok(())
@@ -177,7 +203,7 @@ mod tests {
     #[test]
     fn variables_expand_after_the_split() {
         let body = json!({"items": [{"id": "a/b]=c", "n": 1}]});
-        let expand = |s: &str| Ok(s.replace("${id}", "a/b]=c"));
+        let expand = |s: &str| Ok::<_, PathError>(s.replace("${id}", "a/b]=c"));
         let p = PointerPattern::parse_with("/items/[id=${id}]/n", expand).unwrap();
         assert_eq!(p.select(&body)[0].1, &json!(1));
     }

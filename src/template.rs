@@ -88,7 +88,57 @@ enum Part {
     Var(VarRef),
 }
 
-fn parse_var(name: &str) -> Result<VarRef, String> {
+/// A `${…}` that cannot be read or filled in. The messages are the case-file
+/// diagnostics' and the run's, word for word.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum TemplateError {
+    /// `${…}` holding something that is no variable.
+    #[error("`{0}` is not a variable name")]
+    NotAVariable(String),
+    /// `${hex:N}` and the like with an unusable `N`.
+    #[error("`{0}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}")]
+    BadLength(String),
+    /// An offset over [`MAX_OFFSET_SECS`].
+    #[error("`{0}` is too far: offsets may be at most 200 years ({MAX_OFFSET_SECS}s)")]
+    TooFar(String),
+    /// Text that is no duration.
+    #[error("`{text}` is not a duration ({why})")]
+    NotADuration {
+        /// What was written.
+        text: String,
+        /// What the parser said.
+        why: String,
+    },
+    /// `${` without its `}`.
+    #[error("unclosed `${{` in `{0}`")]
+    Unclosed(String),
+    /// `${now±…}` outside the representable times.
+    #[error("now{0:+}s is not a representable time")]
+    Unrepresentable(i64),
+    /// `${profile.NAME}` that the target profile does not define.
+    #[error("the profile has no var `{0}`")]
+    NoProfileVar(String),
+    /// `${NAME}` that no earlier step captured.
+    #[error("variable `{0}` was not captured")]
+    NotCaptured(String),
+    /// A bound (`repeat.times`, `count`) whose variable holds no whole number.
+    #[error("{var} is {value}, not a whole number")]
+    NotANumber {
+        /// The variable as written.
+        var: String,
+        /// What it holds.
+        value: String,
+    },
+}
+
+/// Where a message is all that is wanted (diagnostics quote it).
+impl From<TemplateError> for String {
+    fn from(e: TemplateError) -> String {
+        e.to_string()
+    }
+}
+
+fn parse_var(name: &str) -> Result<VarRef, TemplateError> {
     let name = name.trim();
     Ok(match name {
         "run_id" => VarRef::RunId,
@@ -114,19 +164,17 @@ fn parse_var(name: &str) -> Result<VarRef, String> {
         _ => match name.strip_prefix("profile.") {
             Some(p) if is_ident(p) => VarRef::Profile(p.to_string()),
             _ if is_ident(name) => VarRef::Captured(name.to_string()),
-            _ => return Err(format!("`{name}` is not a variable name")),
+            _ => return Err(TemplateError::NotAVariable(name.to_string())),
         },
     })
 }
 
 /// The `N` of `${NAME:N}`: a whole number from 1 to [`MAX_RANDOM_LEN`].
-fn parse_len(name: &str, len: &str) -> Result<usize, String> {
+fn parse_len(name: &str, len: &str) -> Result<usize, TemplateError> {
     len.parse::<usize>()
         .ok()
         .filter(|n| (1..=MAX_RANDOM_LEN).contains(n))
-        .ok_or_else(|| {
-            format!("`{name}`: the length must be a whole number from 1 to {MAX_RANDOM_LEN}")
-        })
+        .ok_or_else(|| TemplateError::BadLength(name.to_string()))
 }
 
 fn is_ident(s: &str) -> bool {
@@ -139,7 +187,7 @@ fn is_ident(s: &str) -> bool {
 pub(crate) const MAX_OFFSET_SECS: u64 = 200 * 366 * 86_400;
 
 /// Parses a signed offset such as `+365d`, `-1h` or `30d`, within ±[`MAX_OFFSET_SECS`].
-pub(crate) fn parse_offset(s: &str) -> Result<i64, String> {
+pub(crate) fn parse_offset(s: &str) -> Result<i64, TemplateError> {
     let s = s.trim();
     let (sign, rest) = match s.strip_prefix('-') {
         Some(rest) => (-1, rest),
@@ -147,19 +195,20 @@ pub(crate) fn parse_offset(s: &str) -> Result<i64, String> {
     };
     let secs = parse_duration(rest)?.as_secs();
     if secs > MAX_OFFSET_SECS {
-        return Err(format!(
-            "`{s}` is too far: offsets may be at most 200 years ({MAX_OFFSET_SECS}s)"
-        ));
+        return Err(TemplateError::TooFar(s.to_string()));
     }
     Ok(sign * secs as i64)
 }
 
 /// Parses a human duration such as `365d`, `1h`, `90s` or `1day 2h`.
-pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s.trim()).map_err(|e| format!("`{s}` is not a duration ({e})"))
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, TemplateError> {
+    humantime::parse_duration(s.trim()).map_err(|e| TemplateError::NotADuration {
+        text: s.to_string(),
+        why: e.to_string(),
+    })
 }
 
-fn parse(s: &str) -> Result<Vec<Part>, String> {
+fn parse(s: &str) -> Result<Vec<Part>, TemplateError> {
     let mut parts = Vec::new();
     let mut lit = String::new();
     let mut rest = s;
@@ -172,7 +221,7 @@ fn parse(s: &str) -> Result<Vec<Part>, String> {
         } else if let Some(after) = rest.strip_prefix("${") {
             let end = after
                 .find('}')
-                .ok_or_else(|| format!("unclosed `${{` in `{s}`"))?;
+                .ok_or_else(|| TemplateError::Unclosed(s.to_string()))?;
             if !lit.is_empty() {
                 parts.push(Part::Lit(std::mem::take(&mut lit)));
             }
@@ -191,14 +240,14 @@ fn parse(s: &str) -> Result<Vec<Part>, String> {
 }
 
 /// Every variable referenced anywhere in `value`.
-pub(crate) fn refs(value: &Value) -> Result<Vec<VarRef>, String> {
+pub(crate) fn refs(value: &Value) -> Result<Vec<VarRef>, TemplateError> {
     let mut out = Vec::new();
     collect(value, &mut out)?;
     Ok(out)
 }
 
 /// Every variable referenced in a string.
-pub(crate) fn refs_in_str(s: &str) -> Result<Vec<VarRef>, String> {
+pub(crate) fn refs_in_str(s: &str) -> Result<Vec<VarRef>, TemplateError> {
     Ok(parse(s)?
         .into_iter()
         .filter_map(|p| match p {
@@ -208,7 +257,7 @@ pub(crate) fn refs_in_str(s: &str) -> Result<Vec<VarRef>, String> {
         .collect())
 }
 
-fn collect(value: &Value, out: &mut Vec<VarRef>) -> Result<(), String> {
+fn collect(value: &Value, out: &mut Vec<VarRef>) -> Result<(), TemplateError> {
     match value {
         Value::String(s) => out.extend(refs_in_str(s)?),
         Value::Array(items) => items.iter().try_for_each(|v| collect(v, out))?,
@@ -250,7 +299,7 @@ impl Generated {
 }
 
 impl Scope {
-    fn resolve(&self, var: &VarRef) -> Result<Value, String> {
+    fn resolve(&self, var: &VarRef) -> Result<Value, TemplateError> {
         Ok(match var {
             VarRef::RunId => Value::String(self.run_id.clone()),
             VarRef::CaseUid => Value::String(self.case_uid.clone()),
@@ -272,25 +321,28 @@ impl Scope {
             VarRef::Now { offset_secs } => {
                 let t = OffsetDateTime::now_utc()
                     .checked_add(time::Duration::seconds(*offset_secs))
-                    .ok_or_else(|| format!("now{offset_secs:+}s is not a representable time"))?;
+                    .ok_or(TemplateError::Unrepresentable(*offset_secs))?;
                 let t = t.replace_nanosecond(0).unwrap_or(t);
-                Value::String(t.format(&Rfc3339).map_err(|e| e.to_string())?)
+                Value::String(
+                    t.format(&Rfc3339)
+                        .map_err(|_| TemplateError::Unrepresentable(*offset_secs))?,
+                )
             }
             VarRef::Profile(name) => self
                 .profile
                 .get(name)
                 .cloned()
-                .ok_or_else(|| format!("the profile has no var `{name}`"))?,
+                .ok_or_else(|| TemplateError::NoProfileVar(name.clone()))?,
             VarRef::Captured(name) => self
                 .captured
                 .get(name)
                 .cloned()
-                .ok_or_else(|| format!("variable `{name}` was not captured"))?,
+                .ok_or_else(|| TemplateError::NotCaptured(name.clone()))?,
         })
     }
 
     /// Expands every string in `value`.
-    pub(crate) fn expand(&self, value: &Value) -> Result<Value, String> {
+    pub(crate) fn expand(&self, value: &Value) -> Result<Value, TemplateError> {
         Ok(match value {
             Value::String(s) => self.expand_str(s)?,
             Value::Array(items) => Value::Array(
@@ -302,14 +354,14 @@ impl Scope {
             Value::Object(map) => Value::Object(
                 map.iter()
                     .map(|(k, v)| Ok((k.clone(), self.expand(v)?)))
-                    .collect::<Result<_, String>>()?,
+                    .collect::<Result<_, TemplateError>>()?,
             ),
             other => other.clone(),
         })
     }
 
     /// Expands one string; a lone variable keeps its JSON type.
-    pub(crate) fn expand_str(&self, s: &str) -> Result<Value, String> {
+    pub(crate) fn expand_str(&self, s: &str) -> Result<Value, TemplateError> {
         let parts = parse(s)?;
         if let [Part::Var(var)] = parts.as_slice() {
             return self.resolve(var);
@@ -328,7 +380,7 @@ impl Scope {
     }
 
     /// Expands a string and renders it as text.
-    pub(crate) fn expand_text(&self, s: &str) -> Result<String, String> {
+    pub(crate) fn expand_text(&self, s: &str) -> Result<String, TemplateError> {
         Ok(match self.expand_str(s)? {
             Value::String(s) => s,
             other => other.to_string(),

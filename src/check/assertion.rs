@@ -1,5 +1,19 @@
 //! Case assertions on a response body.
 
+use crate::path::PathError;
+use crate::template::TemplateError;
+
+/// An assertion the run could not evaluate: a harness error for its case, not a
+/// verdict on the target.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum CheckError {
+    /// A variable in an operand or bound could not be filled in.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The path does not parse once its variables are filled in.
+    #[error(transparent)]
+    Path(#[from] PathError),
+}
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -34,14 +48,25 @@ fn subset(expected: &Value, actual: &Value) -> bool {
     }
 }
 
-fn contains(haystack: &Value, needle: &Value) -> Result<bool, String> {
+/// Why `contains` cannot compare (the target's value or the case's needle).
+#[derive(Debug, thiserror::Error)]
+enum Incomparable {
+    /// A string searched for something that is not a string.
+    #[error("a string cannot contain {0}")]
+    NeedleNotText(Value),
+    /// Neither an array nor a string was found.
+    #[error("{0} is neither an array nor a string")]
+    NotAContainer(&'static str),
+}
+
+fn contains(haystack: &Value, needle: &Value) -> Result<bool, Incomparable> {
     match haystack {
         Value::Array(items) => Ok(items.iter().any(|item| subset(needle, item))),
         Value::String(s) => match needle {
             Value::String(n) => Ok(s.contains(n.as_str())),
-            other => Err(format!("a string cannot contain {other}")),
+            other => Err(Incomparable::NeedleNotText(other.clone())),
         },
-        other => Err(format!("{} is neither an array nor a string", kind(other))),
+        other => Err(Incomparable::NotAContainer(kind(other))),
     }
 }
 
@@ -67,7 +92,7 @@ pub(crate) fn evaluate(
     body: &Value,
     scope: &Scope,
     step_time: OffsetDateTime,
-) -> Result<Vec<Violation>, String> {
+) -> Result<Vec<Violation>, CheckError> {
     let mut violations = violations(assertion, body, scope, step_time)?;
     let line = (assertion.line > 0).then_some(assertion.line);
     for v in &mut violations {
@@ -82,7 +107,7 @@ fn violations(
     body: &Value,
     scope: &Scope,
     step_time: OffsetDateTime,
-) -> Result<Vec<Violation>, String> {
+) -> Result<Vec<Violation>, CheckError> {
     let path = PointerPattern::parse_with(&assertion.path, |s| scope.expand_text(s))?;
     // For messages only: the path with its variables filled in.
     let path_text = scope
@@ -122,7 +147,7 @@ fn on_all(
     at: &str,
     found: &[(String, &Value)],
     scope: &Scope,
-) -> Result<Option<Option<Violation>>, String> {
+) -> Result<Option<Option<Violation>>, CheckError> {
     Ok(Some(match op {
         AssertOp::Exists => found
             .is_empty()
@@ -168,7 +193,7 @@ fn on_each(
     value: &Value,
     scope: &Scope,
     step_time: OffsetDateTime,
-) -> Result<Option<Violation>, String> {
+) -> Result<Option<Violation>, CheckError> {
     Ok(match op {
         AssertOp::Exists | AssertOp::Absent | AssertOp::Count(_) | AssertOp::Unique => None,
         AssertOp::NotEquals(unexpected) => {
@@ -264,13 +289,15 @@ fn near_time(
     ptr: &str,
     value: &Value,
     near: &str,
-    base: Result<OffsetDateTime, String>,
+    base: Result<OffsetDateTime, super::time::NotATimestamp>,
     offset_secs: i64,
     within: std::time::Duration,
 ) -> Option<Violation> {
     let target = base.and_then(|b| {
         b.checked_add(time::Duration::seconds(offset_secs))
-            .ok_or_else(|| format!("{near}{offset_secs:+}s is not a representable time"))
+            .ok_or_else(|| {
+                super::time::NotATimestamp::OutOfRange(format!("{near}{offset_secs:+}s"))
+            })
     });
     match (target, parse_timestamp(value)) {
         (Err(e), _) => Some(fail(format!(
@@ -297,7 +324,7 @@ struct Resolved {
 
 /// The number a bound stands for (a `${profile.NAME}` holding something else is a
 /// harness problem: the profile is the user's input).
-pub(crate) fn resolve_bound(bound: &Bound, scope: &Scope) -> Result<u64, String> {
+pub(crate) fn resolve_bound(bound: &Bound, scope: &Scope) -> Result<u64, TemplateError> {
     match bound {
         Bound::Fixed(n) => Ok(*n),
         Bound::Var(v) => {
@@ -305,12 +332,15 @@ pub(crate) fn resolve_bound(bound: &Bound, scope: &Scope) -> Result<u64, String>
             value
                 .as_u64()
                 .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-                .ok_or_else(|| format!("{v} is {value}, not a whole number"))
+                .ok_or_else(|| TemplateError::NotANumber {
+                    var: v.clone(),
+                    value: value.to_string(),
+                })
         }
     }
 }
 
-fn resolve_bounds(bounds: &CountBounds, scope: &Scope) -> Result<Resolved, String> {
+fn resolve_bounds(bounds: &CountBounds, scope: &Scope) -> Result<Resolved, TemplateError> {
     let one = |b: &Option<Bound>| b.as_ref().map(|b| resolve_bound(b, scope)).transpose();
     Ok(Resolved {
         min: one(&bounds.min)?,

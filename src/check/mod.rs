@@ -6,7 +6,7 @@ mod response;
 mod time;
 
 pub(crate) use crate::path::PointerPattern;
-pub(crate) use assertion::{evaluate, resolve_bound};
+pub(crate) use assertion::{evaluate, resolve_bound, CheckError};
 pub(crate) use response::check_response;
 pub(crate) use time::parse_timestamp;
 

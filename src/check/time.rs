@@ -4,20 +4,54 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+/// A value that is no timestamp in either wire format (a finding about the target's
+/// answer, worded for the failure it becomes).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NotATimestamp {
+    /// A string that is not RFC 3339.
+    #[error("`{text}` is not an RFC 3339 timestamp ({why})")]
+    Rfc3339 {
+        /// The string.
+        text: String,
+        /// What the parser said.
+        why: String,
+    },
+    /// A number out of the representable range.
+    #[error("{number} is not a plausible epoch-seconds timestamp ({why})")]
+    Epoch {
+        /// The number.
+        number: String,
+        /// What the conversion said.
+        why: String,
+    },
+    /// Neither a string nor a number.
+    #[error("{0} is not a timestamp")]
+    Other(String),
+    /// A time plus an offset that leaves the representable range.
+    #[error("{0} is not a representable time")]
+    OutOfRange(String),
+}
+
 /// Reads an RFC 3339 string (any offset, any fraction) or a number of epoch seconds.
-pub(crate) fn parse_timestamp(value: &Value) -> Result<OffsetDateTime, String> {
+pub(crate) fn parse_timestamp(value: &Value) -> Result<OffsetDateTime, NotATimestamp> {
     match value {
-        Value::String(s) => OffsetDateTime::parse(s, &Rfc3339)
-            .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp ({e})")),
+        Value::String(s) => {
+            OffsetDateTime::parse(s, &Rfc3339).map_err(|e| NotATimestamp::Rfc3339 {
+                text: s.clone(),
+                why: e.to_string(),
+            })
+        }
         Value::Number(n) => {
             let secs = n
                 .as_f64()
-                .ok_or_else(|| format!("{n} is not a number of seconds"))?;
+                .ok_or_else(|| NotATimestamp::Other(n.to_string()))?;
             let nanos = (secs * 1e9) as i128;
-            OffsetDateTime::from_unix_timestamp_nanos(nanos)
-                .map_err(|e| format!("{n} is not a plausible epoch-seconds timestamp ({e})"))
+            OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|e| NotATimestamp::Epoch {
+                number: n.to_string(),
+                why: e.to_string(),
+            })
         }
-        other => Err(format!("{other} is not a timestamp")),
+        other => Err(NotATimestamp::Other(other.to_string())),
     }
 }
 

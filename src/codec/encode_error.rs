@@ -1,4 +1,4 @@
-//! Why an operation's input could not be put on the wire.
+//! Why an operation's input could not be put on the wire, or a body read off it.
 
 /// An input the codec cannot encode.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,3 +13,8 @@ pub(crate) enum EncodeError {
     #[error("awsJson operation {0} has no target")]
     NoTarget(String),
 }
+
+/// A body that does not parse in the protocol's format (the parser's words).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct DecodeError(pub(crate) String);

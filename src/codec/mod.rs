@@ -10,7 +10,7 @@ mod error_type;
 mod format;
 mod rest_json;
 
-pub(crate) use encode_error::EncodeError;
+pub(crate) use encode_error::{DecodeError, EncodeError};
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -85,8 +85,8 @@ pub(crate) trait Codec: Send + Sync {
     fn unsupported_media_type(&self, service: &ServiceSpec) -> WireError;
 
     /// Decodes a body (a request's in the emulator, a response's in the checks).
-    fn decode(&self, body: &[u8]) -> Result<Value, String> {
-        serde_json::from_slice(body).map_err(|e| e.to_string())
+    fn decode(&self, body: &[u8]) -> Result<Value, DecodeError> {
+        serde_json::from_slice(body).map_err(|e| DecodeError(e.to_string()))
     }
 
     /// How this protocol's bodies are read as data (by the redactor and the diff).

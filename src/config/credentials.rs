@@ -125,7 +125,7 @@ pub(crate) async fn sigv4_credentials(
         }
         Err(why) => {
             outln!("SigV4 credentials: none");
-            return Some(why);
+            return Some(why.to_string());
         }
     }
     None

@@ -224,8 +224,7 @@ impl Execution<'_> {
             req.remove_header(name);
         }
         if !raw.no_auth {
-            let mut creds = credentials(self.ctx, self.service, step.identity)
-                .map_err(StepError::Credentials)?;
+            let mut creds = credentials(self.ctx, self.service, step.identity)?;
             if let Credentials::SigV4 {
                 credentials, time, ..
             } = &mut creds
@@ -243,11 +242,9 @@ impl Execution<'_> {
                     } else {
                         time.checked_add(shift)
                     }
-                    .ok_or_else(|| {
-                        StepError::Template(format!(
-                            "sign_at `{offset}` is not a representable time"
-                        ))
-                    })?;
+                    .ok_or(StepError::Template(
+                        crate::template::TemplateError::Unrepresentable(secs),
+                    ))?;
                 }
             }
             authenticate(req, &creds)?;

@@ -18,6 +18,34 @@ pub struct Found {
     pub region: Option<String>,
 }
 
+/// Why the AWS SDK's loader gave no SigV4 credentials (printed as the reason of a
+/// configuration error: what was tried and what the SDK said).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AwsConfigError {
+    /// The loaded config has no credentials provider at all.
+    #[error("the AWS SDK config has no credentials provider")]
+    NoProvider,
+    /// The provider (chain or named profile) found none.
+    #[error("{tried} gave none: {causes}")]
+    NoneFound {
+        /// What was asked.
+        tried: String,
+        /// The SDK's error and its causes.
+        causes: String,
+    },
+    /// The shared files could not be read.
+    #[error("failed to read the shared config and credentials files: {0}")]
+    SharedFiles(String),
+    /// `--aws-profile` names a profile the shared files do not define.
+    #[error("profile `{name}` is not defined in the shared config or credentials files ({known})")]
+    UnknownProfile {
+        /// The name given.
+        name: String,
+        /// What the files define.
+        known: String,
+    },
+}
+
 /// Asks the SDK's default credential chain (of `aws_profile`, else `AWS_PROFILE`, else
 /// `default`). Why none was found, as text fit to print.
 ///
@@ -25,7 +53,7 @@ pub struct Found {
 /// `aws_profile` the credentials come from that profile of the shared files alone
 /// (including its SSO, `credential_process` and role settings), and a profile that
 /// does not exist is an error, not a fall-back.
-pub async fn from_aws_config(aws_profile: Option<&str>) -> Result<Found, String> {
+pub async fn from_aws_config(aws_profile: Option<&str>) -> Result<Found, AwsConfigError> {
     if let Some(name) = aws_profile {
         profile_defined(name).await?;
     }
@@ -39,14 +67,19 @@ pub async fn from_aws_config(aws_profile: Option<&str>) -> Result<Found, String>
     let config = loader.load().await;
     let provider = config
         .credentials_provider()
-        .ok_or("the AWS SDK config has no credentials provider")?;
-    let creds = provider.provide_credentials().await.map_err(|e| {
-        let tried = match aws_profile {
-            Some(name) => format!("profile `{name}` of the shared config and credentials files"),
-            None => "the AWS SDK's default chain (environment, shared files, SSO, web identity, ECS, EC2)".to_string(),
-        };
-        format!("{tried} gave none: {}", causes(&e))
-    })?;
+        .ok_or(AwsConfigError::NoProvider)?;
+    let creds = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| AwsConfigError::NoneFound {
+            tried: match aws_profile {
+                Some(name) => {
+                    format!("profile `{name}` of the shared config and credentials files")
+                }
+                None => "the AWS SDK's default chain (environment, shared files, SSO, web identity, ECS, EC2)".to_string(),
+            },
+            causes: causes(&e),
+        })?;
     // `Credentials` names its provider only in its Debug form (which masks the secret).
     let debug = format!("{creds:?}");
     let provider_name = debug
@@ -92,28 +125,23 @@ fn causes(e: &(dyn std::error::Error + 'static)) -> String {
 /// A named profile must exist in the shared config or credentials files: the SDK's
 /// own answer for one that does not ("the credential provider was not enabled") does
 /// not say so.
-async fn profile_defined(name: &str) -> Result<(), String> {
+async fn profile_defined(name: &str) -> Result<(), AwsConfigError> {
     use aws_types::os_shim_internal::{Env, Fs};
     // The default files (`~/.aws/config`, `~/.aws/credentials`, or their variables).
     let set = aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), None)
         .await
-        .map_err(|e| {
-            format!(
-                "failed to read the shared config and credentials files: {}",
-                causes(&e)
-            )
-        })?;
+        .map_err(|e| AwsConfigError::SharedFiles(causes(&e)))?;
     if set.get_profile(name).is_some() {
         return Ok(());
     }
     let mut known: Vec<&str> = set.profiles().collect();
     known.sort();
-    Err(format!(
-        "profile `{name}` is not defined in the shared config or credentials files ({})",
-        if known.is_empty() {
+    Err(AwsConfigError::UnknownProfile {
+        name: name.to_string(),
+        known: if known.is_empty() {
             "they define no profile".to_string()
         } else {
             format!("they define: {}", known.join(", "))
-        }
-    ))
+        },
+    })
 }

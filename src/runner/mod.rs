@@ -287,6 +287,7 @@ pub async fn sweep(
                 identity: "(none)".into(),
                 errors: vec![execute::credentials(&ctx, service, Default::default())
                     .err()
+                    .map(|e| e.to_string())
                     .unwrap_or_default()],
                 ..Swept::default()
             });

@@ -5,12 +5,15 @@
 /// A step that could not be carried out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum StepError {
-    /// A variable could not be filled in (`${…}` in input, headers, paths or bounds).
-    #[error("{0}")]
-    Template(String),
-    /// An assertion or capture whose path or operand could not be filled in.
-    #[error("{0}")]
-    Check(String),
+    /// A variable could not be filled in (`${…}` in input, headers or bounds).
+    #[error(transparent)]
+    Template(#[from] crate::template::TemplateError),
+    /// A capture's path does not parse once filled in.
+    #[error(transparent)]
+    Path(#[from] crate::path::PathError),
+    /// An assertion whose path or operand could not be filled in.
+    #[error(transparent)]
+    Check(#[from] crate::check::CheckError),
     /// The input could not be encoded for the wire protocol.
     #[error(transparent)]
     Encode(#[from] crate::codec::EncodeError),
@@ -21,13 +24,13 @@ pub(crate) enum StepError {
     #[error("{0}")]
     Send(String),
     /// The identity has no usable credentials.
-    #[error("{0}")]
-    Credentials(String),
+    #[error(transparent)]
+    Credentials(#[from] super::execute::MissingCredentials),
     /// The step names an operation the service does not have, or pages one without a
     /// paginator.
     #[error("{0}")]
     Operation(String),
-    /// A `repeat` bound that cannot be used.
+    /// A `repeat` bound over the most a step may repeat.
     #[error("{0}")]
     Repeat(String),
     /// The run was interrupted while the step waited.

@@ -93,7 +93,7 @@ pub(super) async fn sweep_one(
         ..Swept::default()
     };
     if let Err(why) = credentials(ctx, service, identity) {
-        out.errors.push(why);
+        out.errors.push(why.to_string());
         return out;
     }
     let mut exec = Execution::detached(ctx, service, "(final listing)");
@@ -111,7 +111,7 @@ pub(super) async fn sweep_one(
         let found = match exec.list_all(&find.list, identity).await {
             Ok(items) => matching(items),
             Err(e) => {
-                out.errors.push(e);
+                out.errors.push(e.to_string());
                 continue;
             }
         };

@@ -29,6 +29,32 @@ pub(super) fn undo_input(
     Some(Value::Object(input))
 }
 
+/// Why a listing (to find what a create made, or what is left) could not be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ListingError {
+    /// The spec names no such operation.
+    #[error("{0} is not an operation")]
+    NoOperation(String),
+    /// The listing has no paginator to follow.
+    #[error("{0} has no paginator")]
+    NoPaginator(String),
+    /// More pages than [`MAX_RECOVERY_PAGES`].
+    #[error("{0} still had more pages after {MAX_RECOVERY_PAGES}")]
+    Endless(String),
+    /// A page over the body limit.
+    #[error("listing {0} gave a body too large to read")]
+    TooLarge(String),
+    /// A page answered with an error status.
+    #[error("listing {0} answered HTTP {1}")]
+    Status(String, u16),
+    /// The call failed.
+    #[error("listing {0} failed ({1})")]
+    Failed(String, String),
+    /// A page that does not decode.
+    #[error("listing {0} gave a body that does not decode")]
+    Undecodable(String),
+}
+
 impl Execution<'_> {
     /// What identifies a create in the ledger: its `find.match` member, else its input.
     pub(super) fn describe_created(&self, op: &OperationSpec, input: &Value) -> String {
@@ -152,13 +178,13 @@ impl Execution<'_> {
         &'s mut self,
         list: &'s str,
         identity: Identity,
-    ) -> Pin<Box<dyn Future<Output = Result<Vec<Value>, String>> + Send + 's>> {
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Value>, ListingError>> + Send + 's>> {
         Box::pin(async move {
             let Some(list_op) = self.service.operation(list).cloned() else {
-                return Err(format!("{list} is not an operation"));
+                return Err(ListingError::NoOperation(list.to_string()));
             };
             let Some(paginator) = list_op.paginator.clone() else {
-                return Err(format!("{list} has no paginator"));
+                return Err(ListingError::NoPaginator(list.to_string()));
             };
             let step = Step::call(list, identity);
             let mut page_input = Value::Object(Map::new());
@@ -175,9 +201,7 @@ impl Execution<'_> {
                     _ => return Ok(items),
                 }
             }
-            Err(format!(
-                "{list} still had more pages after {MAX_RECOVERY_PAGES}"
-            ))
+            Err(ListingError::Endless(list.to_string()))
         })
     }
 
@@ -187,19 +211,17 @@ impl Execution<'_> {
         step: &Step,
         list_op: &crate::spec::OperationSpec,
         input: &Value,
-    ) -> Result<Value, String> {
-        let list = &step.operation;
+    ) -> Result<Value, ListingError> {
+        let list = step.operation.clone();
         let response = match self.call(0, step, list_op, input, Phase::Cleanup).await {
-            Ok(r) if r.truncated.is_some() => {
-                return Err(format!("listing {list} gave a body too large to read"))
-            }
+            Ok(r) if r.truncated.is_some() => return Err(ListingError::TooLarge(list)),
             Ok(r) if (200..300).contains(&r.status) => r,
-            Ok(r) => return Err(format!("listing {list} answered HTTP {}", r.status)),
-            Err(e) => return Err(format!("listing {list} failed ({e})")),
+            Ok(r) => return Err(ListingError::Status(list, r.status)),
+            Err(e) => return Err(ListingError::Failed(list, e.to_string())),
         };
         crate::codec::of(self.service.spec.protocol)
             .decode(&response.body)
-            .map_err(|_| format!("listing {list} gave a body that does not decode"))
+            .map_err(|_| ListingError::Undecodable(list))
     }
 
     /// Finds what a create with a lost or refused answer made, by listing, and queues

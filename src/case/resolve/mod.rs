@@ -209,11 +209,11 @@ fn check_refs(
     ctx: &mut Ctx,
     at: Option<Location>,
     field: &str,
-    refs: Result<Vec<VarRef>, String>,
+    refs: Result<Vec<VarRef>, crate::template::TemplateError>,
     vars: &mut Vars,
 ) {
     match refs {
-        Err(message) => ctx.error(at, field, message),
+        Err(e) => ctx.error(at, field, e.to_string()),
         Ok(refs) => {
             for r in refs {
                 match r {

@@ -139,7 +139,7 @@ fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
     collect_identities(&case.steps, &mut identities);
     for identity in identities {
         if let Err(reason) = credentials(ctx, service, identity) {
-            return Some(reason);
+            return Some(reason.to_string());
         }
     }
     None
@@ -158,8 +158,28 @@ pub(super) fn credentials(
     ctx: &Ctx,
     service: &Service,
     identity: Identity,
-) -> Result<Credentials, String> {
+) -> Result<Credentials, MissingCredentials> {
     target_credentials(&ctx.target, &service.spec, identity)
+}
+
+/// Why an identity cannot call a service.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum MissingCredentials {
+    /// A bearer-token service, and no token for the identity.
+    #[error(
+        "no bearer token for identity `{}` (set it in the profile{})",
+        identity.as_str(),
+        env.as_deref().map(|e| format!(" or {e}")).unwrap_or_default()
+    )]
+    BearerToken {
+        /// The identity.
+        identity: Identity,
+        /// The variable the service reads the token from, if any.
+        env: Option<String>,
+    },
+    /// A SigV4 service, and no keys found.
+    #[error("no SigV4 credentials (name a profile with --aws-profile, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the target profile `sigv4`)")]
+    SigV4,
 }
 
 /// The credentials `target` has for `identity` on a service, or why it has none.
@@ -167,7 +187,7 @@ pub(super) fn target_credentials(
     target: &super::Target,
     spec: &crate::spec::ServiceSpec,
     identity: Identity,
-) -> Result<Credentials, String> {
+) -> Result<Credentials, MissingCredentials> {
     let profile = &target.profile;
     match spec.auth.scheme {
         AuthScheme::Bearer => {
@@ -175,12 +195,9 @@ pub(super) fn target_credentials(
             profile
                 .bearer_token(identity, env)
                 .map(Credentials::Bearer)
-                .ok_or_else(|| {
-                    format!(
-                        "no bearer token for identity `{}` (set it in the profile{})",
-                        identity.as_str(),
-                        env.map(|e| format!(" or {e}")).unwrap_or_default()
-                    )
+                .ok_or_else(|| MissingCredentials::BearerToken {
+                    identity,
+                    env: env.map(str::to_string),
                 })
         }
         AuthScheme::Sigv4 => profile
@@ -191,9 +208,7 @@ pub(super) fn target_credentials(
                 signing_name: spec.signing_name.clone(),
                 time: std::time::SystemTime::now(),
             })
-            .ok_or_else(|| {
-                "no SigV4 credentials (name a profile with --aws-profile, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the target profile `sigv4`)".to_string()
-            }),
+            .ok_or(MissingCredentials::SigV4),
     }
 }
 
@@ -398,16 +413,14 @@ impl Execution<'_> {
             return Ok(Flow::Stop);
         }
         for assertion in &step.assertions {
-            let violations = check::evaluate(assertion, &body, &self.scope, step_time)
-                .map_err(StepError::Check)?;
+            let violations = check::evaluate(assertion, &body, &self.scope, step_time)?;
             for v in violations {
                 self.fail(n, &step.operation, v);
             }
         }
         for (name, path) in &step.capture {
-            let found = PointerPattern::parse_with(path, |s| self.scope.expand_text(s))
-                .map_err(StepError::Check)?
-                .select(&body);
+            let found =
+                PointerPattern::parse_with(path, |s| self.scope.expand_text(s))?.select(&body);
             match found.as_slice() {
                 // Sensitive values were learned when the response was recorded.
                 [(_, value)] => {

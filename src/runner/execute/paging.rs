@@ -24,7 +24,7 @@ impl Execution<'_> {
     ) -> Result<(Value, Flow), StepError> {
         let times = match &step.repeat {
             None => 1,
-            Some(r) => check::resolve_bound(&r.times, &self.scope).map_err(StepError::Repeat)?,
+            Some(r) => check::resolve_bound(&r.times, &self.scope)?,
         };
         if times > MAX_REPEAT {
             return Err(StepError::Repeat(format!(

@@ -9,6 +9,7 @@
 mod behaviour;
 mod catalogue;
 mod edit;
+mod generic;
 mod liberties;
 mod matrix;
 mod responses;
@@ -116,6 +117,7 @@ impl std::fmt::Debug for Mode {
 pub fn deviations() -> Vec<Mode> {
     let mut modes = responses::modes();
     modes.extend(behaviour::modes());
+    modes.extend(generic::modes());
     modes
 }
 

@@ -175,9 +175,15 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
             path.display()
         );
     }
+    let every = matches!(args.host.as_str(), "0.0.0.0" | "::" | "[::]");
     outln!(
-        "emulator listening on {} (connections idle for {} are closed)",
+        "emulator listening on {}{} (connections idle for {} are closed)",
         emulator.uri(),
+        if every {
+            " and every other interface of this host"
+        } else {
+            ""
+        },
         args.idle_timeout
     );
     outln!("CodeCatalyst (bearer token): any token is accepted; each token is its own identity");

@@ -162,9 +162,17 @@ impl Emulator {
         listener: std::net::TcpListener,
         middleware: Option<Arc<dyn Middleware>>,
     ) -> Emulator {
+        // Listening on every interface (`--host 0.0.0.0`, the container's default):
+        // clients on this machine reach it at the loopback address, which is what the
+        // URL and a written profile name.
         let address = listener
             .local_addr()
-            .map(|a| a.to_string())
+            .map(|mut a| {
+                if a.ip().is_unspecified() {
+                    a.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                a.to_string()
+            })
             .unwrap_or_else(|_| "127.0.0.1:0".into());
         let services = contract
             .services

@@ -253,7 +253,8 @@ async fn workmail_get_and_delete() -> R {
     Ok(())
 }
 
-/// `pat-conformance serve` answers clients configured as for LocalStack (key `test`,
+/// `pat-conformance serve` on every interface (as in the container image; the written
+/// profile names 127.0.0.1) answers clients configured as for LocalStack (key `test`,
 /// secret `test`, no session token): the SDK for Rust for every WorkMail operation,
 /// and boto3 (when Python has it) for all six operations, the destructive delete
 /// included, then the reset endpoint (`POST /_pat-conformance/reset`) brings the
@@ -262,7 +263,9 @@ async fn workmail_get_and_delete() -> R {
 fn localstack_style() -> R {
     let dir = crate::cli::temp_dir("localstack-style");
     let profile = dir.join("emulator.json");
+    // As the container image runs it: on every interface.
     let mut serve = crate::cli::bin()
+        .env("PAT_CONFORMANCE_SERVE_HOST", "0.0.0.0")
         .args(["serve", "--port", "0", "--write-profile"])
         .arg(&profile)
         .stdout(std::process::Stdio::null())
@@ -280,6 +283,10 @@ fn localstack_style() -> R {
             .get("workmail")
             .ok_or("no endpoint")?
             .clone();
+        // Listening on 0.0.0.0, the profile names the address clients here can reach.
+        if !url.starts_with("http://127.0.0.1:") {
+            return Err(format!("the written endpoint is {url}").into());
+        }
         let var = |name: &str| written.vars[name].as_str().unwrap_or_default().to_string();
         block_on(async {
             let client = |key: &str, secret: &str| {

@@ -45,6 +45,19 @@ pub(crate) fn read_capped(path: &std::path::Path, max: u64) -> std::io::Result<S
     })
 }
 
+/// The parser's limits for a text of this size. The default budget (250,000 nodes,
+/// 1,000,000 events) refuses a legitimate file of a few thousand cases; a node takes at
+/// least a byte of text unless an alias repeats it, so allowing as many nodes as the
+/// text has bytes (and four events per byte) lets any real file through while an
+/// alias bomb, whose expansion outgrows its text by orders of magnitude, is still
+/// refused.
+pub(crate) fn budget_for(text: &str) -> Option<serde_saphyr::Budget> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(text.len());
+    budget.max_events = budget.max_events.max(text.len().saturating_mul(4));
+    Some(budget)
+}
+
 /// Reads and parses `path`.
 pub(crate) fn read<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<T, ReadError> {
     let error = |at, message| ReadError {

@@ -221,7 +221,8 @@ fn load_file(
 /// where parsing stopped.
 fn parse(text: &str) -> Result<CaseFile, (String, String, Option<serde_saphyr::Location>)> {
     let mut field = String::new();
-    let options = serde_saphyr::options! { with_snippet: false };
+    let options =
+        serde_saphyr::options! { with_snippet: false, budget: crate::yaml::budget_for(text) };
     let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
         serde_path_to_error::deserialize::<_, CaseFile>(de).map_err(|e| {
             field = e.path().to_string();

@@ -20,6 +20,10 @@ pub fn trials() -> Vec<Trial> {
         ),
         Trial::test("inputs::bad_specs_exit_2_naming_the_problem", bad_specs),
         Trial::test(
+            "inputs::a_file_of_4000_cases_loads_and_an_alias_bomb_does_not",
+            big_file,
+        ),
+        Trial::test(
             "inputs::many_files_load_in_order_with_every_error",
             many_files,
         ),
@@ -392,4 +396,62 @@ fn many_files() -> Result<(), Failed> {
         return Err(format!("cases out of file order: {ids:?}").into());
     }
     Ok(())
+}
+
+/// The parser's node budget grows with the file: one case file holding 4,000 cases
+/// loads (the default budget of 250,000 nodes refused it), while a small file whose
+/// aliases expand to millions of nodes is still refused, naming the budget.
+fn big_file() -> Result<(), Failed> {
+    let dir = temp_dir("big-case-file");
+    let folder = dir.join("cases/codecatalyst/ListAccessTokens");
+    std::fs::create_dir_all(&folder)?;
+    let mut text = String::from("cases:\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "  - id: many-{i:04}\n    title: a listing answers\n    level: must\n    source: {{ document: seeds/000_e8de8842c077f848.txt, member: items }}\n    tags: [many, listing, paging]\n    steps:\n      - operation: ListAccessTokens\n        input: {{ maxResults: 10 }}\n        assert:\n          - {{ path: /items, exists: true }}\n          - {{ path: /items, count: {{ min: 1, max: 1 }} }}\n          - {{ path: /items/*/id, unique: true }}\n      - operation: ListAccessTokens\n        input: {{ maxResults: 5 }}\n        assert:\n          - {{ path: /items, exists: true }}\n          - {{ path: /items/*/secret, absent: true }}\n"
+        ));
+    }
+    std::fs::write(folder.join("many.yaml"), &text)?;
+    let loaded =
+        pat_conformance::case::load_cases(&dir.join("cases"), &crate::support::suite().contract)
+            .map_err(|e| {
+                format!(
+                    "the 4,000-case file ({} bytes) was refused: {}",
+                    text.len(),
+                    e.0[0]
+                )
+            })?;
+    if loaded.len() != 4000 {
+        return Err(format!("{} of 4,000 cases loaded", loaded.len()).into());
+    }
+    // Ten levels of ten aliases: 10^10 nodes from a few hundred bytes.
+    let bomb_dir = dir.join("bomb");
+    let bomb_folder = bomb_dir.join("codecatalyst/ListAccessTokens");
+    std::fs::create_dir_all(&bomb_folder)?;
+    // In a step's input (any JSON), where aliases are expanded.
+    let mut members = vec!["a0: &a0 [x, x, x, x, x, x, x, x, x, x]".to_string()];
+    for level in 1..10 {
+        let p = level - 1;
+        members.push(format!(
+            "a{level}: &a{level} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]"
+        ));
+    }
+    let bomb = format!(
+        "cases:\n  - id: bomb\n    title: t\n    level: must\n    source: {{ document: d, member: m }}\n    steps:\n      - operation: ListAccessTokens\n        input: {{ {} }}\n",
+        members.join(", ")
+    );
+    std::fs::write(bomb_folder.join("bomb.yaml"), &bomb)?;
+    let started = std::time::Instant::now();
+    match pat_conformance::case::load_cases(&bomb_dir, &crate::support::suite().contract) {
+        Ok(_) => Err("an alias bomb loaded".into()),
+        Err(e) if started.elapsed() < std::time::Duration::from_secs(10) => {
+            let text = e.0[0].to_string();
+            if text.contains("budget") || text.contains("alias") {
+                Ok(())
+            } else {
+                Err(format!("the bomb was refused for another reason: {text}").into())
+            }
+        }
+        Err(_) => Err("the alias bomb took more than 10 s to refuse".into()),
+    }
 }

@@ -13,6 +13,7 @@ use super::edit::{body, ok};
 use super::{Class, Mode};
 use crate::case::{Case, Expect};
 use crate::emulator::{Middleware, Reply, Request};
+use crate::generate::kebab;
 use crate::spec::Contract;
 
 /// Killers named per generic deviation, at most.
@@ -40,22 +41,6 @@ enum Change {
 
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
-}
-
-/// `CreateAccessToken` → `create-access-token`.
-fn kebab(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A request with nothing deliberately malformed.
@@ -181,12 +166,6 @@ pub(super) fn modes() -> Vec<Mode> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_kebab_case() {
-        assert_eq!(kebab("CreateAccessToken"), "create-access-token");
-        assert_eq!(kebab("PersonalAccessTokenId"), "personal-access-token-id");
-    }
 
     #[test]
     fn every_operation_with_a_plain_first_call_gets_a_status_deviation() {

@@ -65,8 +65,21 @@ pub async fn run(config: &RunConfig, options: RunOptions) -> Result<Exit, Harnes
         options,
         &mut reporters,
     )
-    .await?;
+    .await;
     drop(reporters);
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // Refused before any case (the preflight): the folder made to check that
+            // reports can be written holds an empty journal, and would look like a
+            // run that was killed.
+            if std::fs::metadata(dir.join(crate::report::JOURNAL_FILE)).is_ok_and(|m| m.len() == 0)
+            {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            return Err(e);
+        }
+    };
     let journal = journal.finish(&outcome.scrubber)?;
     let mut head = outcome.scrubber.scrubbed(&journal.head)?;
     if let Some((k, n)) = config.shard {

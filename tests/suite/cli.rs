@@ -255,6 +255,11 @@ fn unreachable() -> Result<(), Failed> {
         if printed.contains("ERROR ") || printed.contains(" passed, ") {
             return Err(format!("cases ran against {endpoint}:\n{printed}").into());
         }
+        // No run folder is left: an empty one would look like a killed run to sweep.
+        let left = std::fs::read_dir(dir.join("reports")).map_or(0, |d| d.count());
+        if left != 0 {
+            return Err(format!("a refused run left {left} report folder(s)").into());
+        }
         Ok(printed)
     };
     for (endpoint, says) in [

@@ -98,8 +98,16 @@ fn print_swept(swept: &[runner::Swept], dry_run: bool) -> Findings {
             if dry_run { s.found.len() } else { s.deleted },
             s.still_listed
         );
+        // One line per name: a case that made a hundred tokens of one name says so once.
+        let mut names: std::collections::BTreeMap<&str, usize> = Default::default();
         for name in &s.found {
-            outln!("  {name}");
+            *names.entry(name.as_str()).or_default() += 1;
+        }
+        for (name, n) in names {
+            match n {
+                1 => outln!("  {name}"),
+                n => outln!("  {name} (×{n})"),
+            }
         }
         for e in &s.errors {
             outln!("  error: {e}");

@@ -130,8 +130,8 @@ fn merge(args: &MergeArgs) -> Result<Exit, HarnessError> {
 }
 
 /// A mode of the mutation self-test by name.
-fn find_mode(name: &str) -> Result<crate::mutants::Mode, HarnessError> {
-    crate::mutants::deviations()
+fn find_mode(suite: &Suite, name: &str) -> Result<crate::mutants::Mode, HarnessError> {
+    crate::mutants::deviations_for(&suite.contract, &suite.cases)
         .into_iter()
         .chain(crate::mutants::variations())
         .find(|m| m.name == name)
@@ -140,7 +140,11 @@ fn find_mode(name: &str) -> Result<crate::mutants::Mode, HarnessError> {
 
 async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     let suite = load(&args.suite)?;
-    let mode = args.mode.as_deref().map(find_mode).transpose()?;
+    let mode = args
+        .mode
+        .as_deref()
+        .map(|n| find_mode(&suite, n))
+        .transpose()?;
     let listener =
         std::net::TcpListener::bind((args.host.as_str(), args.port)).map_err(|source| {
             ConfigError::Listen {
@@ -313,13 +317,13 @@ async fn mutants(args: &MutantsArgs) -> Result<Exit, HarnessError> {
         return Ok(Exit::Conforms);
     }
     let suite = load(&args.suite)?;
-    let mut modes = crate::mutants::deviations();
+    let mut modes = crate::mutants::deviations_for(&suite.contract, &suite.cases);
     modes.extend(crate::mutants::variations());
     if !args.modes.is_empty() {
         modes = args
             .modes
             .iter()
-            .map(|n| find_mode(n))
+            .map(|n| find_mode(&suite, n))
             .collect::<Result<_, _>>()?;
     }
     let matrix = crate::mutants::run_modes(

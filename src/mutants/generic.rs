@@ -155,12 +155,19 @@ fn middleware(d: &Derived) -> impl Middleware {
     }
 }
 
-/// Every derived deviation, as modes of the self-test.
+/// Every derived deviation of the built-in suite, as modes of the self-test.
 pub(super) fn modes() -> Vec<Mode> {
-    catalogue()
-        .iter()
-        .map(|d| super::mode(d.name, d.class, d.what, d.killers, middleware(d)))
-        .collect()
+    catalogue().iter().map(as_mode).collect()
+}
+
+/// Every derived deviation of another suite (its names and texts are kept for the
+/// process, like the built-in ones).
+pub(super) fn modes_for(contract: &Contract, cases: &[Case]) -> Vec<Mode> {
+    derive(contract, cases).iter().map(as_mode).collect()
+}
+
+fn as_mode(d: &Derived) -> Mode {
+    super::mode(d.name, d.class, d.what, d.killers, middleware(d))
 }
 
 #[cfg(test)]

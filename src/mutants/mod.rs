@@ -113,11 +113,20 @@ impl std::fmt::Debug for Mode {
     }
 }
 
-/// Every deviation of the catalogue.
+/// Every deviation of the catalogue, the derived ones made from the built-in suite.
 pub fn deviations() -> Vec<Mode> {
     let mut modes = responses::modes();
     modes.extend(behaviour::modes());
     modes.extend(generic::modes());
+    modes
+}
+
+/// Every deviation, the derived ones made from `contract` and `cases`: the suite a
+/// `mutants` run or a `serve --mode` actually uses (`--specs`, `--cases`).
+pub fn deviations_for(contract: &crate::spec::Contract, cases: &[crate::case::Case]) -> Vec<Mode> {
+    let mut modes = responses::modes();
+    modes.extend(behaviour::modes());
+    modes.extend(generic::modes_for(contract, cases));
     modes
 }
 

@@ -93,7 +93,11 @@ fn head(out: &mut String, report: &JsonReport) {
     if !report.shards.is_empty() {
         fact("shards", esc(&report.shards.join(", ")));
     }
-    fact("cleanup", esc(&report.ledger.line()));
+    let cleanup = report.ledger.line();
+    fact(
+        "cleanup",
+        esc(cleanup.strip_prefix("cleanup: ").unwrap_or(&cleanup)),
+    );
     out.push_str("</dl>\n");
     if report.interrupted {
         out.push_str("<p><b>The run was interrupted: results are partial.</b></p>\n");

@@ -27,4 +27,6 @@ pub struct Routed {
     pub operation: String,
     /// Its paginator, if it pages.
     pub paginator: Option<Paginator>,
+    /// The media type its protocol's bodies carry (`application/x-amz-json-1.1`, …).
+    pub media_type: &'static str,
 }

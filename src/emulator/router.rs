@@ -60,6 +60,7 @@ impl Router {
         Some(Routed {
             operation: name.to_string(),
             paginator: service.operation(name).and_then(|op| op.paginator.clone()),
+            media_type: crate::codec::of(service.spec.protocol).media_type(),
         })
     }
 }

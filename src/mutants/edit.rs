@@ -5,40 +5,15 @@ use serde_json::Value;
 
 use crate::emulator::Reply;
 
-/// The catalogue's name for the operation a request calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Op {
-    Create,
-    List,
-    Delete,
-    WmList,
-    WmGet,
-    WmDelete,
-    Other,
-}
-
-/// Which operation a request calls, routed by the specs' codecs as the emulator routes
-/// it; the catalogue names the operations it breaks.
-pub(super) fn op(req: &Request) -> Op {
-    match req.routed.as_ref().map(|r| r.operation.as_str()) {
-        Some("CreateAccessToken") => Op::Create,
-        Some("ListAccessTokens") => Op::List,
-        Some("DeleteAccessToken") => Op::Delete,
-        Some("ListPersonalAccessTokens") => Op::WmList,
-        Some("GetPersonalAccessTokenMetadata") => Op::WmGet,
-        Some("DeletePersonalAccessToken") => Op::WmDelete,
-        _ => Op::Other,
-    }
+/// The operation a request calls, routed by the specs' codecs as the emulator routes
+/// it (`""` for a request no operation serves).
+pub(super) fn op(req: &Request) -> &str {
+    req.routed.as_ref().map_or("", |r| r.operation.as_str())
 }
 
 /// The paginator of the operation a request calls (from the specs), if it pages.
 pub(super) fn listing(req: &Request) -> Option<crate::spec::Paginator> {
     req.routed.as_ref()?.paginator.clone()
-}
-
-/// Whether the operation is a CodeCatalyst one.
-pub(super) fn is_codecatalyst_op(o: Op) -> bool {
-    matches!(o, Op::Create | Op::List | Op::Delete)
 }
 
 /// Edits the JSON body of a reply, if it has one.
@@ -112,42 +87,41 @@ pub(super) fn rename_error(reply: &mut Reply, name: &str) {
     });
 }
 
-/// Applies `f` to every item of a list reply (both services).
-pub(super) fn items(reply: &mut Reply, mut f: impl FnMut(&mut serde_json::Map<String, Value>)) {
+/// Applies `f` to every object of the reply's array member `key`.
+pub(super) fn members(
+    reply: &mut Reply,
+    key: &str,
+    mut f: impl FnMut(&mut serde_json::Map<String, Value>),
+) {
     body(reply, |v| {
-        for key in ["items", "PersonalAccessTokenSummaries"] {
-            if let Some(Value::Array(list)) = v.get_mut(key) {
-                for item in list.iter_mut().filter_map(Value::as_object_mut) {
-                    f(item);
-                }
+        if let Some(Value::Array(list)) = v.get_mut(key) {
+            for item in list.iter_mut().filter_map(Value::as_object_mut) {
+                f(item);
             }
         }
     });
 }
 
-/// Whether the operation is a WorkMail one.
-pub(super) fn is_workmail_op(o: Op) -> bool {
-    matches!(o, Op::WmList | Op::WmGet | Op::WmDelete)
-}
-
-/// Edits each WorkMail token a reply describes: the summaries of a listing, or the
-/// metadata GetPersonalAccessTokenMetadata returns.
-pub(super) fn wm_tokens(
-    o: Op,
+/// Applies `f` to every item of a listing's reply: the member its paginator names.
+pub(super) fn items(
+    req: &Request,
     reply: &mut Reply,
-    mut f: impl FnMut(&mut serde_json::Map<String, Value>),
+    f: impl FnMut(&mut serde_json::Map<String, Value>),
 ) {
-    match o {
-        Op::WmList => items(reply, f),
-        Op::WmGet => body(reply, |v| {
-            if let Some(token) = v.as_object_mut() {
-                f(token);
-            }
-        }),
-        _ => {}
+    if let Some(pages) = listing(req) {
+        members(reply, &pages.items, f);
     }
 }
 
+/// Whether the reply is a success (2xx).
 pub(super) fn ok(reply: &Reply) -> bool {
     (200..300).contains(&reply.status)
+}
+
+/// The request's `authorization` header.
+pub(super) fn auth(req: &Request) -> Option<String> {
+    req.headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }

@@ -10,9 +10,10 @@ use crate::emulator::Request;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
-use super::edit::{self, body, input, items, listing, ok, op, with_input, wm_tokens, Op};
+use super::edit::{body, input, listing, ok, op, with_input};
 use super::variations::{replies, variation};
 use super::Mode;
+use super::{codecatalyst as cc, workmail as wm};
 use crate::emulator::{Middleware, Reply};
 
 type Inner<'a> = &'a dyn Fn(&Request) -> Reply;
@@ -111,7 +112,7 @@ fn id_in(id: &str) -> String {
 fn reserved_character_ids() -> impl Middleware {
     |req: &Request, inner: Inner| {
         let mut req = req.clone();
-        if op(&req) == Op::Delete {
+        if op(&req) == cc::DELETE {
             let path = req.url.path().to_string();
             if let Some((head, label)) = path.rsplit_once('/') {
                 let id = percent_decode_str(label).decode_utf8_lossy().to_string();
@@ -120,15 +121,15 @@ fn reserved_character_ids() -> impl Middleware {
             }
         }
         let mut reply = inner(&req);
-        if ok(&reply) && op(&req) == Op::Create {
+        if ok(&reply) && op(&req) == cc::CREATE {
             body(&mut reply, |v| {
                 if let Some(id) = v["accessTokenId"].as_str().map(id_out) {
                     v["accessTokenId"] = json!(id);
                 }
             });
         }
-        if ok(&reply) && op(&req) == Op::List {
-            items(&mut reply, |i| {
+        if ok(&reply) && op(&req) == cc::LIST {
+            cc::items(&mut reply, |i| {
                 if let Some(id) = i.get("id").and_then(Value::as_str).map(id_out) {
                     i.insert("id".into(), json!(id));
                 }
@@ -222,7 +223,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "wm-error-messages-absent",
             "WorkMail errors carry no Message (the model makes it optional)",
             replies(|req, r| {
-                if !ok(r) && edit::is_workmail_op(op(req)) {
+                if !ok(r) && wm::owns(op(req)) {
                     body(r, |v| {
                         v.as_object_mut().map(|o| o.remove("Message"));
                     })
@@ -243,7 +244,7 @@ pub(super) fn modes() -> Vec<Mode> {
                         }
                     });
                 }
-                wm_tokens(op(req), r, |i| {
+                wm::tokens(op(req), r, |i| {
                     if !i.contains_key("DateLastUsed") {
                         i.insert("DateLastUsed".into(), Value::Null);
                     }
@@ -282,7 +283,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "wm-epochs-in-exponent-notation",
             "WorkMail epoch seconds are written like 1.7672256e9 (a JSON number all the same)",
             replies(|req, r| {
-                if op(req) == Op::WmList {
+                if op(req) == wm::LIST {
                     restyle(
                         r,
                         Style {
@@ -344,7 +345,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "other-secret-shape",
             "PAT secrets are long and use `+ / = _ -` (the model allows 1 to 4000 characters)",
             replies(|req, r| {
-                if ok(r) && op(req) == Op::Create {
+                if ok(r) && op(req) == cc::CREATE {
                     body(r, |v| {
                         let secret = format!(
                             "ccpat_{}+/_-{}==",
@@ -360,7 +361,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "empty-body-for-empty-output",
             "the deletes answer 200 with no body at all (their outputs have no members)",
             replies(|req, r| {
-                if ok(r) && matches!(op(req), Op::Delete | Op::WmDelete) {
+                if ok(r) && matches!(op(req), cc::DELETE | wm::DELETE) {
                     r.body.clear();
                     r.remove_header("content-type");
                 }

@@ -6,14 +6,16 @@
 //! that rewrites requests or replies, so the emulator itself stays a plain reference
 //! implementation. `pat-conformance mutants` prints the kill matrix.
 
-mod behaviour;
 mod catalogue;
+mod codecatalyst;
+mod common;
 mod edit;
 mod generic;
+mod hook;
 mod liberties;
 mod matrix;
-mod responses;
 mod variations;
+mod workmail;
 
 use std::sync::Arc;
 
@@ -115,8 +117,9 @@ impl std::fmt::Debug for Mode {
 
 /// Every deviation of the catalogue, the derived ones made from the built-in suite.
 pub fn deviations() -> Vec<Mode> {
-    let mut modes = responses::modes();
-    modes.extend(behaviour::modes());
+    let mut modes = codecatalyst::modes();
+    modes.extend(workmail::modes());
+    modes.extend(common::modes());
     modes.extend(generic::modes());
     modes
 }
@@ -124,8 +127,9 @@ pub fn deviations() -> Vec<Mode> {
 /// Every deviation, the derived ones made from `contract` and `cases`: the suite a
 /// `mutants` run or a `serve --mode` actually uses (`--specs`, `--cases`).
 pub fn deviations_for(contract: &crate::spec::Contract, cases: &[crate::case::Case]) -> Vec<Mode> {
-    let mut modes = responses::modes();
-    modes.extend(behaviour::modes());
+    let mut modes = codecatalyst::modes();
+    modes.extend(workmail::modes());
+    modes.extend(common::modes());
     modes.extend(generic::modes_for(contract, cases));
     modes
 }

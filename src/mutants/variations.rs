@@ -7,9 +7,8 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::edit::{
-    self, body, error_type, input, items, listing, ok, op, with_input, wm_tokens, Op,
-};
+use super::edit::{body, error_type, input, items, listing, ok, op, with_input};
+use super::{codecatalyst as cc, workmail as wm};
 use super::{Class, Mode};
 use crate::emulator::{EmulatorConfig, Middleware, Reply};
 
@@ -73,12 +72,12 @@ fn expiry(f: fn(OffsetDateTime) -> String) -> Option<Arc<dyn Middleware>> {
             }
         };
         match op(req) {
-            Op::Create => body(r, |v| {
+            cc::CREATE => body(r, |v| {
                 if let Some(o) = v.as_object_mut() {
                     fix(o)
                 }
             }),
-            Op::List => items(r, fix),
+            cc::LIST => cc::items(r, fix),
             _ => {}
         }
     })
@@ -86,7 +85,7 @@ fn expiry(f: fn(OffsetDateTime) -> String) -> Option<Arc<dyn Middleware>> {
 
 fn wm_times(f: fn(f64) -> f64) -> Option<Arc<dyn Middleware>> {
     replies(move |req, r| {
-        wm_tokens(op(req), r, |i| {
+        wm::tokens(op(req), r, |i| {
             for key in ["DateCreated", "DateLastUsed", "ExpiresTime"] {
                 if let Some(t) = i.get(key).and_then(Value::as_f64) {
                     i.insert(key.into(), json!(f(t)));
@@ -165,7 +164,7 @@ pub(super) fn modes() -> Vec<Mode> {
         variation(
             "extra-members",
             "every body and list item carries members the model does not know",
-            replies(|_, r| {
+            replies(|req, r| {
                 body(r, |v| {
                     if let Some(o) = v.as_object_mut() {
                         o.insert(
@@ -174,7 +173,7 @@ pub(super) fn modes() -> Vec<Mode> {
                         );
                     }
                 });
-                items(r, |i| {
+                items(req, r, |i| {
                     i.insert("patConformanceExtra".into(), json!(true));
                 });
             }),
@@ -202,7 +201,7 @@ pub(super) fn modes() -> Vec<Mode> {
             "namespaced-error-types",
             "error types are written `namespace#Name`",
             error_types(|name, req| {
-                let ns = if edit::is_workmail_op(op(req)) {
+                let ns = if wm::owns(op(req)) {
                     "com.amazonaws.workmail"
                 } else {
                     "com.amazonaws.codecatalyst"
@@ -222,8 +221,8 @@ pub(super) fn modes() -> Vec<Mode> {
             "pages hold one item whatever valid maxResults asks for",
             Some(Arc::new(|req: &Request, inner: Inner| {
                 let (key, max) = match op(req) {
-                    Op::List => ("maxResults", 10),
-                    Op::WmList => ("MaxResults", 100),
+                    cc::LIST => ("maxResults", 10),
+                    wm::LIST => ("MaxResults", 100),
                     _ => return inner(req),
                 };
                 let valid = serde_json::from_slice::<Value>(&req.body)

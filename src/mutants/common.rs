@@ -1,16 +1,16 @@
-//! Deviations in pagination: cursors off by one, trailing and restarting tokens,
-//! ignored page sizes and tokens.
+//! Deviations any service can have, made for every listing by its paginator and for
+//! every operation by its protocol: empty pages, trailing or repeating tokens, any
+//! request content type accepted.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use crate::emulator::Request;
 use serde_json::{json, Value};
 
-use super::super::edit::{body, error_type, input, listing, ok, op, with_input, Op};
-use super::super::{mode, Class, Mode};
-use super::{is, on_request, Inner};
-use crate::emulator::Middleware;
+use crate::emulator::{Middleware, Request};
+use crate::mutants::edit::{body, input, listing, ok, with_header, with_input};
+use crate::mutants::hook::Inner;
+use crate::mutants::{mode, Class, Mode};
 
 /// An off-by-one cursor: with pages of two or more, every page after the first starts
 /// with the last item of the page before (with pages of one it would never end, so it
@@ -96,13 +96,37 @@ fn trailing_token() -> impl Middleware {
     }
 }
 
-pub(super) fn pagination() -> Vec<Mode> {
-    use Class::Pagination as P;
+pub(super) fn modes() -> Vec<Mode> {
+    use Class::*;
     const RESTART: &str = "restart-from-the-top";
     vec![
         mode(
+            "empty-list-answers-204",
+            SuccessStatus,
+            "an empty listing answers 204 with no body",
+            &[
+                "wm-empty-organization",
+                "wm-empty-organization-no-next-token",
+            ],
+            |req: &Request, inner: Inner| {
+                let mut r = inner(req);
+                let Some(pages) = listing(req) else { return r };
+                let empty = r.json_body().is_some_and(|v| {
+                    v.get(&pages.items)
+                        .and_then(Value::as_array)
+                        .is_some_and(Vec::is_empty)
+                });
+                if ok(&r) && empty {
+                    r.status = 204;
+                    r.body.clear();
+                    r.remove_header("content-type")
+                }
+                r
+            },
+        ),
+        mode(
             "pages-repeat-last-item",
-            P,
+            Pagination,
             "an off-by-one cursor: with pages of 2 or more, each page repeats the last item of \
                 the page before",
             &[
@@ -113,7 +137,7 @@ pub(super) fn pagination() -> Vec<Mode> {
         ),
         mode(
             "trailing-token",
-            P,
+            Pagination,
             "the last page with items carries a token that leads to an empty page",
             &[
                 "list-walks-at-page-sizes-1-2-3-10",
@@ -124,41 +148,15 @@ pub(super) fn pagination() -> Vec<Mode> {
             trailing_token(),
         ),
         mode(
-            "list-ignores-max-results",
-            P,
-            "ListAccessTokens ignores maxResults and returns every token at once",
-            &["list-max-results-one"],
-            on_request(is(Op::List), |r| {
-                with_input(r, |i| {
-                    i.remove("maxResults");
-                })
-            }),
-        ),
-        mode(
-            "wm-ignores-max-results",
-            P,
-            "ListPersonalAccessTokens ignores MaxResults",
-            &["wm-max-results-one"],
-            on_request(is(Op::WmList), |r| {
-                with_input(r, |i| {
-                    i.remove("MaxResults");
-                })
-            }),
-        ),
-        mode(
             "last-page-restarts",
-            P,
+            Pagination,
             "the last page carries a nextToken that starts the listing over",
             &["list-walks-every-page", "wm-walks-every-summary-once"],
             |req: &Request, inner: Inner| {
-                let (token, listing) = match op(req) {
-                    Op::List => ("nextToken", true),
-                    Op::WmList => ("NextToken", true),
-                    _ => ("", false),
-                };
-                if !listing {
+                let Some(pages) = listing(req) else {
                     return inner(req);
-                }
+                };
+                let (token, next) = (pages.input_token.as_str(), pages.output_token.as_str());
                 let restart = input(req, token)
                     .and_then(|t| t.as_str().map(|t| t == RESTART))
                     .unwrap_or(false);
@@ -172,8 +170,8 @@ pub(super) fn pagination() -> Vec<Mode> {
                 let mut reply = inner(&req);
                 if ok(&reply) {
                     body(&mut reply, |v| {
-                        if v.get(token).is_none() {
-                            v[token] = json!(RESTART);
+                        if v.get(next).is_none() {
+                            v[next] = json!(RESTART);
                         }
                     });
                 }
@@ -181,55 +179,21 @@ pub(super) fn pagination() -> Vec<Mode> {
             },
         ),
         mode(
-            "pages-overlap",
-            P,
-            "every page after the first repeats the first item of the listing",
-            &["list-walks-every-page", "list-next-token-moves-on"],
+            "any-request-content-type-accepted",
+            ContentType,
+            "a JSON body sent as text/plain is read as JSON",
+            &[
+                "gen-create-access-token-wrong-content-type",
+                "gen-list-personal-access-tokens-wrong-content-type",
+            ],
             |req: &Request, inner: Inner| {
-                let mut reply = inner(req);
-                if op(req) == Op::List && ok(&reply) && input(req, "nextToken").is_some() {
-                    let first = inner(&with_input(req, |i| {
-                        i.remove("nextToken");
-                        i.insert("maxResults".into(), json!(1));
-                    }));
-                    if let Some(item) = first.json_body().and_then(|v| v["items"].get(0).cloned()) {
-                        body(&mut reply, |v| {
-                            if let Some(list) = v["items"].as_array_mut() {
-                                list.insert(0, item);
-                            }
-                        });
+                // Every body the target reads is taken for what the protocol expects.
+                match &req.routed {
+                    Some(routed) if !req.body.is_empty() => {
+                        inner(&with_header(req, "content-type", routed.media_type))
                     }
+                    _ => inner(req),
                 }
-                reply
-            },
-        ),
-        mode(
-            "wm-next-token-ignored",
-            P,
-            "NextToken is ignored: every call returns the first page",
-            &["wm-walks-every-summary-once", "wm-next-token-moves-on"],
-            on_request(is(Op::WmList), |r| {
-                with_input(r, |i| {
-                    i.remove("NextToken");
-                })
-            }),
-        ),
-        mode(
-            "wm-unknown-next-token-restarts",
-            P,
-            "a NextToken the service never issued starts over instead of being rejected",
-            &["wm-unknown-next-token"],
-            |req: &Request, inner: Inner| {
-                let reply = inner(req);
-                if op(req) == Op::WmList
-                    && error_type(&reply).as_deref() == Some("InvalidParameterException")
-                    && input(req, "NextToken").is_some()
-                {
-                    return inner(&with_input(req, |i| {
-                        i.remove("NextToken");
-                    }));
-                }
-                reply
             },
         ),
     ]

@@ -1,18 +1,61 @@
-//! Deviations in isolation, auth and secrets: one caller reaching another's tokens,
-//! calls served without (valid) credentials, secrets leaked in answers.
+//! CodeCatalyst access that breaks the contract: one caller seeing or deleting
+//! another's tokens, auth not required, and the secret leaking.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use crate::emulator::Request;
 use serde_json::{json, Value};
 
-use super::super::edit::{self, body, items, ok, op, with_header, Op};
-use super::super::{mode, Class, Mode};
-use super::{all_ids, auth, is, on_request, Inner};
-use crate::emulator::Middleware;
+use crate::emulator::{Middleware, Request};
+use crate::mutants::codecatalyst as cc;
+use crate::mutants::edit::{auth, body, ok, op, with_header};
+use crate::mutants::hook::{on_request, Inner};
+use crate::mutants::{mode, Class, Mode};
 
-pub(super) fn isolation_auth_secret() -> Vec<Mode> {
+/// Remembers every secret CreateAccessToken hands out and puts it back into the replies
+/// of `leak_on` (list items, or the delete answer) for the token concerned.
+fn secret_leak(leak_on: &'static str) -> impl Middleware {
+    let secrets: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+    move |req: &Request, inner: Inner| {
+        let mut reply = inner(req);
+        let mut known = secrets.lock().unwrap_or_else(|e| e.into_inner());
+        match op(req) {
+            cc::CREATE if ok(&reply) => {
+                if let Some(v) = reply.json_body() {
+                    if let (Some(id), Some(s)) = (v["accessTokenId"].as_str(), v["secret"].as_str())
+                    {
+                        known.insert(id.to_string(), s.to_string());
+                    }
+                }
+            }
+            cc::LIST if leak_on == cc::LIST && ok(&reply) => cc::items(&mut reply, |i| {
+                if let Some(s) = i
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| known.get(id))
+                {
+                    i.insert("secret".into(), json!(s));
+                }
+            }),
+            cc::DELETE if leak_on == cc::DELETE && ok(&reply) => {
+                let id = req
+                    .url
+                    .path()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                if let Some(s) = known.get(&id) {
+                    body(&mut reply, |v| v["secret"] = json!(s));
+                }
+            }
+            _ => {}
+        }
+        reply
+    }
+}
+
+pub(super) fn modes() -> Vec<Mode> {
     use Class::*;
     vec![
         mode(
@@ -31,7 +74,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
                         }
                     }
                     let reply = inner(req);
-                    if op(req) != Op::Delete || reply.status != 404 {
+                    if op(req) != cc::DELETE || reply.status != 404 {
                         return reply;
                     }
                     let others: Vec<String> =
@@ -62,12 +105,12 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
                         }
                     }
                     let mut reply = inner(req);
-                    if op(req) == Op::List && ok(&reply) {
+                    if op(req) == cc::LIST && ok(&reply) {
                         let others: Vec<String> =
                             seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
                         let mut extra = Vec::new();
                         for other in others.iter().filter(|o| Some(*o) != me.as_ref()) {
-                            extra.extend(all_ids(req, inner, Some(other)));
+                            extra.extend(cc::all_ids(req, inner, Some(other)));
                         }
                         body(&mut reply, |v| {
                             if let Some(list) = v["items"].as_array_mut() {
@@ -87,7 +130,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
                 "gen-create-access-token-no-auth",
                 "gen-list-access-tokens-no-auth",
             ],
-            on_request(edit::is_codecatalyst_op, |r| {
+            on_request(cc::owns, |r| {
                 if auth(r).is_none() {
                     with_header(r, "authorization", "Bearer anonymous-caller")
                 } else {
@@ -100,7 +143,7 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
             Auth,
             "an Authorization of another scheme (Basic) is taken as a bearer token",
             &["gen-create-access-token-malformed-auth"],
-            on_request(edit::is_codecatalyst_op, |r| match auth(r) {
+            on_request(cc::owns, |r| match auth(r) {
                 Some(a) if a.starts_with("Basic ") => {
                     with_header(r, "authorization", &a.replacen("Basic ", "Bearer ", 1))
                 }
@@ -108,94 +151,18 @@ pub(super) fn isolation_auth_secret() -> Vec<Mode> {
             }),
         ),
         mode(
-            "wm-sigv4-not-required",
-            Auth,
-            "WorkMail calls without a signature are served",
-            &["gen-list-personal-access-tokens-no-auth"],
-            on_request(is(Op::WmList), |r| {
-                if auth(r).is_none() {
-                    // Served as if the emulator's own caller had signed it.
-                    let mut r = r.clone();
-                    crate::emulator::sign_as_emulator(&mut r, "us-east-1", "workmail");
-                    r
-                } else {
-                    r.clone()
-                }
-            }),
-        ),
-        mode(
-            "any-request-content-type-accepted",
-            ContentType,
-            "a JSON body sent as text/plain is read as JSON",
-            &[
-                "gen-create-access-token-wrong-content-type",
-                "gen-list-personal-access-tokens-wrong-content-type",
-            ],
-            |req: &Request, inner: Inner| {
-                let fixed = match op(req) {
-                    Op::Create | Op::List => with_header(req, "content-type", "application/json"),
-                    Op::WmList => with_header(req, "content-type", "application/x-amz-json-1.1"),
-                    _ => req.clone(),
-                };
-                inner(&fixed)
-            },
-        ),
-        mode(
             "list-leaks-secret",
             SecretLeak,
             "list items carry the secret CreateAccessToken returned",
             &["list-contains-created-token", "list-secret-never-listed"],
-            secret_leak(Op::List),
+            secret_leak(cc::LIST),
         ),
         mode(
             "delete-returns-secret",
             SecretLeak,
             "DeleteAccessToken answers with the deleted token's secret",
             &["delete-response-carries-no-secret"],
-            secret_leak(Op::Delete),
+            secret_leak(cc::DELETE),
         ),
     ]
-}
-
-/// Remembers every secret CreateAccessToken hands out and puts it back into the replies
-/// of `leak_on` (list items, or the delete answer) for the token concerned.
-fn secret_leak(leak_on: Op) -> impl Middleware {
-    let secrets: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
-    move |req: &Request, inner: Inner| {
-        let mut reply = inner(req);
-        let mut known = secrets.lock().unwrap_or_else(|e| e.into_inner());
-        match op(req) {
-            Op::Create if ok(&reply) => {
-                if let Some(v) = reply.json_body() {
-                    if let (Some(id), Some(s)) = (v["accessTokenId"].as_str(), v["secret"].as_str())
-                    {
-                        known.insert(id.to_string(), s.to_string());
-                    }
-                }
-            }
-            Op::List if leak_on == Op::List && ok(&reply) => items(&mut reply, |i| {
-                if let Some(s) = i
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .and_then(|id| known.get(id))
-                {
-                    i.insert("secret".into(), json!(s));
-                }
-            }),
-            Op::Delete if leak_on == Op::Delete && ok(&reply) => {
-                let id = req
-                    .url
-                    .path()
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                if let Some(s) = known.get(&id) {
-                    body(&mut reply, |v| v["secret"] = json!(s));
-                }
-            }
-            _ => {}
-        }
-        reply
-    }
 }

@@ -64,7 +64,7 @@ pub(crate) fn check_response(
             fatal: true,
         };
     }
-    let body = read_body(codec, response, &mut violations);
+    let body = read_body(codec, service, op, response, &mut violations);
     let succeeded = (200..300).contains(&response.status);
     let answer = Answer {
         status: response.status,
@@ -129,31 +129,34 @@ impl Answer {
 /// The body decoded (an empty one reads as `{}`), and its media type checked.
 fn read_body(
     codec: &dyn crate::codec::Codec,
+    service: &Service,
+    op: &OperationSpec,
     response: &HttpResponse,
     violations: &mut Vec<Violation>,
 ) -> Value {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Value::Object(Default::default());
     }
+    let format = codec.format().name();
     let body = codec
-        .decode(&response.body)
+        .decode_answer(&service.shapes, &op.output, &response.body)
         .map(drop_null_members)
         .unwrap_or_else(|e| {
             violations.push(Violation::new(
                 CheckKind::Body,
-                format!("the response body is not JSON: {e}"),
+                format!("the response body is not {format}: {e}"),
             ));
             Value::Null
         });
-    let want = codec.media_type();
+    let allowed = codec.answer_media_types();
     match response.header("content-type") {
-        Some(got) if media_type(got) == want => {}
+        Some(got) if allowed.contains(&media_type(got).as_str()) => {}
         got => violations.push(
             Violation::new(
                 CheckKind::ContentType,
-                format!("a JSON body must be sent as {want}"),
+                format!("a {format} body must be sent as {}", allowed.join(" or ")),
             )
-            .diff(want, got.unwrap_or("(no Content-Type)")),
+            .diff(allowed[0], got.unwrap_or("(no Content-Type)")),
         ),
     }
     body

@@ -12,21 +12,28 @@ use crate::spec::{OperationSpec, ServiceSpec};
 /// awsJson of one version.
 pub(super) struct AwsJson {
     media_type: &'static str,
+    answer_media_types: &'static [&'static str],
 }
 
 /// awsJson1_0 (DynamoDB, SQS, …).
 pub(super) const AWS_JSON_1_0: AwsJson = AwsJson {
     media_type: "application/x-amz-json-1.0",
+    answer_media_types: &["application/x-amz-json-1.0"],
 };
 
 /// awsJson1_1 (WorkMail, …).
 pub(super) const AWS_JSON_1_1: AwsJson = AwsJson {
     media_type: "application/x-amz-json-1.1",
+    answer_media_types: &["application/x-amz-json-1.1"],
 };
 
 impl Codec for AwsJson {
     fn media_type(&self) -> &'static str {
         self.media_type
+    }
+
+    fn answer_media_types(&self) -> &'static [&'static str] {
+        self.answer_media_types
     }
 
     fn encode(
@@ -58,6 +65,7 @@ impl Codec for AwsJson {
         method: &str,
         path: &str,
         headers: &http::HeaderMap,
+        _body: &[u8],
     ) -> Option<BTreeMap<String, String>> {
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         (method == "POST" && path == "/" && target == service.target(op_name).as_deref())
@@ -80,9 +88,9 @@ impl Codec for AwsJson {
         service: &ServiceSpec,
         name: &str,
         message: &str,
-    ) -> (Vec<(String, String)>, Value) {
+    ) -> (Vec<(String, String)>, Vec<u8>) {
         let mut body = message_body(service, message);
         body.insert("__type".into(), Value::String(name.to_string()));
-        (Vec::new(), Value::Object(body))
+        (Vec::new(), Value::Object(body).to_string().into_bytes())
     }
 }

@@ -2,13 +2,16 @@
 //! request, tells a server which operation a request calls, renders an error answer,
 //! and names the media type. The request builder, the checks, the generated cases and
 //! the emulator all go through it; [`Protocol`] only picks the codec. A new protocol is
-//! one file here plus one enum variant.
+//! one file here plus one enum variant (and a body format when its answers are not
+//! JSON: `xml.rs` for awsQuery).
 
 mod aws_json;
+mod aws_query;
 mod encode_error;
 mod error_type;
 mod format;
 mod rest_json;
+mod xml;
 
 pub(crate) use encode_error::{DecodeError, EncodeError};
 use std::collections::BTreeMap;
@@ -43,8 +46,12 @@ pub(crate) struct WireError {
 
 /// One wire protocol.
 pub(crate) trait Codec: Send + Sync {
-    /// The media type of bodies.
+    /// The media type of request bodies (and of answers, unless
+    /// [`Codec::answer_media_types`] says otherwise).
     fn media_type(&self) -> &'static str;
+
+    /// The media types an answer's body may carry (the first is the one servers send).
+    fn answer_media_types(&self) -> &'static [&'static str];
 
     /// Encodes an operation's input members.
     fn encode(
@@ -55,8 +62,9 @@ pub(crate) trait Codec: Send + Sync {
         members: Map<String, Value>,
     ) -> Result<Encoded, EncodeError>;
 
-    /// Whether a request (method, path, headers) calls this operation: its path labels
-    /// (decoded) if so.
+    /// Whether a request (method, path, headers, body) calls this operation: its path
+    /// labels (decoded) if so.
+    #[allow(clippy::too_many_arguments)]
     fn route(
         &self,
         service: &ServiceSpec,
@@ -65,17 +73,42 @@ pub(crate) trait Codec: Send + Sync {
         method: &str,
         path: &str,
         headers: &http::HeaderMap,
+        body: &[u8],
     ) -> Option<BTreeMap<String, String>>;
 
-    /// The input members a request carries outside its body and path (restJson1's
-    /// query string and headers), as text: a server coerces them by the input schema.
+    /// The input members a request carries as text (restJson1's query string and
+    /// headers, awsQuery's form body): a server reads them by the input schema.
     fn bound_input(
         &self,
         _op: &OperationSpec,
         _query: Option<&str>,
         _headers: &http::HeaderMap,
+        _body: &[u8],
     ) -> Map<String, Value> {
         Map::new()
+    }
+
+    /// Decodes a request's body into input members (the members [`Codec::bound_input`]
+    /// reads are added to these).
+    fn decode_request(&self, body: &[u8]) -> Result<Value, DecodeError> {
+        self.decode(body)
+    }
+
+    /// Decodes an answer to an operation whose output shape is `output` (a name in
+    /// `shapes`, the `$defs`): what the checks, paths and schemas read. A JSON body is
+    /// read as it is; an XML one by the shape.
+    fn decode_answer(
+        &self,
+        _shapes: &Map<String, Value>,
+        _output: &str,
+        body: &[u8],
+    ) -> Result<Value, DecodeError> {
+        self.decode(body)
+    }
+
+    /// A success answer's body for a document of output members.
+    fn write_answer(&self, _service: &ServiceSpec, _op_name: &str, doc: &Value) -> Vec<u8> {
+        doc.to_string().into_bytes()
     }
 
     /// The error for a request body the server cannot read.
@@ -84,9 +117,14 @@ pub(crate) trait Codec: Send + Sync {
     /// The error for a request body of another media type.
     fn unsupported_media_type(&self, service: &ServiceSpec) -> WireError;
 
-    /// Decodes a body (a request's in the emulator, a response's in the checks).
+    /// Decodes a body without knowing the operation (an error, a page's token).
     fn decode(&self, body: &[u8]) -> Result<Value, DecodeError> {
         serde_json::from_slice(body).map_err(|e| DecodeError(e.to_string()))
+    }
+
+    /// What request bodies are, for titles (`JSON`, `form`).
+    fn request_format_name(&self) -> &'static str {
+        self.format().name()
     }
 
     /// How this protocol's bodies are read as data (by the redactor and the diff).
@@ -110,7 +148,7 @@ pub(crate) trait Codec: Send + Sync {
         service: &ServiceSpec,
         name: &str,
         message: &str,
-    ) -> (Vec<(String, String)>, Value);
+    ) -> (Vec<(String, String)>, Vec<u8>);
 }
 
 /// The codec of a protocol.
@@ -119,6 +157,7 @@ pub(crate) fn of(protocol: Protocol) -> &'static dyn Codec {
         Protocol::RestJson1 => &rest_json::RestJson1,
         Protocol::AwsJson1_0 => &aws_json::AWS_JSON_1_0,
         Protocol::AwsJson1_1 => &aws_json::AWS_JSON_1_1,
+        Protocol::AwsQuery => &aws_query::AwsQuery,
     }
 }
 

@@ -23,6 +23,10 @@ impl Codec for RestJson1 {
         "application/json"
     }
 
+    fn answer_media_types(&self) -> &'static [&'static str] {
+        &["application/json"]
+    }
+
     fn encode(
         &self,
         _service: &ServiceSpec,
@@ -84,6 +88,7 @@ impl Codec for RestJson1 {
         method: &str,
         path: &str,
         _headers: &http::HeaderMap,
+        _body: &[u8],
     ) -> Option<BTreeMap<String, String>> {
         (method == op.http.method)
             .then(|| match_path(&op.http.path, path))
@@ -95,6 +100,7 @@ impl Codec for RestJson1 {
         op: &OperationSpec,
         query: Option<&str>,
         headers: &http::HeaderMap,
+        _body: &[u8],
     ) -> Map<String, Value> {
         let pairs: Vec<(String, String)> = query
             .unwrap_or("")
@@ -155,10 +161,12 @@ impl Codec for RestJson1 {
         service: &ServiceSpec,
         name: &str,
         message: &str,
-    ) -> (Vec<(String, String)>, Value) {
+    ) -> (Vec<(String, String)>, Vec<u8>) {
         (
             vec![("x-amzn-errortype".into(), name.to_string())],
-            Value::Object(message_body(service, message)),
+            Value::Object(message_body(service, message))
+                .to_string()
+                .into_bytes(),
         )
     }
 }

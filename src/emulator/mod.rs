@@ -8,6 +8,7 @@
 
 mod backend;
 mod codecatalyst;
+mod iam;
 mod pages;
 mod replies;
 mod request;
@@ -117,6 +118,7 @@ pub(crate) fn backends() -> Vec<Box<dyn backend::Backend>> {
     vec![
         Box::new(codecatalyst::Tokens::default()),
         Box::new(workmail::Directory::seeded()),
+        Box::new(iam::Users::seeded()),
     ]
 }
 

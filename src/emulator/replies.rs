@@ -32,6 +32,14 @@ impl Reply {
         }
     }
 
+    /// A reply with a body of the given media type.
+    pub fn bytes(status: u16, body: Vec<u8>, content_type: &str) -> Reply {
+        Reply {
+            body,
+            ..Reply::json(status, &Value::Null, content_type)
+        }
+    }
+
     /// The first value of header `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -99,12 +107,13 @@ fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// A success response with the operation's status.
-pub(crate) fn success(service: &Service, status: u16, body: &Value) -> Reply {
-    Reply::json(
+/// A success response with the operation's status, as the service's codec writes it.
+pub(crate) fn success(service: &Service, op_name: &str, status: u16, body: &Value) -> Reply {
+    let codec = crate::codec::of(service.spec.protocol);
+    Reply::bytes(
         status,
-        body,
-        crate::codec::of(service.spec.protocol).media_type(),
+        codec.write_answer(&service.spec, op_name, body),
+        codec.answer_media_types()[0],
     )
 }
 
@@ -117,7 +126,7 @@ pub(crate) fn error(service: &Service, error: &ApiError) -> Reply {
         .unwrap_or(400);
     let codec = crate::codec::of(service.spec.protocol);
     let (headers, body) = codec.error_answer(&service.spec, &error.name, &error.message);
-    let mut reply = Reply::json(status, &body, codec.media_type());
+    let mut reply = Reply::bytes(status, body, codec.answer_media_types()[0]);
     for (name, value) in headers {
         reply.set_header(&name, value);
     }

@@ -46,7 +46,7 @@ fn route<'c>(
     contract.services.iter().find_map(|service| {
         let codec = crate::codec::of(service.spec.protocol);
         service.spec.operations.iter().find_map(|(name, op)| {
-            let labels = codec.route(&service.spec, name, op, method, path, &req.headers)?;
+            let labels = codec.route(&service.spec, name, op, method, path, &req.headers, &req.body)?;
             Some((service, name.as_str(), labels))
         })
     })
@@ -63,6 +63,37 @@ impl Router {
             media_type: crate::codec::of(service.spec.protocol).media_type(),
         })
     }
+}
+
+/// An awsQuery request no operation serves (no form body, or an `Action` the service
+/// does not have), for the service its signature names: answered as that service
+/// answers, in XML (`MissingAction` for a body that is not a form, `InvalidAction`
+/// otherwise), where the JSON services answer `UnknownOperationException`.
+fn unrouted_query(contract: &Contract, req: &Request) -> Option<Reply> {
+    let scope = header(req, "authorization")?
+        .split("Credential=")
+        .nth(1)?
+        .split(',')
+        .next()?;
+    let signing_name = scope.split('/').nth(3)?;
+    let service = contract.services.iter().find(|s| {
+        s.spec.signing_name == signing_name && s.spec.protocol == crate::spec::Protocol::AwsQuery
+    })?;
+    let codec = crate::codec::of(service.spec.protocol);
+    let media = header(req, "content-type")
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let error = if media == codec.media_type() {
+        ApiError::protocol("InvalidAction", 400, "the Action is not valid for this endpoint")
+    } else {
+        let e = codec.unsupported_media_type(&service.spec);
+        ApiError::protocol(&e.name, e.status.unwrap_or(400), "the request has no form body naming an Action")
+    };
+    Some(replies::error(service, &error))
 }
 
 fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
@@ -96,6 +127,9 @@ impl Router {
             return Reply::json(200, &serde_json::json!({"reset": true}), "application/json");
         }
         let Some((service, op_name, labels)) = route(&self.contract, req) else {
+            if let Some(reply) = unrouted_query(&self.contract, req) {
+                return reply;
+            }
             let mut reply = Reply::json(
                 404,
                 &serde_json::json!({"message": "no operation matches this request"}),
@@ -110,7 +144,7 @@ impl Router {
                     .operation(op_name)
                     .map(|op| op.http.status)
                     .unwrap_or(200);
-                replies::success(service, status, &body)
+                replies::success(service, op_name, status, &body)
             }
             Err(e) => replies::error(service, &e),
         }
@@ -223,7 +257,7 @@ fn bind_input(
     input: &mut Value,
 ) {
     let codec = crate::codec::of(service.spec.protocol);
-    let bound = codec.bound_input(op, req.url.query(), &req.headers);
+    let bound = codec.bound_input(op, req.url.query(), &req.headers, &req.body);
     if bound.is_empty() {
         return;
     }
@@ -281,7 +315,7 @@ fn parse_input(
                 format!("unsupported Content-Type `{content_type}`"),
             ));
         }
-        match codec.decode(&req.body) {
+        match codec.decode_request(&req.body) {
             Ok(Value::Object(map)) => input = map,
             Ok(_) => return Err(bad_body("the request body must be a JSON object".into())),
             Err(e) => return Err(bad_body(format!("the request body is not valid JSON: {e}"))),

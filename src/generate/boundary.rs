@@ -70,8 +70,13 @@ fn required(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
 
 fn wrong_type(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
     let kind = ConstraintKind::Type;
+    // A protocol that sends every member as text (awsQuery's form) has no types to
+    // confuse: only text that does not read as the member's type is wrong.
+    let text = at.service.spec.protocol.members_as_text();
     let (value, what) = match m.ty.as_deref() {
+        Some("string") if text => return,
         Some("string") => (json!(12345), "as a JSON number instead of a string"),
+        Some("integer") | Some("number") if text => (json!("five"), "as text that is not a number"),
         Some("integer") | Some("number") => (json!("5"), "as a JSON string instead of a number"),
         _ => return,
     };

@@ -13,11 +13,11 @@ pub(super) fn cases(at: &Origin, out: &mut Vec<Draft>) {
     drafts.extend(malformed_auth(at));
     drafts.extend(bad_signatures(at));
     if has_body(at) {
-        drafts.extend([
-            malformed_json(at),
-            wrong_content_type(at),
-            unknown_member(at),
-        ]);
+        // A form body (awsQuery) reads whatever its bytes: it cannot be malformed.
+        if !at.service.spec.protocol.members_as_text() {
+            drafts.push(malformed_json(at));
+        }
+        drafts.extend([wrong_content_type(at), unknown_member(at)]);
     }
     drafts.extend(faults(at));
     out.extend(drafts.into_iter().map(|mut d| {
@@ -120,8 +120,13 @@ fn body_format(at: &Origin) -> &'static dyn crate::codec::BodyFormat {
     crate::codec::of(at.service.spec.protocol).format()
 }
 
+/// The body of a valid request: the protocol's encoding of the base input.
 fn body_text(at: &Origin) -> String {
-    body_format(at).write_document(&Value::Object(base(at)), false)
+    let codec = crate::codec::of(at.service.spec.protocol);
+    match codec.encode(&at.service.spec, at.name, at.op, base(at)) {
+        Ok(encoded) => String::from_utf8_lossy(&encoded.body).into_owned(),
+        Err(_) => body_format(at).write_document(&Value::Object(base(at)), false),
+    }
 }
 
 /// Its id keeps `json` whatever the format: ids are what baselines remember.
@@ -145,7 +150,7 @@ fn wrong_content_type(at: &Origin) -> Draft {
     let protocol = at.service.spec.protocol;
     let title = format!(
         "A {} body sent as text/plain instead of {} gets a client error",
-        body_format(at).name(),
+        crate::codec::of(protocol).request_format_name(),
         crate::codec::of(protocol).media_type()
     );
     let mut d = Draft::new("wrong-content-type".into(), title, Expect::ClientError);

@@ -38,6 +38,8 @@ pub(crate) struct Metadata {
     #[serde(default)]
     pub(crate) uid: Option<String>,
     #[serde(default)]
+    pub(crate) xml_namespace: Option<String>,
+    #[serde(default)]
     pub(crate) auth: Vec<String>,
 }
 
@@ -122,6 +124,8 @@ pub(crate) struct Shape {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ErrorTrait {
     #[serde(default)]
+    pub(crate) code: Option<String>,
+    #[serde(default)]
     pub(crate) http_status_code: Option<u16>,
     #[serde(default)]
     pub(crate) sender_fault: Option<bool>,
@@ -153,6 +157,32 @@ impl From<serde_json::Value> for OneOrMany {
                     .collect(),
             ),
             _ => OneOrMany(Vec::new()),
+        }
+    }
+}
+
+/// awsQuery names an error on the wire by its code (`NoSuchEntity`), not its shape
+/// (`NoSuchEntityException`): the error shapes are renamed to their codes, so the
+/// specs, schemas and cases know errors by what a client reads.
+pub(crate) fn errors_by_code(model: &mut Model) {
+    let renames: BTreeMap<String, String> = model
+        .shapes
+        .iter()
+        .filter_map(|(name, shape)| {
+            let code = shape.error.as_ref()?.code.clone()?;
+            (code != *name).then(|| (name.clone(), code))
+        })
+        .collect();
+    for (from, to) in &renames {
+        if let Some(shape) = model.shapes.remove(from) {
+            model.shapes.insert(to.clone(), shape);
+        }
+    }
+    for op in model.operations.values_mut() {
+        for e in &mut op.errors {
+            if let Some(to) = renames.get(&e.shape) {
+                e.shape = to.clone();
+            }
         }
     }
 }

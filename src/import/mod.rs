@@ -26,7 +26,7 @@ pub enum ImportError {
         reason: String,
     },
     /// The model speaks a protocol the suite does not.
-    #[error("failed to import: protocol `{0}` is not supported (supported: restJson1 (`rest-json`), awsJson1_0 and awsJson1_1 (`json`))")]
+    #[error("failed to import: protocol `{0}` is not supported (supported: restJson1 (`rest-json`), awsJson1_0 and awsJson1_1 (`json`), awsQuery (`query`))")]
     Protocol(String),
     /// The model's auth is neither SigV4 nor bearer.
     #[error("failed to import: auth `{0}` is not supported (supported: SigV4 `v4`, `bearer`)")]
@@ -94,10 +94,14 @@ impl Imported {
 /// Imports `operations` (all when empty) of a model. `source` is how `model.yaml`
 /// names the model file (relative to the service folder).
 pub fn import(text: &str, source: &str, operations: &[String]) -> Result<Imported, ImportError> {
-    let model: botocore::Model = serde_json::from_str(text).map_err(|e| ImportError::Read {
-        path: PathBuf::from(source),
-        reason: e.to_string(),
-    })?;
+    let mut model: botocore::Model =
+        serde_json::from_str(text).map_err(|e| ImportError::Read {
+            path: PathBuf::from(source),
+            reason: e.to_string(),
+        })?;
+    if model.metadata.protocol == "query" {
+        botocore::errors_by_code(&mut model);
+    }
     let names: Vec<String> = if operations.is_empty() {
         model.operations.keys().cloned().collect()
     } else {

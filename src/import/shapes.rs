@@ -90,7 +90,7 @@ fn schema(
                 .member
                 .as_deref()
                 .ok_or_else(|| bad(name, "a list without `member`"))?;
-            s.insert("items".into(), member_schema(member));
+            s.insert("items".into(), member_schema(member, protocol));
             bounds(&mut s, "minItems", "maxItems");
         }
         "map" => {
@@ -99,7 +99,7 @@ fn schema(
                 .value
                 .as_deref()
                 .ok_or_else(|| bad(name, "a map without `value`"))?;
-            s.insert("additionalProperties".into(), member_schema(value));
+            s.insert("additionalProperties".into(), member_schema(value, protocol));
             bounds(&mut s, "minProperties", "maxProperties");
         }
         "string" => {
@@ -128,7 +128,7 @@ fn schema(
             s.insert("contentEncoding".into(), json!("base64"));
         }
         "timestamp" => {
-            s.extend(timestamp(shape.timestamp_format.as_deref()));
+            s.extend(timestamp(shape.timestamp_format.as_deref(), protocol));
         }
         "document" => {}
         other => return Err(bad(name, &format!("shape type `{other}`"))),
@@ -165,7 +165,7 @@ fn structure(shape: &Shape, protocol: Protocol, s: &mut Map<String, Value>) {
     let properties: Map<String, Value> = shape
         .members
         .iter()
-        .map(|(m, r)| (wire(m), member_schema(r)))
+        .map(|(m, r)| (wire(m), member_schema(r, protocol)))
         .collect();
     s.insert("properties".into(), Value::Object(properties));
     if shape.union {
@@ -176,17 +176,22 @@ fn structure(shape: &Shape, protocol: Protocol, s: &mut Map<String, Value>) {
 
 /// A member: a reference to its shape, or (a timestamp format set on the member) the
 /// timestamp schema itself.
-fn member_schema(r: &ShapeRef) -> Value {
+fn member_schema(r: &ShapeRef, protocol: Protocol) -> Value {
     match &r.timestamp_format {
-        Some(format) => Value::Object(timestamp(Some(format))),
+        Some(format) => Value::Object(timestamp(Some(format), protocol)),
         None => json!({"$ref": crate::spec::shape_ref(&r.shape)}),
     }
 }
 
-/// A timestamp in a body: the model's format, else the default of every JSON protocol
-/// for bodies (restJson1, awsJson1_0, awsJson1_1): epoch seconds as a number.
-fn timestamp(format: Option<&str>) -> Map<String, Value> {
-    let v = match format.unwrap_or("unixTimestamp") {
+/// A timestamp in a body: the model's format, else the protocol's default for bodies:
+/// epoch seconds as a number for the JSON protocols (restJson1, awsJson1_0,
+/// awsJson1_1), ISO 8601 text for awsQuery's XML.
+fn timestamp(format: Option<&str>, protocol: Protocol) -> Map<String, Value> {
+    let default = match protocol {
+        Protocol::AwsQuery => "iso8601",
+        _ => "unixTimestamp",
+    };
+    let v = match format.unwrap_or(default) {
         "iso8601" => json!({"type": "string", "format": "date-time"}),
         "rfc822" => json!({"type": "string", "x-timestamp-format": "http-date"}),
         _ => json!({"type": "number"}),

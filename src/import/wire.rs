@@ -21,6 +21,7 @@ fn protocol(model: &Model) -> Result<Protocol, ImportError> {
             ("rest-json", _) => return Ok(Protocol::RestJson1),
             ("json", Some("1.0")) => return Ok(Protocol::AwsJson1_0),
             ("json", _) => return Ok(Protocol::AwsJson1_1),
+            ("query", _) => return Ok(Protocol::AwsQuery),
             _ => {}
         }
     }
@@ -93,6 +94,7 @@ pub(super) fn model_spec(
         api_version: m.api_version.clone(),
         protocol,
         target_prefix: m.target_prefix.clone(),
+        xml_namespace: m.xml_namespace.clone(),
         auth,
         token_env: (auth == AuthScheme::Bearer)
             .then(|| format!("AWS_BEARER_TOKEN_{}", env_name(&signing_name))),
@@ -160,7 +162,7 @@ fn operation(
     let output = op.output.as_ref().map_or(UNIT.into(), |r| r.shape.clone());
     let http = match protocol {
         Protocol::RestJson1 => rest_binding(model, name, op, &input)?,
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => HttpBinding {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::AwsQuery => HttpBinding {
             method: "POST".into(),
             path: "/".into(),
             status: 200,

@@ -266,8 +266,19 @@ impl Redactor {
 
     /// A body as text fit to record: a document (as its codec reads it) is scrubbed as
     /// data and written back without escapes it does not need; anything else as text.
+    /// A body the format does not read as a document (XML, which is masked as text to
+    /// keep its layout; anything not well-formed) has its sensitive members masked by
+    /// the format's textual match, as a body cut short does.
     pub(crate) fn body(&self, format: &dyn BodyFormat, body: &[u8]) -> String {
-        self.scrub_document(format, &String::from_utf8_lossy(body))
+        let text = String::from_utf8_lossy(body);
+        if let Some(mut doc) = format.document(&text) {
+            if self.scrub_value(&mut doc) || text.contains('\\') {
+                let written = format.write_document(&doc, text.contains('\n'));
+                return self.scrub(&written);
+            }
+            return self.scrub(&text);
+        }
+        self.partial_body(format, body)
     }
 
     /// Like [`Redactor::body`] for a body cut short: it is never parsed (a partial
@@ -276,6 +287,16 @@ impl Redactor {
     pub(crate) fn partial_body(&self, format: &dyn BodyFormat, body: &[u8]) -> String {
         let mut text = String::from_utf8_lossy(body).into_owned();
         for (re, with) in self.member_masks(format).iter() {
+            // The masked values are secrets from now on, wherever else they turn up
+            // (a capture, a failure message), as with a member masked in a document.
+            for c in re.captures_iter(&text) {
+                if let (Some(open), Some(close)) = (c.get(1), c.get(2)) {
+                    let value = text[open.end()..close.start()].trim_matches('"');
+                    if value != MASK {
+                        self.add(value);
+                    }
+                }
+            }
             text = re.replace_all(&text, with.as_str()).into_owned();
         }
         self.scrub(&text)

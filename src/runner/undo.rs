@@ -113,7 +113,7 @@ impl Execution<'_> {
                 let body: Option<Value> = match r.truncated {
                     Some(_) => None,
                     None => crate::codec::of(self.service.spec.protocol)
-                        .decode(&r.body)
+                        .decode_answer(&self.service.shapes, &op.output, &r.body)
                         .ok(),
                 };
                 match body.and_then(|b| undo_input(&creates.input, &b)) {
@@ -220,7 +220,7 @@ impl Execution<'_> {
             Err(e) => return Err(ListingError::Failed(list, e.to_string())),
         };
         crate::codec::of(self.service.spec.protocol)
-            .decode(&response.body)
+            .decode_answer(&self.service.shapes, &list_op.output, &response.body)
             .map_err(|_| ListingError::Undecodable(list))
     }
 

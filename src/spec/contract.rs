@@ -194,10 +194,15 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             return Err(format!("error `{name}` has no shape in {}", spec.schemas));
         }
     }
-    if !spec.errors.contains_key(&spec.validation_error) {
+    let protocol_error = spec
+        .protocol
+        .unmodelled_errors()
+        .contains(&spec.validation_error.as_str());
+    if !spec.errors.contains_key(&spec.validation_error) && !protocol_error {
         return Err(format!(
-            "validation_error `{}` is not a modelled error",
-            spec.validation_error
+            "validation_error `{}` is not a modelled error (nor one {} sends unmodelled)",
+            spec.validation_error,
+            spec.protocol.name()
         ));
     }
     for (name, op) in &spec.operations {

@@ -33,6 +33,9 @@ pub struct ModelSpec {
     /// `targetPrefix` (awsJson).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_prefix: Option<String>,
+    /// The XML namespace of the answers (awsQuery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xml_namespace: Option<String>,
     /// Authentication scheme.
     pub auth: AuthScheme,
     /// Where the AWS SDKs read a bearer token for this service
@@ -85,6 +88,10 @@ pub struct OverlaySpec {
     pub auth: AuthOverlay,
     /// The public endpoint (`{region}` is replaced); models do not carry it.
     pub endpoint: String,
+    /// The region every request is signed for, whatever the profile's region (a global
+    /// service: IAM signs for us-east-1).
+    #[serde(default)]
+    pub signing_region: Option<String>,
     /// The error the service returns for invalid input.
     pub validation_error: String,
     /// Members whose values the target makes up (ids): a run-to-run `diff` shows them
@@ -118,6 +125,10 @@ pub struct OperationOverlay {
     /// What a successful call creates, for automatic cleanup.
     #[serde(default)]
     pub creates: Option<Creates>,
+    /// The paginator, when the model names none but its members page (IAM's `Marker`,
+    /// `MaxItems` and `IsTruncated` have no botocore paginator for every operation).
+    #[serde(default)]
+    pub paginator: Option<Paginator>,
     /// Documented behaviours, by id: what cases cover besides errors and constraints.
     #[serde(default)]
     pub behaviours: BTreeMap<String, String>,
@@ -163,7 +174,7 @@ pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, Stri
                 output: op.output,
                 sensitive: op.sensitive,
                 creates: o.creates,
-                paginator: op.paginator,
+                paginator: op.paginator.or(o.paginator),
                 idempotent: op.idempotent,
                 errors: op.errors,
                 behaviours: o.behaviours,
@@ -177,6 +188,7 @@ pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, Stri
         api_version: model.api_version,
         protocol: model.protocol,
         target_prefix: model.target_prefix,
+        xml_namespace: model.xml_namespace,
         auth: AuthSpec {
             scheme: model.auth,
             token_env: model.token_env,
@@ -184,6 +196,7 @@ pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, Stri
             malformed: overlay.auth.malformed,
         },
         signing_name: model.signing_name,
+        signing_region: overlay.signing_region,
         endpoint: EndpointSpec {
             env: model.endpoint_env,
             default: overlay.endpoint,

@@ -18,6 +18,9 @@ pub enum Protocol {
     /// `POST /` with `X-Amz-Target`; bodies `application/x-amz-json-1.1`.
     #[serde(rename = "awsJson1_1")]
     AwsJson1_1,
+    /// `POST /` with a form body (`Action`, `Version`, members flattened); XML answers.
+    #[serde(rename = "awsQuery")]
+    AwsQuery,
 }
 
 impl Protocol {
@@ -27,6 +30,22 @@ impl Protocol {
             Protocol::RestJson1 => "restJson1",
             Protocol::AwsJson1_0 => "awsJson1_0",
             Protocol::AwsJson1_1 => "awsJson1_1",
+            Protocol::AwsQuery => "awsQuery",
+        }
+    }
+
+    /// Whether every input member travels as text (awsQuery's form body), so a server
+    /// reads its type from the model and not from the wire.
+    pub fn members_as_text(self) -> bool {
+        self == Protocol::AwsQuery
+    }
+
+    /// Errors every service of the protocol may answer that models do not list (all
+    /// HTTP 400): awsQuery's `ValidationError` for input that breaks a constraint.
+    pub fn unmodelled_errors(self) -> &'static [&'static str] {
+        match self {
+            Protocol::AwsQuery => &["ValidationError"],
+            _ => &[],
         }
     }
 }
@@ -220,10 +239,16 @@ pub struct ServiceSpec {
     /// awsJson1_1 target prefix.
     #[serde(default)]
     pub target_prefix: Option<String>,
+    /// The XML namespace of the answers (awsQuery), from the model's `xmlNamespace`.
+    #[serde(default)]
+    pub xml_namespace: Option<String>,
     /// How callers authenticate (bearer token or SigV4) and what a refusal looks like.
     pub auth: AuthSpec,
     /// SigV4 signing name (also used for the bearer-token variable).
     pub signing_name: String,
+    /// The region every request is signed for (a global service), else the profile's.
+    #[serde(default)]
+    pub signing_region: Option<String>,
     /// Endpoint conventions.
     pub endpoint: EndpointSpec,
     /// Schema file (relative to the service folder) whose `$defs` hold every shape.

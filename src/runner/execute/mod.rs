@@ -204,7 +204,10 @@ pub(super) fn target_credentials(
             .sigv4_credentials()
             .map(|credentials| Credentials::SigV4 {
                 credentials,
-                region: target.region.clone(),
+                region: spec
+                    .signing_region
+                    .clone()
+                    .unwrap_or_else(|| target.region.clone()),
                 signing_name: spec.signing_name.clone(),
                 time: std::time::SystemTime::now(),
             })

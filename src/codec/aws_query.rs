@@ -275,7 +275,15 @@ mod tests {
         let text: Vec<String> = out.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
             text,
-            ["A=x y", "B=true", "E=", "L.member.1=p", "L.member.2=q", "N=5", "S.T=1"]
+            [
+                "A=x y",
+                "B=true",
+                "E=",
+                "L.member.1=p",
+                "L.member.2=q",
+                "N=5",
+                "S.T=1"
+            ]
         );
     }
 
@@ -289,7 +297,10 @@ mod tests {
             doc,
             json!({"Type": "Sender", "Code": "NoSuchEntity", "Message": "no user", "RequestId": "r-1"})
         );
-        assert_eq!(AwsQuery.error_type(&[], &doc).as_deref(), Some("NoSuchEntity"));
+        assert_eq!(
+            AwsQuery.error_type(&[], &doc).as_deref(),
+            Some("NoSuchEntity")
+        );
         let empty = AwsQuery
             .decode(b"<DeleteXResponse><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DeleteXResponse>")
             .unwrap();

@@ -261,7 +261,8 @@ mod binding_tests {
         assert!(e.body.is_empty(), "every member left the body");
         let mut headers = http::HeaderMap::new();
         headers.insert("x-client-token", "c-1".parse().unwrap());
-        let bound = RestJson1.bound_input(&op, e.path.split_once('?').map(|(_, q)| q), &headers);
+        let bound =
+            RestJson1.bound_input(&op, e.path.split_once('?').map(|(_, q)| q), &headers, &[]);
         assert_eq!(
             Value::Object(bound),
             json!({"maxResults": "5", "tags": ["x&y", "z"], "clientToken": "c-1"})

@@ -62,7 +62,9 @@ pub(crate) fn parse(body: &[u8]) -> Result<Element, DecodeError> {
                 }
             }
             Event::End(_) => {
-                let done = stack.pop().ok_or_else(|| bad("an end tag with no start".into()))?;
+                let done = stack
+                    .pop()
+                    .ok_or_else(|| bad("an end tag with no start".into()))?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(done),
                     None => return Ok(done),
@@ -301,11 +303,17 @@ mod tests {
     fn writes_and_masks_members() {
         let mut out = String::new();
         write_members(&mut out, &json!({"A": {"B": ["x<y", 2]}, "C": true}));
-        assert_eq!(out, "<A><B><member>x&lt;y</member><member>2</member></B></A><C>true</C>");
+        assert_eq!(
+            out,
+            "<A><B><member>x&lt;y</member><member>2</member></B></A><C>true</C>"
+        );
         let (p, with) = Xml.member_mask("ServicePassword", "<m>");
         let re = regex::Regex::new(&p).unwrap();
         assert_eq!(
-            re.replace_all("<ServicePassword>abc</ServicePassword><iam:ServicePassword>d", with.as_str()),
+            re.replace_all(
+                "<ServicePassword>abc</ServicePassword><iam:ServicePassword>d",
+                with.as_str()
+            ),
             "<ServicePassword><m></ServicePassword><iam:ServicePassword><m>"
         );
     }

@@ -177,7 +177,11 @@ impl Users {
         if all_users && call.input.get("UserName").is_some() {
             return Err(call.invalid("AllUsers cannot be specified together with UserName"));
         }
-        let user = if all_users { None } else { Some(self.user(call)?) };
+        let user = if all_users {
+            None
+        } else {
+            Some(self.user(call)?)
+        };
         let service = Self::service_name(call)?;
         let size = call
             .limit()
@@ -188,12 +192,13 @@ impl Users {
             user.as_deref().unwrap_or("*"),
             service.as_deref().unwrap_or("*")
         );
-        let after = match call.page_token() {
-            None => None,
-            Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
-                call.invalid(format!("{} is not valid", call.page_members().1))
-            })?),
-        };
+        let after =
+            match call.page_token() {
+                None => None,
+                Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
+                    call.invalid(format!("{} is not valid", call.page_members().1))
+                })?),
+            };
         let mut held: Vec<(u64, &Credential)> = self
             .credentials
             .iter()
@@ -224,9 +229,7 @@ impl Users {
             .iter_mut()
             .find(|c| c.id == id && c.user == user)
             .ok_or_else(|| {
-                no_such_entity(format!(
-                    "No such credential {id} exists for user {user}."
-                ))
+                no_such_entity(format!("No such credential {id} exists for user {user}."))
             })
     }
 
@@ -248,9 +251,9 @@ impl Users {
             "Active" => credential.active = true,
             "Inactive" => credential.active = false,
             other => {
-                return Err(call.invalid(format!(
-                    "Status {other} cannot be set (Active or Inactive)"
-                )))
+                return Err(
+                    call.invalid(format!("Status {other} cannot be set (Active or Inactive)"))
+                )
             }
         }
         Ok(json!({}))

@@ -46,7 +46,15 @@ fn route<'c>(
     contract.services.iter().find_map(|service| {
         let codec = crate::codec::of(service.spec.protocol);
         service.spec.operations.iter().find_map(|(name, op)| {
-            let labels = codec.route(&service.spec, name, op, method, path, &req.headers, &req.body)?;
+            let labels = codec.route(
+                &service.spec,
+                name,
+                op,
+                method,
+                path,
+                &req.headers,
+                &req.body,
+            )?;
             Some((service, name.as_str(), labels))
         })
     })
@@ -88,10 +96,18 @@ fn unrouted_query(contract: &Contract, req: &Request) -> Option<Reply> {
         .trim()
         .to_ascii_lowercase();
     let error = if media == codec.media_type() {
-        ApiError::protocol("InvalidAction", 400, "the Action is not valid for this endpoint")
+        ApiError::protocol(
+            "InvalidAction",
+            400,
+            "the Action is not valid for this endpoint",
+        )
     } else {
         let e = codec.unsupported_media_type(&service.spec);
-        ApiError::protocol(&e.name, e.status.unwrap_or(400), "the request has no form body naming an Action")
+        ApiError::protocol(
+            &e.name,
+            e.status.unwrap_or(400),
+            "the request has no form body naming an Action",
+        )
     };
     Some(replies::error(service, &error))
 }

@@ -72,9 +72,10 @@ fn wrong_type(at: &Origin, m: &Member, out: &mut Vec<Draft>) {
     let kind = ConstraintKind::Type;
     // A protocol that sends every member as text (awsQuery's form) has no types to
     // confuse: only text that does not read as the member's type is wrong.
-    let text = at.service.spec.protocol.members_as_text();
+    let text = m.as_text;
     let (value, what) = match m.ty.as_deref() {
         Some("string") if text => return,
+        Some("boolean") if text => (json!("maybe"), "as text that is not true or false"),
         Some("string") => (json!(12345), "as a JSON number instead of a string"),
         Some("integer") | Some("number") if text => (json!("five"), "as text that is not a number"),
         Some("integer") | Some("number") => (json!("5"), "as a JSON string instead of a number"),

@@ -94,11 +94,10 @@ impl Imported {
 /// Imports `operations` (all when empty) of a model. `source` is how `model.yaml`
 /// names the model file (relative to the service folder).
 pub fn import(text: &str, source: &str, operations: &[String]) -> Result<Imported, ImportError> {
-    let mut model: botocore::Model =
-        serde_json::from_str(text).map_err(|e| ImportError::Read {
-            path: PathBuf::from(source),
-            reason: e.to_string(),
-        })?;
+    let mut model: botocore::Model = serde_json::from_str(text).map_err(|e| ImportError::Read {
+        path: PathBuf::from(source),
+        reason: e.to_string(),
+    })?;
     if model.metadata.protocol == "query" {
         botocore::errors_by_code(&mut model);
     }

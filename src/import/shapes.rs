@@ -99,7 +99,10 @@ fn schema(
                 .value
                 .as_deref()
                 .ok_or_else(|| bad(name, "a map without `value`"))?;
-            s.insert("additionalProperties".into(), member_schema(value, protocol));
+            s.insert(
+                "additionalProperties".into(),
+                member_schema(value, protocol),
+            );
             bounds(&mut s, "minProperties", "maxProperties");
         }
         "string" => {

@@ -47,6 +47,39 @@ fn keep_signed(original: &Request, mut edited: Request) -> Request {
     edited
 }
 
+/// The pairs of a form body (awsQuery).
+pub(super) fn form(req: &Request) -> Vec<(String, String)> {
+    form_urlencoded::parse(&req.body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The request's form member `name` (awsQuery).
+pub(super) fn form_member(req: &Request, name: &str) -> Option<String> {
+    form(req)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// A copy of `req` with its form body (awsQuery) edited, signed again like any rewrite.
+pub(super) fn with_form(original: &Request, f: impl FnOnce(&mut Vec<(String, String)>)) -> Request {
+    let mut req = original.clone();
+    let mut pairs = form(original);
+    f(&mut pairs);
+    req.body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+        .into_bytes();
+    keep_signed(original, req)
+}
+
+/// Edits the text of a reply's body (an XML answer) in place.
+pub(super) fn text(reply: &mut Reply, f: impl FnOnce(&str) -> String) {
+    let edited = f(&String::from_utf8_lossy(&reply.body));
+    reply.body = edited.into_bytes();
+}
+
 /// The request's JSON input member `name`.
 pub(super) fn input(req: &Request, name: &str) -> Option<Value> {
     serde_json::from_slice::<Value>(&req.body)

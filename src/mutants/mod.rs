@@ -12,6 +12,7 @@ mod common;
 mod edit;
 mod generic;
 mod hook;
+mod iam;
 mod liberties;
 mod matrix;
 mod variations;
@@ -119,6 +120,7 @@ impl std::fmt::Debug for Mode {
 pub fn deviations() -> Vec<Mode> {
     let mut modes = codecatalyst::modes();
     modes.extend(workmail::modes());
+    modes.extend(iam::modes());
     modes.extend(common::modes());
     modes.extend(generic::modes());
     modes
@@ -129,6 +131,7 @@ pub fn deviations() -> Vec<Mode> {
 pub fn deviations_for(contract: &crate::spec::Contract, cases: &[crate::case::Case]) -> Vec<Mode> {
     let mut modes = codecatalyst::modes();
     modes.extend(workmail::modes());
+    modes.extend(iam::modes());
     modes.extend(common::modes());
     modes.extend(generic::modes_for(contract, cases));
     modes
@@ -138,6 +141,7 @@ pub fn deviations_for(contract: &crate::spec::Contract, cases: &[crate::case::Ca
 pub fn variations() -> Vec<Mode> {
     let mut modes = variations::modes();
     modes.extend(liberties::modes());
+    modes.extend(iam::variations());
     modes
 }
 

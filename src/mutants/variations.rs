@@ -14,7 +14,7 @@ use crate::emulator::{EmulatorConfig, Middleware, Reply};
 
 type Inner<'a> = &'a dyn Fn(&Request) -> Reply;
 
-pub(super) fn variation(
+pub(crate) fn variation(
     name: &'static str,
     what: &'static str,
     middleware: Option<Arc<dyn Middleware>>,
@@ -29,7 +29,7 @@ pub(super) fn variation(
     }
 }
 
-pub(super) fn replies(
+pub(crate) fn replies(
     f: impl Fn(&Request, &mut Reply) + Send + Sync + 'static,
 ) -> Option<Arc<dyn Middleware>> {
     Some(Arc::new(move |req: &Request, inner: Inner| {

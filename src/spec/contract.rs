@@ -154,7 +154,12 @@ fn load_service(path: &Path) -> Result<Service, SpecError> {
     let members = spec
         .operations
         .iter()
-        .map(|(name, op)| (name.clone(), super::members::read_members(&shapes, op)))
+        .map(|(name, op)| {
+            (
+                name.clone(),
+                super::members::read_members(&shapes, op, spec.protocol.members_as_text()),
+            )
+        })
         .collect();
     Ok(Service {
         spec,

@@ -38,6 +38,9 @@ pub(crate) struct Member {
     /// Sent as text in the query string or a header (restJson1): its JSON type does
     /// not show on the wire, so there is no wrong-type case for it.
     pub(crate) outside_body: bool,
+    /// Every member of the protocol travels as text (awsQuery's form): a string cannot
+    /// have the wrong type, a number or flag only as text that does not read as one.
+    pub(crate) as_text: bool,
     pub(crate) ty: Option<String>,
     pub(crate) min_length: Option<u64>,
     pub(crate) max_length: Option<u64>,
@@ -88,7 +91,8 @@ impl Member {
         if self.required && !self.label {
             kinds.push(ConstraintKind::Required);
         }
-        if self.ty.is_some() && !self.label && !self.outside_body {
+        let text_string = self.as_text && self.ty.as_deref() == Some("string");
+        if self.ty.is_some() && !self.label && !self.outside_body && !text_string {
             kinds.push(ConstraintKind::Type);
         }
         if self.min_length.is_some() || self.max_length.is_some() {
@@ -131,7 +135,11 @@ pub(crate) const MAX_GENERATED_LENGTH: u64 = 64 * 1024;
 
 /// The members of `op`'s input shape, in schema order (read once per operation when
 /// the service loads: see [`super::Service::input_members`]).
-pub(crate) fn read_members(shapes: &Map<String, Value>, op: &OperationSpec) -> Vec<Member> {
+pub(crate) fn read_members(
+    shapes: &Map<String, Value>,
+    op: &OperationSpec,
+    as_text: bool,
+) -> Vec<Member> {
     let Some(input) = shapes.get(&op.input).map(|s| follow(shapes, s)) else {
         return vec![];
     };
@@ -157,6 +165,7 @@ pub(crate) fn read_members(shapes: &Map<String, Value>, op: &OperationSpec) -> V
                 label: labels.contains(&name.as_str()),
                 outside_body: op.http.query.contains_key(name)
                     || op.http.headers.contains_key(name),
+                as_text,
                 ty: text("type"),
                 // Longer edges would be allocations of that size: not generated.
                 min_length: uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
@@ -210,6 +219,7 @@ mod tests {
             required: true,
             label: false,
             outside_body,
+            as_text: false,
             ty: Some("integer".into()),
             min_length: None,
             max_length: None,

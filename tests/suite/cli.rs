@@ -265,7 +265,7 @@ fn unreachable() -> Result<(), Failed> {
     for (endpoint, says) in [
         (
             refused.clone(),
-            format!("codecatalyst and workmail at {refused} cannot be reached: nothing listens there: is the server running"),
+            format!("codecatalyst, iam and workmail at {refused} cannot be reached: nothing listens there: is the server running"),
         ),
         (
             https.clone(),
@@ -461,7 +461,7 @@ fn missing_bearer_token() -> Result<(), Failed> {
             .output()?;
         expect_code(&out, 2)?;
         let printed = text(&out);
-        let fix = "or leave codecatalyst out: --service workmail";
+        let fix = "or leave codecatalyst out: --service iam --service workmail";
         // The variable to set is the one the profile names, if it names one.
         let var = says.trim_start_matches('$').split(' ').next().unwrap_or("");
         if !printed.contains(says)

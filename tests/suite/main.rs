@@ -20,6 +20,7 @@ mod reports;
 mod retries;
 mod safety;
 mod sdk;
+mod sdk_iam;
 mod specs;
 mod support;
 mod teeth;
@@ -30,6 +31,7 @@ fn main() {
     let mut trials = Vec::new();
     trials.extend(cases::trials());
     trials.extend(sdk::trials());
+    trials.extend(sdk_iam::trials());
     trials.extend(teeth::trials());
     trials.extend(golden::trials());
     trials.extend(cli::trials());

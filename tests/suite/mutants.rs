@@ -167,6 +167,24 @@ fn variations_take_effect() -> Result<(), Failed> {
                 && body(e).contains("nextToken")
         }),
         ("connection-close", |e| has_header(e, "connection", "close")),
+        ("iam-xml-declared-and-indented", |e| {
+            body(e).starts_with("<?xml") && body(e).contains("\n  <")
+        }),
+        ("iam-xml-prefixed-elements", |e| {
+            body(e).contains("<iam:UserName>")
+        }),
+        ("iam-xml-member-order", |e| {
+            body(e).contains("<member><UserName>")
+        }),
+        ("iam-xml-unknown-elements", |e| {
+            body(e).contains("<PatConformanceExtra>")
+        }),
+        ("iam-xml-as-application-xml", |e| {
+            has_header(e, "content-type", "application/xml")
+        }),
+        ("iam-empty-list-left-out", |e| {
+            body(e).contains("</IsTruncated></ListServiceSpecificCredentialsResult>")
+        }),
         ("empty-body-for-empty-output", |e| {
             e.request.method == "DELETE"
                 && e.response

@@ -579,8 +579,14 @@ fn diff_normalises() -> Result<(), Failed> {
     // From the specs: identifiers, page tokens, sensitive members.
     let volatile: Vec<String> = suite().contract.volatile_members().into_iter().collect();
     let expected = [
+        "Marker",
         "NextToken",
         "PersonalAccessTokenId",
+        "RequestId",
+        "ServiceCredentialAlias",
+        "ServiceCredentialSecret",
+        "ServicePassword",
+        "ServiceSpecificCredentialId",
         "accessTokenId",
         "id",
         "nextToken",

@@ -43,6 +43,9 @@ struct Normaliser<'a> {
     volatile: BTreeSet<String>,
     /// The specs: each case's service says how its bodies are read.
     contract: &'a Contract,
+    /// Per body format (by name) that is masked as text (XML): each volatile member's
+    /// pattern and placeholder.
+    text_masks: BTreeMap<&'static str, Vec<(Regex, String)>>,
 }
 
 impl<'a> Normaliser<'a> {
@@ -64,7 +67,62 @@ impl<'a> Normaliser<'a> {
             ],
             volatile: contract.volatile_members(),
             contract,
+            text_masks: BTreeMap::new(),
         }
+        .with_text_masks()
+    }
+
+    /// The textual masks of every format the contract's services answer in.
+    fn with_text_masks(mut self) -> Self {
+        for service in &self.contract.services {
+            let format = crate::codec::of(service.spec.protocol).format();
+            let masks: Vec<(Regex, String)> = self
+                .volatile
+                .iter()
+                .filter_map(|name| {
+                    let (pattern, with) = format.member_mask(name, &format!("<{name}>"));
+                    Some((Regex::new(&pattern).ok()?, with))
+                })
+                .collect();
+            self.text_masks.insert(format.name(), masks);
+        }
+        self
+    }
+
+    /// What a case's run made up: the values it generated, and the volatile members'
+    /// values in its bodies that are masked as text (an XML answer's credential id,
+    /// echoed in a later error message).
+    fn made_up(&self, c: &CaseResult) -> Vec<String> {
+        let mut made = c.generated.clone();
+        let format = self
+            .contract
+            .service(&c.service)
+            .map(|s| crate::codec::of(s.spec.protocol).format());
+        let masks = format.and_then(|f| self.text_masks.get(f.name()));
+        for x in &c.exchanges {
+            let Some(r) = &x.response else { continue };
+            for (re, _) in masks.into_iter().flatten() {
+                for cap in re.captures_iter(&r.body) {
+                    if let (Some(open), Some(close)) = (cap.get(1), cap.get(2)) {
+                        made.push(r.body[open.end()..close.start()].to_string());
+                    }
+                }
+            }
+        }
+        made
+    }
+
+    /// A body that is not read as a document: its volatile members masked by the
+    /// format's textual match (XML), then normalised as text.
+    fn body_text(&self, format: Option<&dyn crate::codec::BodyFormat>, body: &str) -> String {
+        let masks = format.and_then(|f| self.text_masks.get(f.name()));
+        let masked = masks
+            .into_iter()
+            .flatten()
+            .fold(body.to_string(), |acc, (re, with)| {
+                re.replace_all(&acc, with.as_str()).into_owned()
+            });
+        self.text(&masked)
     }
 
     fn text(&self, s: &str) -> String {
@@ -157,7 +215,7 @@ impl<'a> Normaliser<'a> {
                             self.value(&mut doc);
                             f.write_document(&doc, true)
                         }
-                        None => self.text(&r.body),
+                        None => self.body_text(format, &r.body),
                     };
                     for line in body.lines() {
                         let _ = writeln!(out, "  {line}");
@@ -189,7 +247,8 @@ pub fn diff(old: &JsonReport, new: &JsonReport, contract: &Contract) -> RunDiff 
         let response_diff = match (a, b) {
             (Some(a), Some(b)) => {
                 let (ta, tb) = (n.case(a), n.case(b));
-                let changed = ta != tb && !same_but_made_up(&ta, &tb, &a.generated, &b.generated);
+                let (ma, mb) = (n.made_up(a), n.made_up(b));
+                let changed = ta != tb && !same_but_made_up(&ta, &tb, &ma, &mb);
                 changed.then(|| {
                     similar::TextDiff::from_lines(&ta, &tb)
                         .unified_diff()
@@ -221,8 +280,12 @@ fn same_but_made_up(old: &str, new: &str, old_made: &[String], new_made: &[Strin
     let (a, b) = (words(old), words(new));
     let made_up = |word: &str, made: &[String]| {
         // A message clipped in the report ends inside the value: a long enough prefix.
-        made.iter()
-            .any(|m| m == word || (m.starts_with(word) && word.len() >= 8.min(m.len())))
+        made.iter().any(|m| {
+            m == word
+                || (m.starts_with(word) && word.len() >= 8.min(m.len()))
+                // A made-up value inside a word (`ACCA<random>`, `<id>.`) of 8 or more.
+                || (m.len() >= 8 && word.contains(m.as_str()))
+        })
     };
     a.len() == b.len()
         && a.iter()

@@ -90,6 +90,10 @@ fn print_swept(swept: &[runner::Swept], dry_run: bool) -> Findings {
     let verb = if dry_run { "would delete" } else { "deleted" };
     let mut findings = Findings::default();
     for s in swept {
+        if let Some(why) = &s.not_swept {
+            outln!("{}: not swept: {why}", s.service);
+            continue;
+        }
         outln!(
             "{} as {}: {} listed with those names, {verb} {}, {} still listed",
             s.service,

@@ -48,15 +48,7 @@ pub async fn run(config: &RunConfig, options: RunOptions) -> Result<Exit, Harnes
         }
     }
     let dir = config.reports_dir.join(&options.run_id);
-    let journal = JournalWriter::create(&dir).map_err(|source| ConfigError::Reports {
-        path: dir.clone(),
-        hint: if source.kind() == std::io::ErrorKind::PermissionDenied {
-            " (in a container, run as your own user: --user \"$(id -u):$(id -g)\")"
-        } else {
-            ""
-        },
-        source,
-    })?;
+    let journal = open_journal(&dir)?;
     let mut reporters = reporters(config, &journal);
     let outcome = runner::run(
         suite.contract.clone(),
@@ -70,13 +62,7 @@ pub async fn run(config: &RunConfig, options: RunOptions) -> Result<Exit, Harnes
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => {
-            // Refused before any case (the preflight): the folder made to check that
-            // reports can be written holds an empty journal, and would look like a
-            // run that was killed.
-            if std::fs::metadata(dir.join(crate::report::JOURNAL_FILE)).is_ok_and(|m| m.len() == 0)
-            {
-                let _ = std::fs::remove_dir_all(&dir);
-            }
+            remove_if_empty(&dir);
             return Err(e);
         }
     };
@@ -101,6 +87,28 @@ pub async fn run(config: &RunConfig, options: RunOptions) -> Result<Exit, Harnes
         );
     }
     Ok(Exit::decide(findings))
+}
+
+/// The run's journal in `dir`, made before any case to prove reports can be written.
+fn open_journal(dir: &std::path::Path) -> Result<JournalWriter, ConfigError> {
+    JournalWriter::create(dir).map_err(|source| ConfigError::Reports {
+        path: dir.to_path_buf(),
+        hint: if source.kind() == std::io::ErrorKind::PermissionDenied {
+            " (in a container, run as your own user: --user \"$(id -u):$(id -g)\")"
+        } else {
+            ""
+        },
+        source,
+    })
+}
+
+/// A run refused before any case (the preflight): the folder made to check that
+/// reports can be written holds an empty journal, and would look like a run that was
+/// killed, so it goes.
+fn remove_if_empty(dir: &std::path::Path) {
+    if std::fs::metadata(dir.join(crate::report::JOURNAL_FILE)).is_ok_and(|m| m.len() == 0) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// The console (with its progress line on a terminal), the journal every report is

@@ -126,7 +126,8 @@ const RUN_ID_LEN: u64 = 21;
 /// answer is lost.
 fn run_named(at: &Origin, m: &Member, n: u64) -> Option<String> {
     let find = at.op.creates.as_ref()?.find.as_ref()?;
-    if find.match_member != m.name || n < RUN_ID_LEN || n as usize > 4096 {
+    if find.match_member.as_deref() != Some(m.name.as_str()) || n < RUN_ID_LEN || n as usize > 4096
+    {
         return None;
     }
     let sample = format!("20261122T103000Z-4f2a-0123abcd{}", "a".repeat(n as usize));

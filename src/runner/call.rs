@@ -29,6 +29,11 @@ impl Execution<'_> {
         phase: Phase,
     ) -> Result<HttpResponse, StepError> {
         let mut budget = self.ctx.retry.max_attempts;
+        // A create found by id (it carries no name) is preceded by a listing: what is
+        // listed after it and not before is what it made, should its answer be lost.
+        if op.creates.is_some() && phase == Phase::Step {
+            self.before_create = self.list_before(op, step.identity, input).await;
+        }
         loop {
             let called = self.call_shared(n, step, op, input, phase, budget).await?;
             let used = called.attempts;

@@ -53,15 +53,45 @@ pub(crate) struct Opening<'a> {
     pub(crate) findable: bool,
 }
 
+/// Something a create made that carries no name, known by its id: where the final
+/// listing looks for it (see [`crate::spec::FindCreated::id`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MadeById {
+    pub(crate) service: String,
+    pub(crate) identity: Identity,
+    /// The listing's input that shows it (from the create's input).
+    pub(crate) list_input: serde_json::Map<String, serde_json::Value>,
+    pub(crate) id: String,
+}
+
 /// Every create of a run.
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
     entries: Mutex<Vec<Entry>>,
+    by_id: Mutex<Vec<MadeById>>,
 }
 
 impl Ledger {
     fn entries(&self) -> std::sync::MutexGuard<'_, Vec<Entry>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Remembers what a create made, by id, for the final listing.
+    pub(crate) fn made_by_id(&self, made: MadeById) {
+        let mut by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
+        if !by_id.contains(&made) {
+            by_id.push(made);
+        }
+    }
+
+    /// What creates of `service` made as `identity`, known by id.
+    pub(crate) fn ids(&self, service: &str, identity: Identity) -> Vec<MadeById> {
+        let by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
+        by_id
+            .iter()
+            .filter(|m| m.service == service && m.identity == identity)
+            .cloned()
+            .collect()
     }
 
     /// Enters a create about to be sent.

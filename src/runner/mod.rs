@@ -274,7 +274,20 @@ pub async fn sweep(
     let ctx = context(contract, target, &options)?;
     let mut out = Vec::new();
     for service in &ctx.contract.services {
-        if !sweep::sweepable(service) || ctx.target.endpoint(service.name()).is_none() {
+        if ctx.target.endpoint(service.name()).is_none() {
+            continue;
+        }
+        if !sweep::sweepable(service) {
+            if sweep::found_by_id(service) {
+                out.push(Swept {
+                    service: service.name().to_string(),
+                    identity: "(any)".into(),
+                    not_swept: Some(
+                        "what it creates carries no name holding a run id, so a sweep cannot tell this tool's from others: list the credentials of the users the profile names, and delete what a killed run left".into(),
+                    ),
+                    ..Swept::default()
+                });
+            }
             continue;
         }
         let identities: Vec<crate::vocab::Identity> = crate::vocab::Identity::ALL

@@ -4,10 +4,11 @@
 //! the ledger assumed); `pat-conformance sweep` does it for an earlier run that was
 //! killed (SIGKILL, the OOM killer, a CI runner's hard cancel) or for every run.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::execute::{credentials, Ctx, Execution, Phase};
 use crate::case::Step;
@@ -61,17 +62,45 @@ pub struct Swept {
     pub still_listed: usize,
     /// Why a listing or a delete failed: then nothing more is known.
     pub errors: Vec<String>,
+    /// Why the service was not swept at all (what it creates carries no name), said to
+    /// the person running the sweep; not a failure of the sweep.
+    pub not_swept: Option<String>,
 }
 
-/// The create operations of `service` whose leftovers can be found by listing.
-fn finders(service: &Service) -> Vec<(&FindCreated, &str)> {
+/// The create operations of `service` whose leftovers can be found by listing by
+/// name: each with its `find`, the member holding the name, and the undo.
+fn finders(service: &Service) -> Vec<(&FindCreated, &str, &str)> {
     service
         .spec
         .operations
         .values()
         .filter_map(|op| op.creates.as_ref())
-        .filter_map(|c| c.find.as_ref().map(|f| (f, c.undo.as_str())))
+        .filter_map(|c| {
+            let find = c.find.as_ref()?;
+            Some((find, find.match_member.as_deref()?, c.undo.as_str()))
+        })
         .collect()
+}
+
+/// The create operations of `service` whose leftovers are known by id (they carry no
+/// name): each with its `find`, the id member, and the undo.
+fn id_finders(service: &Service) -> Vec<(&FindCreated, &str, &str)> {
+    service
+        .spec
+        .operations
+        .values()
+        .filter_map(|op| op.creates.as_ref())
+        .filter_map(|c| {
+            let find = c.find.as_ref()?;
+            Some((find, find.id.as_deref()?, c.undo.as_str()))
+        })
+        .collect()
+}
+
+/// Whether what `service` creates is found by id (it carries no name): only a run
+/// that remembers the ids can find it again.
+pub(crate) fn found_by_id(service: &Service) -> bool {
+    !id_finders(service).is_empty()
 }
 
 /// Whether anything `service` creates can be found by listing.
@@ -97,12 +126,12 @@ pub(super) async fn sweep_one(
         return out;
     }
     let mut exec = Execution::detached(ctx, service, "(final listing)");
-    for (find, undo) in finders(service) {
+    for (find, member, undo) in finders(service) {
         let matching = |items: Vec<Value>| -> Vec<Value> {
             items
                 .into_iter()
                 .filter(|i| {
-                    i.get(&find.match_member)
+                    i.get(member)
                         .and_then(Value::as_str)
                         .is_some_and(|n| names.matches(n))
                 })
@@ -116,7 +145,7 @@ pub(super) async fn sweep_one(
             }
         };
         out.found.extend(found.iter().map(|i| {
-            i.get(&find.match_member)
+            i.get(member)
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string()
@@ -125,34 +154,108 @@ pub(super) async fn sweep_one(
             out.still_listed += found.len();
             continue;
         }
-        let Some(undo_op) = service.operation(undo).cloned() else {
-            out.errors.push(format!("{undo} is not an operation"));
-            continue;
-        };
-        let step = Step::call(undo, identity);
-        for item in &found {
-            if ctx.abandon.is_cancelled() {
-                out.errors.push("stopped by a second signal".into());
-                break;
-            }
-            let Some(input) = super::undo::undo_input(&find.input, item) else {
-                out.errors.push(format!(
-                    "a listed item lacks what {undo} needs: {}",
-                    crate::text::clip(item.to_string(), 200)
-                ));
-                continue;
-            };
-            match exec.call(0, &step, &undo_op, &input, Phase::Cleanup).await {
-                Ok(r) if (200..300).contains(&r.status) || r.status == 404 => out.deleted += 1,
-                Ok(r) => out
-                    .errors
-                    .push(format!("{undo} {input} answered HTTP {}", r.status)),
-                Err(e) => out.errors.push(format!("{undo} {input} failed ({e})")),
-            }
-        }
+        delete_listed(&mut exec, find, undo, identity, &found, &mut out).await;
         match exec.list_all(&find.list, identity).await {
             Ok(items) => out.still_listed += matching(items).len(),
             Err(e) => out.errors.push(format!("listing again: {e}")),
+        }
+    }
+    out
+}
+
+/// Deletes each of `found` (listed items) with `undo`, counting what went.
+async fn delete_listed(
+    exec: &mut Execution<'_>,
+    find: &FindCreated,
+    undo: &str,
+    identity: Identity,
+    found: &[Value],
+    out: &mut Swept,
+) {
+    let Some(undo_op) = exec.service.operation(undo).cloned() else {
+        out.errors.push(format!("{undo} is not an operation"));
+        return;
+    };
+    let step = Step::call(undo, identity);
+    for item in found {
+        if exec.ctx.abandon.is_cancelled() {
+            out.errors.push("stopped by a second signal".into());
+            break;
+        }
+        let Some(input) = super::undo::undo_input(&find.input, item) else {
+            out.errors.push(format!(
+                "a listed item lacks what {undo} needs: {}",
+                crate::text::clip(item.to_string(), 200)
+            ));
+            continue;
+        };
+        match exec.call(0, &step, &undo_op, &input, Phase::Cleanup).await {
+            Ok(r) if (200..300).contains(&r.status) || r.status == 404 => out.deleted += 1,
+            Ok(r) => out
+                .errors
+                .push(format!("{undo} {input} answered HTTP {}", r.status)),
+            Err(e) => out.errors.push(format!("{undo} {input} failed ({e})")),
+        }
+    }
+}
+
+/// For what carries no name: every listing this run's creates were made in (by
+/// `list_input`) is read, what the run made (known by id) and still listed is deleted,
+/// and the listings are read again.
+async fn sweep_by_id(ctx: &Ctx, service: &Service, identity: Identity) -> Swept {
+    let mut out = Swept {
+        service: service.name().to_string(),
+        identity: identity.as_str().to_string(),
+        ..Swept::default()
+    };
+    if let Err(why) = credentials(ctx, service, identity) {
+        out.errors.push(why.to_string());
+        return out;
+    }
+    // The run's ids, by the listing that shows them.
+    let mut by_listing: BTreeMap<String, (Map<String, Value>, BTreeSet<String>)> = BTreeMap::new();
+    for made in ctx.ledger.ids(service.name(), identity) {
+        let key = Value::Object(made.list_input.clone()).to_string();
+        by_listing
+            .entry(key)
+            .or_insert_with(|| (made.list_input.clone(), BTreeSet::new()))
+            .1
+            .insert(made.id);
+    }
+    let mut exec = Execution::detached(ctx, service, "(final listing)");
+    for (find, id, undo) in id_finders(service) {
+        for (base, ids) in by_listing.values() {
+            let ours = |items: Vec<Value>| -> Vec<Value> {
+                items
+                    .into_iter()
+                    .filter(|i| {
+                        i.get(id)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| ids.contains(v))
+                    })
+                    .collect()
+            };
+            let found = match exec.list_all_with(&find.list, identity, base.clone()).await {
+                Ok(items) => ours(items),
+                Err(e) => {
+                    out.errors.push(e.to_string());
+                    continue;
+                }
+            };
+            out.found.extend(found.iter().map(|i| {
+                i.get(id)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            }));
+            if found.is_empty() {
+                continue;
+            }
+            delete_listed(&mut exec, find, undo, identity, &found, &mut out).await;
+            match exec.list_all_with(&find.list, identity, base.clone()).await {
+                Ok(items) => out.still_listed += ours(items).len(),
+                Err(e) => out.errors.push(format!("listing again: {e}")),
+            }
         }
     }
     out
@@ -176,7 +279,8 @@ pub(super) async fn final_listing(
         let Some(service) = ctx.contract.service(&service_name) else {
             continue;
         };
-        if !sweepable(service) {
+        let by_id = !id_finders(service).is_empty();
+        if !sweepable(service) && !by_id {
             listing.unverified.push(format!(
                 "{label}: the catalog names no listing to find creates by"
             ));
@@ -188,7 +292,11 @@ pub(super) async fn final_listing(
             ));
             continue;
         }
-        let swept = sweep_one(ctx, service, identity, &names, false).await;
+        let swept = if by_id {
+            sweep_by_id(ctx, service, identity).await
+        } else {
+            sweep_one(ctx, service, identity, &names, false).await
+        };
         listing.listed.push(label.clone());
         listing.found += swept.found.len();
         listing.swept += swept.deleted;

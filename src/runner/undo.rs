@@ -2,13 +2,14 @@
 //! whose answer was lost made is found by listing and queued too. Every create's fate
 //! goes into the run's ledger.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 
 use serde_json::{Map, Value};
 
 use super::execute::{Cleanup, Execution, Phase};
-use super::ledger::{Fate, Ticket};
+use super::ledger::{Fate, MadeById, Ticket};
 use crate::case::Step;
 use crate::spec::{FindCreated, OperationSpec};
 use crate::transport::{HttpResponse, SendError};
@@ -62,22 +63,62 @@ impl Execution<'_> {
             .creates
             .as_ref()
             .and_then(|c| c.find.as_ref())
-            .map(|f| f.match_member.as_str());
+            .and_then(|f| f.match_member.as_deref());
         match member.and_then(|m| input.get(m).map(|v| (m, v))) {
             Some((m, v)) => format!("{m} {v}"),
             None => crate::text::clip(input.to_string(), 200),
         }
     }
 
-    /// Whether `input`'s `find.match` member carries this run's id, so that what the
-    /// create made can be found by listing (and by the final listing).
+    /// Whether what the create made can be found by listing (and by the final
+    /// listing): its `find.match` member carries this run's id, or (`find.id`) the
+    /// listing before it was had.
     pub(super) fn findable(&self, op: &OperationSpec, input: &Value) -> bool {
-        op.creates
-            .as_ref()
-            .and_then(|c| c.find.as_ref())
-            .and_then(|f| input.get(&f.match_member))
-            .and_then(Value::as_str)
-            .is_some_and(|k| k.contains(&self.ctx.run_id))
+        let Some(find) = op.creates.as_ref().and_then(|c| c.find.as_ref()) else {
+            return false;
+        };
+        match &find.match_member {
+            Some(member) => input
+                .get(member)
+                .and_then(Value::as_str)
+                .is_some_and(|k| k.contains(&self.ctx.run_id)),
+            None => self.before_create.is_some(),
+        }
+    }
+
+    /// For a create found by id: the ids its listing shows now (before it is sent),
+    /// or `None` when it is not such a create or the listing cannot be had.
+    pub(super) async fn list_before(
+        &mut self,
+        op: &OperationSpec,
+        identity: Identity,
+        input: &Value,
+    ) -> Option<BTreeSet<String>> {
+        let find = op.creates.as_ref()?.find.as_ref()?;
+        let id = find.id.as_ref()?;
+        let base = list_input(find, input)?;
+        let items = self.list_all_with(&find.list, identity, base).await.ok()?;
+        Some(
+            items
+                .iter()
+                .filter_map(|i| i.get(id).and_then(Value::as_str).map(str::to_string))
+                .collect(),
+        )
+    }
+
+    /// Remembers what a create found by id made, for the final listing.
+    fn remember_id(&self, find: &FindCreated, identity: Identity, input: &Value, made: &Value) {
+        let (Some(id), Some(base)) = (find.id.as_ref(), list_input(find, input)) else {
+            return;
+        };
+        if let Some(value) = made.get(id).and_then(Value::as_str) {
+            self.ctx.ledger.made_by_id(MadeById {
+                service: self.service.name().to_string(),
+                identity,
+                list_input: base,
+                id: value.to_string(),
+            });
+        }
     }
 
     /// Settles a create's ledger entry from its answer, queueing its undo. Any answer
@@ -119,6 +160,9 @@ impl Execution<'_> {
                 match body.and_then(|b| undo_input(&creates.input, &b)) {
                     Some(undo) => {
                         self.ctx.ledger.settle(ticket, Fate::Created);
+                        if let Some(find) = &creates.find {
+                            self.remember_id(find, identity, input, &undo);
+                        }
                         let _ = self.push_cleanup(Cleanup {
                             operation: creates.undo.clone(),
                             identity,
@@ -179,6 +223,16 @@ impl Execution<'_> {
         list: &'s str,
         identity: Identity,
     ) -> Pin<Box<dyn Future<Output = Result<Vec<Value>, ListingError>> + Send + 's>> {
+        self.list_all_with(list, identity, Map::new())
+    }
+
+    /// Like [`Execution::list_all`], every page called with the members `base` too.
+    pub(super) fn list_all_with<'s>(
+        &'s mut self,
+        list: &'s str,
+        identity: Identity,
+        base: Map<String, Value>,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Value>, ListingError>> + Send + 's>> {
         Box::pin(async move {
             let Some(list_op) = self.service.operation(list).cloned() else {
                 return Err(ListingError::NoOperation(list.to_string()));
@@ -187,7 +241,7 @@ impl Execution<'_> {
                 return Err(ListingError::NoPaginator(list.to_string()));
             };
             let step = Step::call(list, identity);
-            let mut page_input = Value::Object(Map::new());
+            let mut page_input = Value::Object(base.clone());
             let mut items = Vec::new();
             for _ in 0..MAX_RECOVERY_PAGES {
                 let body = self.listing_page(&step, &list_op, &page_input).await?;
@@ -196,7 +250,9 @@ impl Execution<'_> {
                 }
                 match body.get(&paginator.output_token).and_then(Value::as_str) {
                     Some(t) if !t.is_empty() => {
-                        page_input = serde_json::json!({ paginator.input_token.clone(): t });
+                        let mut next = base.clone();
+                        next.insert(paginator.input_token.clone(), Value::from(t));
+                        page_input = Value::Object(next);
                     }
                     _ => return Ok(items),
                 }
@@ -239,11 +295,16 @@ impl Execution<'_> {
         lost: &'s str,
     ) -> Pin<Box<dyn Future<Output = Fate> + Send + 's>> {
         Box::pin(async move {
-            let key = input.get(&find.match_member).cloned();
+            if let Some(id) = &find.id {
+                return self
+                    .recover_by_id(ticket, find, id, undo, identity, input, lost)
+                    .await;
+            }
+            let member = find.match_member.clone().unwrap_or_default();
+            let key = input.get(&member).cloned();
             let Some(key) = key.filter(|_| self.findable(op, input)) else {
                 return Fate::Left(format!(
-                    "{lost}; its `{}` does not carry the run id (too short for it, or not a string), so it was not looked for",
-                    find.match_member
+                    "{lost}; its `{member}` does not carry the run id (too short for it, or not a string), so it was not looked for"
                 ));
             };
             if self.ctx.abandon.is_cancelled() {
@@ -257,7 +318,7 @@ impl Execution<'_> {
             };
             let mut found = 0;
             for item in items {
-                if item.get(&find.match_member) != Some(&key) {
+                if item.get(&member) != Some(&key) {
                     continue;
                 }
                 let Some(undo_in) = undo_input(&find.input, &item) else {
@@ -287,5 +348,81 @@ impl Execution<'_> {
                 Fate::Created
             }
         })
+    }
+
+    /// Finds what a create found by id made: what the listing shows now and did not
+    /// show before the create ([`Execution::before_create`]); each is queued for
+    /// deletion, the first under `ticket`.
+    #[allow(clippy::too_many_arguments)]
+    fn recover_by_id<'s>(
+        &'s mut self,
+        ticket: Ticket,
+        find: &'s FindCreated,
+        id: &'s str,
+        undo: &'s str,
+        identity: Identity,
+        input: &'s Value,
+        lost: &'s str,
+    ) -> Pin<Box<dyn Future<Output = Fate> + Send + 's>> {
+        Box::pin(async move {
+            let (Some(before), Some(base)) = (self.before_create.clone(), list_input(find, input))
+            else {
+                return Fate::Left(format!(
+                    "{lost}; the listing before the create could not be had, so what it made cannot be told from what was there"
+                ));
+            };
+            if self.ctx.abandon.is_cancelled() {
+                return Fate::Left(format!(
+                    "{lost}; the run was stopped before it could be looked for"
+                ));
+            }
+            let items = match self.list_all_with(&find.list, identity, base).await {
+                Ok(items) => items,
+                Err(e) => return Fate::Left(format!("{lost}; {e}")),
+            };
+            let mut found = 0;
+            for item in items {
+                let Some(value) = item.get(id).and_then(Value::as_str) else {
+                    continue;
+                };
+                if before.contains(value) {
+                    continue;
+                }
+                let Some(undo_in) = undo_input(&find.input, &item) else {
+                    continue;
+                };
+                let owner = if found == 0 {
+                    ticket
+                } else {
+                    self.ctx.ledger.another(ticket, "found again by listing")
+                };
+                self.remember_id(find, identity, input, &item);
+                let queued = self.push_cleanup(Cleanup {
+                    operation: undo.to_string(),
+                    identity,
+                    input: undo_in,
+                    ticket: Some(owner),
+                });
+                if queued {
+                    found += 1;
+                } else if owner != ticket {
+                    self.ctx.ledger.settle(owner, Fate::NotCreated);
+                }
+            }
+            if found == 0 {
+                Fate::NotCreated
+            } else {
+                Fate::Created
+            }
+        })
+    }
+}
+
+/// The listing's input for a create found by id: `list_input`'s pointers into the
+/// create's input (`None` when one points at nothing).
+pub(super) fn list_input(find: &FindCreated, input: &Value) -> Option<Map<String, Value>> {
+    match undo_input(&find.list_input, input)? {
+        Value::Object(map) => Some(map),
+        _ => None,
     }
 }

@@ -193,6 +193,33 @@ fn check_generate_base(
     Ok(())
 }
 
+/// `creates`: its undo is an operation, and its `find` lists through a paginated one
+/// by exactly one of a name and an id.
+fn check_creates(spec: &ServiceSpec, name: &str, creates: &super::Creates) -> Result<(), String> {
+    if !spec.operations.contains_key(&creates.undo) {
+        return Err(format!(
+            "operations.{name}.creates.undo: `{}` is not an operation",
+            creates.undo
+        ));
+    }
+    let Some(find) = &creates.find else {
+        return Ok(());
+    };
+    let listed = spec.operations.get(&find.list);
+    if listed.and_then(|l| l.paginator.as_ref()).is_none() {
+        return Err(format!(
+            "operations.{name}.creates.find.list: `{}` is not a paginated operation",
+            find.list
+        ));
+    }
+    if find.match_member.is_some() == find.id.is_some() {
+        return Err(format!(
+            "operations.{name}.creates.find: give exactly one of `match` (a name holding the run id) and `id` (what the listing shows after the create and not before)"
+        ));
+    }
+    Ok(())
+}
+
 fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), String> {
     for name in spec.errors.keys() {
         if !schemas.has(name) {
@@ -234,21 +261,7 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             }
         }
         if let Some(creates) = &op.creates {
-            if !spec.operations.contains_key(&creates.undo) {
-                return Err(format!(
-                    "operations.{name}.creates.undo: `{}` is not an operation",
-                    creates.undo
-                ));
-            }
-            if let Some(find) = &creates.find {
-                let listed = spec.operations.get(&find.list);
-                if listed.and_then(|l| l.paginator.as_ref()).is_none() {
-                    return Err(format!(
-                        "operations.{name}.creates.find.list: `{}` is not a paginated operation",
-                        find.list
-                    ));
-                }
-            }
+            check_creates(spec, name, creates)?;
         }
         check_path_template(name, &op.http.path)?;
         let creates = op.creates.iter();
@@ -263,9 +276,15 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             )
             .chain(
                 creates
+                    .clone()
                     .filter_map(|c| c.find.as_ref())
                     .flat_map(|f| f.input.values().map(|p| ("creates.find.input", p))),
-            );
+            )
+            .chain(creates.filter_map(|c| c.find.as_ref()).flat_map(|f| {
+                f.list_input
+                    .values()
+                    .map(|p| ("creates.find.list_input", p))
+            }));
         for (field, pointer) in pointers {
             crate::path::check_pointer(pointer)
                 .map_err(|e| format!("operations.{name}.{field}: {e}"))?;

@@ -140,7 +140,9 @@ pub struct Creates {
     pub find: Option<FindCreated>,
 }
 
-/// Finding a created thing by listing.
+/// Finding a created thing by listing: by a name that holds the run id (`match`), or,
+/// for things that carry no name, by what the listing shows after the create that it
+/// did not show before it (`id`).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindCreated {
@@ -149,8 +151,20 @@ pub struct FindCreated {
     /// The create's input member that identifies it; a listed item matches when its
     /// member of the same name is equal. Only values unique to the run (holding the run
     /// id) are looked for, so nothing the run did not make is ever deleted.
-    #[serde(rename = "match")]
-    pub match_member: String,
+    #[serde(rename = "match", default)]
+    pub match_member: Option<String>,
+    /// Instead of `match`: the listed items' member that identifies them (IAM's
+    /// `ServiceSpecificCredentialId`). Before each create the run lists (with
+    /// `list_input`) and remembers the ids; what a create whose answer was lost made is
+    /// what the listing shows after it and did not before. Only sound when nothing else
+    /// creates there meanwhile: the cases that create run alone (`exclusive`) and the
+    /// profile names users made for the suite.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Input members of the listing call, each taken from the create's input by JSON
+    /// pointer (IAM lists one user's credentials for one service).
+    #[serde(default)]
+    pub list_input: BTreeMap<String, String>,
     /// Input members of the undo call, each taken from the listed item by JSON pointer.
     pub input: BTreeMap<String, String>,
 }

@@ -261,6 +261,20 @@ fn bad_specs() -> Result<(), Failed> {
             "list: DeleteAccessToken",
             "is not a paginated operation",
         ),
+        (
+            "a find by both a name and an id",
+            "iam/service.yaml",
+            "id: ServiceSpecificCredentialId\n",
+            "id: ServiceSpecificCredentialId\n        match: UserName\n",
+            "give exactly one of `match` (a name holding the run id) and `id`",
+        ),
+        (
+            "a find by neither a name nor an id",
+            "iam/service.yaml",
+            "        id: ServiceSpecificCredentialId\n",
+            "",
+            "give exactly one of `match` (a name holding the run id) and `id`",
+        ),
     ];
     for (i, (what, file, from, to, says)) in edits.iter().enumerate() {
         let specs = temp_dir(&format!("bad-specs-{i}")).join("specs");

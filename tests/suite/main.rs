@@ -32,6 +32,7 @@ fn main() {
     trials.extend(cases::trials());
     trials.extend(sdk::trials());
     trials.extend(sdk_iam::trials());
+    trials.extend(sdk_iam::safety_trials());
     trials.extend(teeth::trials());
     trials.extend(golden::trials());
     trials.extend(cli::trials());

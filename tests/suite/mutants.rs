@@ -182,6 +182,9 @@ fn variations_take_effect() -> Result<(), Failed> {
         ("iam-xml-as-application-xml", |e| {
             has_header(e, "content-type", "application/xml")
         }),
+        ("iam-request-id-forms", |e| {
+            body(e).contains("0A1B2C3D4E5F6A7B-req")
+        }),
         ("iam-empty-list-left-out", |e| {
             body(e).contains("</IsTruncated></ListServiceSpecificCredentialsResult>")
         }),

@@ -185,3 +185,111 @@ async fn iam() -> R {
     );
     Ok(())
 }
+
+/// Safety for what carries no name: IAM creates whose answers are lost (late, or the
+/// connection dropped after the credential was made) are found by what the listing
+/// shows after them and not before, and deleted; nothing is left on the target and the
+/// ledger agrees with what the target saw.
+pub fn safety_trials() -> Vec<Trial> {
+    vec![
+        Trial::test(
+            "safety::iam_create_timing_out_is_found_by_id_and_deleted",
+            || lost_iam_create(false),
+        ),
+        Trial::test(
+            "safety::iam_create_with_reset_connection_is_found_by_id_and_deleted",
+            || lost_iam_create(true),
+        ),
+    ]
+}
+
+/// Makes every IAM create, then answers it too late or not at all.
+struct LoseIamCreates {
+    reset: bool,
+    created: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl pat_conformance::emulator::Middleware for LoseIamCreates {
+    fn handle(
+        &self,
+        req: &pat_conformance::emulator::Request,
+        inner: &dyn Fn(&pat_conformance::emulator::Request) -> pat_conformance::emulator::Reply,
+    ) -> pat_conformance::emulator::Reply {
+        let mut reply = inner(req);
+        let create =
+            String::from_utf8_lossy(&req.body).contains("Action=CreateServiceSpecificCredential");
+        if create && reply.status == 200 {
+            self.created
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if self.reset {
+                // Unwinding out of the handler drops the connection unanswered.
+                std::panic::resume_unwind(Box::new("connection lost"));
+            }
+            reply.delay = std::time::Duration::from_secs(3);
+        }
+        reply
+    }
+}
+
+fn lost_iam_create(reset: bool) -> R {
+    let created = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let bg = crate::support::Background::start(Some(std::sync::Arc::new(LoseIamCreates {
+        reset,
+        created: created.clone(),
+    })));
+    let ids = [
+        "iam-create-password-credential",
+        "iam-create-api-key",
+        "iam-created-credential-listed",
+    ];
+    let mut options = pat_conformance::runner::RunOptions::new();
+    options.timeout = std::time::Duration::from_secs(1);
+    let report = crate::safety::run_named(&bg, &ids, &bg.uri, options);
+    let made = created.load(std::sync::atomic::Ordering::SeqCst);
+    if made == 0 {
+        return Err("no create reached the target: the test proves nothing".into());
+    }
+    // What the target still holds, read with the SDK (both users, every service).
+    let keys = bg.profile.sigv4.clone().ok_or("SigV4 credentials")?;
+    let conf = aws_sdk_iam::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(&bg.uri)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            &keys.access_key_id,
+            &keys.secret_access_key,
+            keys.session_token.clone(),
+            None,
+            "test",
+        ))
+        .build();
+    let iam = aws_sdk_iam::Client::from_conf(conf);
+    let mut left = 0;
+    for user in ["iam_user_name", "iam_other_user_name"] {
+        let name = bg.profile.vars[user]
+            .as_str()
+            .ok_or("a user var")?
+            .to_string();
+        let listed = block_on(
+            iam.list_service_specific_credentials()
+                .user_name(name)
+                .send(),
+        )?;
+        left += listed.service_specific_credentials().len();
+    }
+    if left != 0 {
+        return Err(format!(
+            "{left} of {made} credentials were left: {:?}",
+            report.ledger
+        )
+        .into());
+    }
+    let l = &report.ledger;
+    if l.created != made || l.deleted != made || !l.left.is_empty() {
+        return Err(format!("the ledger says {l:?}, the target saw {made} creates").into());
+    }
+    if report.cases.iter().any(|c| c.status.as_str() == "pass") {
+        return Err("a case whose create got no answer passed".into());
+    }
+    Ok(())
+}

@@ -32,6 +32,7 @@ pub(super) fn modes() -> Vec<Mode> {
     let user_first =
         re(r"(<(?:member|ServiceSpecificCredential)>)(.*?)(<UserName>[^<]*</UserName>)");
     let result = re(r"(<[A-Za-z]+Result>)");
+    let request_id = re(r"<RequestId>[^<]*</RequestId>");
     vec![
         variation(
             "iam-xml-declared-and-indented",
@@ -74,6 +75,19 @@ pub(super) fn modes() -> Vec<Mode> {
                 if owns(op(req)) {
                     r.set_header("content-type", "application/xml");
                 }
+            }),
+        ),
+        variation(
+            "iam-request-id-forms",
+            "request ids that are not UUIDs, and the error's inside <Error> as well",
+            xml(move |t| {
+                let t = request_id
+                    .replace_all(t, "<RequestId>0A1B2C3D4E5F6A7B-req</RequestId>")
+                    .into_owned();
+                t.replace(
+                    "</Message></Error>",
+                    "</Message><RequestId>0A1B2C3D4E5F6A7B-req</RequestId></Error>",
+                )
             }),
         ),
         variation(

@@ -111,6 +111,9 @@ pub(super) struct Execution<'a> {
     error: Option<String>,
     /// A step was cut short by an interrupt.
     pub(super) interrupted: bool,
+    /// For a create found by id: the ids its listing showed just before it was sent
+    /// (`None`: not such a create, or the listing could not be had).
+    pub(super) before_create: Option<std::collections::BTreeSet<String>>,
 }
 
 /// Why a case cannot run on this target, if it cannot.
@@ -276,6 +279,7 @@ impl<'a> Execution<'a> {
             warnings: vec![],
             error: None,
             interrupted: false,
+            before_create: None,
         }
     }
 }

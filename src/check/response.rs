@@ -154,12 +154,33 @@ fn read_body(
         got => violations.push(
             Violation::new(
                 CheckKind::ContentType,
-                format!("a {format} body must be sent as {}", allowed.join(" or ")),
+                format!(
+                    "{} {format} body must be sent as {}",
+                    article(format),
+                    allowed.join(" or ")
+                ),
             )
             .diff(allowed[0], got.unwrap_or("(no Content-Type)")),
         ),
     }
     body
+}
+
+/// `a` or `an` before a format's name, as it is read aloud: an acronym by its first
+/// letter's name (`an XML body`, `a JSON body`), a word by its first letter.
+fn article(name: &str) -> &'static str {
+    let acronym = name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase());
+    let first = name.chars().next().unwrap_or('x').to_ascii_uppercase();
+    let vowel_sound = if acronym {
+        "AEFHILMNORSX".contains(first)
+    } else {
+        "AEIOU".contains(first)
+    };
+    if vowel_sound {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// Success or error as expected, with the modelled status and error type. Returns
@@ -261,6 +282,17 @@ fn check_schema(service: &Service, shape: &str, body: &Value, violations: &mut V
         } else {
             violation
         });
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    #[test]
+    fn articles_follow_how_names_are_read() {
+        assert_eq!(super::article("XML"), "an");
+        assert_eq!(super::article("JSON"), "a");
+        assert_eq!(super::article("form"), "a");
+        assert_eq!(super::article("object"), "an");
     }
 }
 

@@ -70,21 +70,20 @@ pub struct Swept {
 /// The create operations of `service` whose leftovers can be found by listing by
 /// name: each with its `find`, the member holding the name, and the undo.
 fn finders(service: &Service) -> Vec<(&FindCreated, &str, &str)> {
-    service
-        .spec
-        .operations
-        .values()
-        .filter_map(|op| op.creates.as_ref())
-        .filter_map(|c| {
-            let find = c.find.as_ref()?;
-            Some((find, find.match_member.as_deref()?, c.undo.as_str()))
-        })
-        .collect()
+    finders_by(service, |f| f.match_member.as_deref())
 }
 
 /// The create operations of `service` whose leftovers are known by id (they carry no
 /// name): each with its `find`, the id member, and the undo.
 fn id_finders(service: &Service) -> Vec<(&FindCreated, &str, &str)> {
+    finders_by(service, |f| f.id.as_deref())
+}
+
+/// The create operations whose `find` has a `key` member: with it and the undo.
+fn finders_by<'s>(
+    service: &'s Service,
+    key: impl Fn(&'s FindCreated) -> Option<&'s str>,
+) -> Vec<(&'s FindCreated, &'s str, &'s str)> {
     service
         .spec
         .operations
@@ -92,7 +91,7 @@ fn id_finders(service: &Service) -> Vec<(&FindCreated, &str, &str)> {
         .filter_map(|op| op.creates.as_ref())
         .filter_map(|c| {
             let find = c.find.as_ref()?;
-            Some((find, find.id.as_deref()?, c.undo.as_str()))
+            Some((find, key(find)?, c.undo.as_str()))
         })
         .collect()
 }

@@ -324,30 +324,39 @@ impl Execution<'_> {
                 let Some(undo_in) = undo_input(&find.input, &item) else {
                     continue;
                 };
-                let owner = if found == 0 {
-                    ticket
-                } else {
-                    self.ctx.ledger.another(ticket, "found again by listing")
-                };
-                let queued = self.push_cleanup(Cleanup {
-                    operation: undo.to_string(),
-                    identity,
-                    input: undo_in,
-                    ticket: Some(owner),
-                });
-                if queued {
-                    found += 1;
-                } else if owner != ticket {
-                    // Already queued by another attempt: not this entry's.
-                    self.ctx.ledger.settle(owner, Fate::NotCreated);
-                }
+                found += self.queue_found(ticket, found, undo, identity, undo_in);
             }
-            if found == 0 {
-                Fate::NotCreated
-            } else {
-                Fate::Created
-            }
+            fate_of(found)
         })
+    }
+
+    /// Queues the undo of one item a recovery listing found: the first (`found` 0)
+    /// under `ticket`, any further one under an entry of its own. Returns 1 when it was
+    /// queued, 0 when another attempt had queued it already.
+    fn queue_found(
+        &mut self,
+        ticket: Ticket,
+        found: usize,
+        undo: &str,
+        identity: Identity,
+        input: Value,
+    ) -> usize {
+        let owner = if found == 0 {
+            ticket
+        } else {
+            self.ctx.ledger.another(ticket, "found again by listing")
+        };
+        let queued = self.push_cleanup(Cleanup {
+            operation: undo.to_string(),
+            identity,
+            input,
+            ticket: Some(owner),
+        });
+        if !queued && owner != ticket {
+            // Already queued by another attempt: not this entry's.
+            self.ctx.ledger.settle(owner, Fate::NotCreated);
+        }
+        usize::from(queued)
     }
 
     /// Finds what a create found by id made: what the listing shows now and did not
@@ -391,30 +400,20 @@ impl Execution<'_> {
                 let Some(undo_in) = undo_input(&find.input, &item) else {
                     continue;
                 };
-                let owner = if found == 0 {
-                    ticket
-                } else {
-                    self.ctx.ledger.another(ticket, "found again by listing")
-                };
                 self.remember_id(find, identity, input, &item);
-                let queued = self.push_cleanup(Cleanup {
-                    operation: undo.to_string(),
-                    identity,
-                    input: undo_in,
-                    ticket: Some(owner),
-                });
-                if queued {
-                    found += 1;
-                } else if owner != ticket {
-                    self.ctx.ledger.settle(owner, Fate::NotCreated);
-                }
+                found += self.queue_found(ticket, found, undo, identity, undo_in);
             }
-            if found == 0 {
-                Fate::NotCreated
-            } else {
-                Fate::Created
-            }
+            fate_of(found)
         })
+    }
+}
+
+/// What a recovery listing says of a create: made when it found something.
+fn fate_of(found: usize) -> Fate {
+    if found == 0 {
+        Fate::NotCreated
+    } else {
+        Fate::Created
     }
 }
 

@@ -20,10 +20,15 @@ type R = Result<(), libtest_mimic::Failed>;
 /// An IAM client for the emulator, signing with the key its profile hands out (the
 /// emulator verifies that signature).
 fn client(emulator: &Emulator) -> aws_sdk_iam::Client {
-    let keys = emulator.profile().sigv4.expect("SigV4 credentials");
+    client_at(&emulator.uri(), &emulator.profile())
+}
+
+/// An IAM client for an emulator at `uri` with `profile`'s SigV4 keys.
+fn client_at(uri: &str, profile: &pat_conformance::profile::Profile) -> aws_sdk_iam::Client {
+    let keys = profile.sigv4.clone().expect("SigV4 credentials");
     let conf = aws_sdk_iam::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(emulator.uri())
+        .endpoint_url(uri)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
             &keys.access_key_id,
@@ -250,20 +255,7 @@ fn lost_iam_create(reset: bool) -> R {
         return Err("no create reached the target: the test proves nothing".into());
     }
     // What the target still holds, read with the SDK (both users, every service).
-    let keys = bg.profile.sigv4.clone().ok_or("SigV4 credentials")?;
-    let conf = aws_sdk_iam::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(&bg.uri)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            &keys.access_key_id,
-            &keys.secret_access_key,
-            keys.session_token.clone(),
-            None,
-            "test",
-        ))
-        .build();
-    let iam = aws_sdk_iam::Client::from_conf(conf);
+    let iam = client_at(&bg.uri, &bg.profile);
     let mut left = 0;
     for user in ["iam_user_name", "iam_other_user_name"] {
         let name = bg.profile.vars[user]

@@ -83,13 +83,15 @@ fn document(
     if root.name == "ErrorResponse" || root.name == "Error" {
         return Ok(error_document(&root));
     }
+    // An HTML page from a proxy, or any other document, is not an answer.
+    if !root.name.ends_with("Response") {
+        return Err(DecodeError(format!(
+            "the root element is <{}>, not an <…Response> or <ErrorResponse>",
+            root.name
+        )));
+    }
     match root.children.iter().find(|c| c.name.ends_with("Result")) {
-        Some(result) => Ok(xml::to_json(
-            result,
-            schema.or(Some(&Value::Null)).filter(|s| !s.is_null()),
-            shapes,
-        ))
-        .map(|v| match v {
+        Some(result) => Ok(match xml::to_json(result, schema, shapes) {
             // A result with no members reads as an empty object, not as text.
             Value::String(s) if s.trim().is_empty() => Value::Object(Map::new()),
             other => other,
@@ -193,8 +195,7 @@ impl Codec for AwsQuery {
         output: &str,
         body: &[u8],
     ) -> Result<Value, DecodeError> {
-        let schema = Value::String(crate::spec::shape_ref(output));
-        let schema = serde_json::json!({ "$ref": schema });
+        let schema = serde_json::json!({ "$ref": crate::spec::shape_ref(output) });
         document(body, Some(&schema), shapes)
     }
 
@@ -305,5 +306,7 @@ mod tests {
             .decode(b"<DeleteXResponse><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DeleteXResponse>")
             .unwrap();
         assert_eq!(empty, json!({}));
+        let page = AwsQuery.decode(b"<html><body>Bad gateway</body></html>");
+        assert!(page.is_err_and(|e| e.0.contains("<html>")));
     }
 }

@@ -136,9 +136,11 @@ fn run_named(at: &Origin, m: &Member, n: u64) -> Option<String> {
 }
 
 fn matches_pattern(m: &Member, s: &str) -> bool {
-    match &m.pattern {
-        None => true,
-        Some(p) => regex::Regex::new(p).is_ok_and(|re| re.is_match(s)),
+    match (&m.pattern, &m.pattern_re) {
+        (None, _) => true,
+        (Some(_), Some(re)) => re.is_match(s),
+        // A pattern the regex crate cannot compile: nothing is known to match it.
+        (Some(_), None) => false,
     }
 }
 

@@ -41,6 +41,9 @@ pub(crate) struct Member {
     /// Every member of the protocol travels as text (awsQuery's form): a string cannot
     /// have the wrong type, a number or flag only as text that does not read as one.
     pub(crate) as_text: bool,
+    /// `pattern`, compiled once when the service loads (the generator tests many
+    /// candidate values against it; IAM's `[\w+=,.@-]+` is costly to compile).
+    pub(crate) pattern_re: Option<regex::Regex>,
     pub(crate) ty: Option<String>,
     pub(crate) min_length: Option<u64>,
     pub(crate) max_length: Option<u64>,
@@ -121,8 +124,7 @@ impl Member {
 
 /// A string of allowed length that does not match `pattern`, if the probes find one
 /// (punctuation, space, `<`, letters).
-fn probe(pattern: &str, min_length: Option<u64>) -> Option<String> {
-    let re = regex::Regex::new(pattern).ok()?;
+fn probe(re: &regex::Regex, min_length: Option<u64>) -> Option<String> {
     let n = min_length.unwrap_or(1).max(1) as usize;
     ["!", " ", "<", "a"]
         .iter()
@@ -159,6 +161,7 @@ pub(crate) fn read_members(
             let uint = |k: &str| s.get(k).and_then(Value::as_u64);
             let int = |k: &str| s.get(k).and_then(Value::as_i64);
             let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
+            let pattern_re = text("pattern").and_then(|p| regex::Regex::new(&p).ok());
             Member {
                 name: name.clone(),
                 required: required.contains(&name.as_str()),
@@ -166,14 +169,15 @@ pub(crate) fn read_members(
                 outside_body: op.http.query.contains_key(name)
                     || op.http.headers.contains_key(name),
                 as_text,
+                pattern_re: pattern_re.clone(),
                 ty: text("type"),
                 // Longer edges would be allocations of that size: not generated.
                 min_length: uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
                 max_length: uint("maxLength").filter(|n| *n <= MAX_GENERATED_LENGTH),
                 minimum: int("minimum"),
                 maximum: int("maximum"),
-                violation: text("pattern").and_then(|p| {
-                    probe(&p, uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH))
+                violation: pattern_re.as_ref().and_then(|re| {
+                    probe(re, uint("minLength").filter(|n| *n <= MAX_GENERATED_LENGTH))
                 }),
                 pattern: text("pattern"),
                 format: text("format"),
@@ -220,6 +224,7 @@ mod tests {
             label: false,
             outside_body,
             as_text: false,
+            pattern_re: None,
             ty: Some("integer".into()),
             min_length: None,
             max_length: None,

@@ -236,7 +236,12 @@ impl Redactor {
     /// document with nothing to mask and no escapes keeps its layout (a pretty-printed
     /// value in a failure stays readable); otherwise it is written back from the data.
     fn scrub_document(&self, format: &dyn BodyFormat, s: &str) -> String {
-        if let Some(mut doc) = format.document(s) {
+        self.scrub_parsed(format, s, format.document(s))
+    }
+
+    /// [`Redactor::scrub_document`] for text already read as `doc` (if it is one).
+    fn scrub_parsed(&self, format: &dyn BodyFormat, s: &str, doc: Option<Value>) -> String {
+        if let Some(mut doc) = doc {
             if self.scrub_value(&mut doc) || s.contains('\\') {
                 let text = format.write_document(&doc, s.contains('\n'));
                 return self.scrub(&text);
@@ -271,14 +276,10 @@ impl Redactor {
     /// the format's textual match, as a body cut short does.
     pub(crate) fn body(&self, format: &dyn BodyFormat, body: &[u8]) -> String {
         let text = String::from_utf8_lossy(body);
-        if let Some(mut doc) = format.document(&text) {
-            if self.scrub_value(&mut doc) || text.contains('\\') {
-                let written = format.write_document(&doc, text.contains('\n'));
-                return self.scrub(&written);
-            }
-            return self.scrub(&text);
+        match format.document(&text) {
+            Some(doc) => self.scrub_parsed(format, &text, Some(doc)),
+            None => self.partial_body(format, body),
         }
-        self.partial_body(format, body)
     }
 
     /// Like [`Redactor::body`] for a body cut short: it is never parsed (a partial

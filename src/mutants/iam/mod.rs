@@ -36,9 +36,20 @@ pub(super) fn variations() -> Vec<super::Mode> {
     variations::modes()
 }
 
-/// The text of every `<name>` element in `xml`.
+/// The text of every `<name>` element in `xml` (each name's pattern compiled once: a
+/// deviation reads every answer of a run).
 fn elements(xml: &str, name: &str) -> Vec<String> {
-    let re = Regex::new(&format!("<{name}>([^<]*)</{name}>")).expect("an element pattern");
+    static PATTERNS: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::BTreeMap<String, Regex>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let re = PATTERNS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(name.to_string())
+        .or_insert_with(|| {
+            Regex::new(&format!("<{name}>([^<]*)</{name}>")).expect("an element pattern")
+        })
+        .clone();
     re.captures_iter(xml).map(|c| c[1].to_string()).collect()
 }
 

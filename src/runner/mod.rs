@@ -16,7 +16,6 @@ mod undo;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::RwLock;
 use tokio_util::sync::CancellationToken;
 
 pub use credentials::{from_aws_config, Found};
@@ -351,34 +350,38 @@ async fn run_all(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary, HarnessError> {
     let jobs = jobs.max(1);
-    let exclusive = Arc::new(RwLock::new(()));
     let mut tasks = tokio::task::JoinSet::new();
-    // Exclusive cases go last so they wait for the shared ones in bulk, not one by one.
+    // Exclusive cases go last, so they wait for the shared ones in bulk, not one by one.
     let mut ordered = cases;
     ordered.sort_by_key(|c| c.exclusive);
     let mut summary = Summary::default();
     let mut held: std::collections::VecDeque<Held> = std::collections::VecDeque::new();
     // At most `jobs` cases are in flight, and no more are spawned: a case not yet
     // started costs only its definition, and a finished one is reported and dropped.
-    let mut pending = ordered.into_iter();
-    // A case says when it really starts (an exclusive one waits its turn first).
+    // An exclusive case is spawned only once nothing is in flight, and nothing is
+    // spawned beside it: deciding here, not by a lock taken inside the tasks, keeps
+    // the order whatever order the runtime first polls the tasks in.
+    let mut pending = ordered.into_iter().peekable();
+    let mut alone = false;
+    // A case says when it really starts.
     let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel::<String>();
     loop {
-        while tasks.len() < jobs {
+        if tasks.is_empty() {
+            alone = false;
+        }
+        while tasks.len() < jobs && !alone {
+            let Some(next) = pending.peek() else { break };
+            if next.exclusive && !tasks.is_empty() {
+                break;
+            }
             let Some(case) = pending.next() else { break };
+            alone = case.exclusive;
             let name = format!("{}::{}::{}", case.service, case.operation, case.id);
-            let (ctx, exclusive, started_tx) = (ctx.clone(), exclusive.clone(), started_tx.clone());
+            let (ctx, started_tx) = (ctx.clone(), started_tx.clone());
             tasks.spawn(async move {
                 let learned = ctx.redactor.learned();
-                let result = if case.exclusive {
-                    let _alone = exclusive.write().await;
-                    let _ = started_tx.send(name);
-                    execute::run_case(&ctx, &case).await
-                } else {
-                    let _shared = exclusive.read().await;
-                    let _ = started_tx.send(name);
-                    execute::run_case(&ctx, &case).await
-                };
+                let _ = started_tx.send(name);
+                let result = execute::run_case(&ctx, &case).await;
                 (result, learned)
             });
         }

@@ -21,13 +21,18 @@ pub fn dirs() -> std::io::Result<(PathBuf, PathBuf)> {
     Ok((root.join("specs"), root.join("cases")))
 }
 
-/// The folder the embedded copy is written to.
+/// The folder the embedded copy is written to (worked out once: the fingerprint hashes
+/// every embedded byte, and every case's file is named through it).
 fn root() -> PathBuf {
-    cache_root().join(format!(
-        "pat-conformance-{}-{:016x}",
-        env!("CARGO_PKG_VERSION"),
-        fingerprint()
-    ))
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        cache_root().join(format!(
+            "pat-conformance-{}-{:016x}",
+            env!("CARGO_PKG_VERSION"),
+            fingerprint()
+        ))
+    })
+    .clone()
 }
 
 /// How a case or spec file is named to people: a file of the embedded suite as in
@@ -61,8 +66,13 @@ fn cache_root() -> PathBuf {
 }
 
 /// A hash of every embedded path and byte (FNV-1a): a new build with other files gets
-/// another folder.
+/// another folder. Computed once per process.
 fn fingerprint() -> u64 {
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(compute_fingerprint)
+}
+
+fn compute_fingerprint() -> u64 {
     struct Fnv(u64);
     impl Hasher for Fnv {
         fn finish(&self) -> u64 {

@@ -6,8 +6,10 @@ use std::collections::HashSet;
 
 use super::{MASK, MIN_SECRET_LEN};
 
-/// Bits in the filter over the windows that start a known form.
-const FILTER_BITS: usize = 1 << 16;
+/// Bits (as a power of two) in the filter over the windows that start a known form,
+/// to begin with; it doubles whenever a sixteenth of its bits would be set, so a run
+/// that learned 10,000 secrets rejects positions as cheaply as one that learned ten.
+const FILTER_BITS_LOG2: u32 = 16;
 
 /// The first [`MIN_SECRET_LEN`] bytes of `bytes` as a number.
 fn window(bytes: &[u8]) -> u64 {
@@ -18,9 +20,9 @@ fn window(bytes: &[u8]) -> u64 {
     w
 }
 
-/// A cheap hash of a window, for the filter.
-fn filter_bit(w: u64) -> usize {
-    (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 16)) as usize
+/// A cheap hash of a window, for a filter of `2^log2` bits.
+fn filter_bit(w: u64, log2: u32) -> usize {
+    (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - log2)) as usize
 }
 
 /// The known secrets, each as is and JSON-escaped once and twice, indexed by their
@@ -35,6 +37,7 @@ pub(super) struct Known {
     forms: Vec<String>,
     starts: std::collections::HashMap<u64, Vec<u32>>,
     filter: Vec<u64>,
+    filter_log2: u32,
 }
 
 impl Default for Known {
@@ -43,7 +46,8 @@ impl Default for Known {
             values: HashSet::new(),
             forms: Vec::new(),
             starts: std::collections::HashMap::new(),
-            filter: vec![0; FILTER_BITS / 64],
+            filter: vec![0; (1 << FILTER_BITS_LOG2) / 64],
+            filter_log2: FILTER_BITS_LOG2,
         }
     }
 }
@@ -71,13 +75,31 @@ impl Known {
 
     fn index(&mut self, form: String) {
         let w = window(form.as_bytes());
-        let bit = filter_bit(w);
-        self.filter[bit / 64] |= 1 << (bit % 64);
+        if self.starts.len() * 16 >= 1 << self.filter_log2 {
+            self.grow_filter();
+        }
+        self.set_filter(w);
         self.starts
             .entry(w)
             .or_default()
             .push(self.forms.len() as u32);
         self.forms.push(form);
+    }
+
+    fn set_filter(&mut self, w: u64) {
+        let bit = filter_bit(w, self.filter_log2);
+        self.filter[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Twice the bits, every known window set again: the share of positions that pass
+    /// the filter stays under a sixteenth.
+    fn grow_filter(&mut self) {
+        self.filter_log2 += 1;
+        self.filter = vec![0; (1usize << self.filter_log2) / 64];
+        let windows: Vec<u64> = self.starts.keys().copied().collect();
+        for w in windows {
+            self.set_filter(w);
+        }
     }
 
     /// Every occurrence of every form, overlapping ones included.
@@ -93,7 +115,7 @@ impl Known {
             if at > 0 {
                 w = ((w << 8) | u64::from(bytes[at + MIN_SECRET_LEN - 1])) & mask;
             }
-            let bit = filter_bit(w);
+            let bit = filter_bit(w, self.filter_log2);
             if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
                 continue;
             }
@@ -199,4 +221,30 @@ pub(super) fn lower_hex_escapes(s: &str) -> String {
 pub(super) fn escape(text: &str) -> String {
     let quoted = serde_json::Value::from(text).to_string();
     quoted[1..quoted.len() - 1].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter keeps rejecting positions as secrets accumulate: with 20,000 learned
+    /// (about 60,000 forms, which would set most bits of a fixed 65,536-bit filter),
+    /// under a tenth of the bits are set, and every secret is still found.
+    #[test]
+    fn filter_stays_sparse_as_secrets_accumulate() {
+        let mut known = Known::default();
+        let secrets: Vec<String> = (0..20_000)
+            .map(|i| format!("{}-{i:05}", uuid::Uuid::new_v4().simple()))
+            .collect();
+        for s in &secrets {
+            known.insert(s);
+        }
+        let set: u32 = known.filter.iter().map(|w| w.count_ones()).sum();
+        let share = f64::from(set) / (known.filter.len() * 64) as f64;
+        assert!(share < 0.1, "{share:.3} of the filter's bits are set");
+        for s in [&secrets[0], &secrets[9_999], &secrets[19_999]] {
+            let text = format!("before {s} after");
+            assert_eq!(known.replace(&text), format!("before {MASK} after"));
+        }
+    }
 }

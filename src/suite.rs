@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::case::{load_cases, load_cases_in, Case};
 use crate::error::HarnessError;
 use crate::generate::generated_cases;
-use crate::spec::Contract;
+use crate::spec::{Contract, SpecChecks};
 
 /// Specs and cases (hand-written and generated from the specs), loaded and cross-checked.
 #[derive(Debug, Clone)]
@@ -36,8 +36,23 @@ impl Suite {
     }
 
     /// Loads the suite `source` names: its specs, its cases and every added folder's.
+    /// Built-in specs are trusted to compile (see [`SpecChecks::Builtin`]); a user's
+    /// are checked in full.
     pub fn load_source(source: &SuiteSource) -> Result<Suite, HarnessError> {
-        let contract = Arc::new(Contract::load(&source.specs)?);
+        let checks = if source.builtin_specs {
+            SpecChecks::Builtin
+        } else {
+            SpecChecks::Full
+        };
+        Suite::load_source_with(source, checks)
+    }
+
+    /// Loads the suite `source` names, checking its specs as `checks` says.
+    pub fn load_source_with(
+        source: &SuiteSource,
+        checks: SpecChecks,
+    ) -> Result<Suite, HarnessError> {
+        let contract = Arc::new(Contract::load_with(&source.specs, checks)?);
         let mut dirs = vec![source.cases.clone()];
         dirs.extend(source.added.iter().cloned());
         match (load_cases_in(&dirs, &contract), generated_cases(&contract)) {

@@ -7,7 +7,7 @@ mod model_overlay;
 mod schemas;
 mod service_spec;
 
-pub use contract::{Contract, Service};
+pub use contract::{Contract, Service, SpecChecks};
 pub(crate) use members::{ConstraintKind, Member};
 pub use model_overlay::{
     merge, AuthOverlay, ModelOperation, ModelSpec, OperationOverlay, OverlaySpec, SHAPES_FILE,

@@ -68,6 +68,10 @@ pub(crate) struct MadeById {
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
     entries: Mutex<Vec<Entry>>,
+    /// The entries still in flight, by index (locked after `entries` when both are):
+    /// whether any create before a point is in flight is asked once per finished
+    /// case, and a scan of the entries made that quadratic in a long run.
+    in_flight: Mutex<std::collections::BTreeSet<usize>>,
     by_id: Mutex<Vec<MadeById>>,
 }
 
@@ -106,6 +110,7 @@ impl Ledger {
             findable: o.findable,
             fate: Fate::InFlight,
         });
+        self.in_flight_set().insert(entries.len() - 1);
         Ticket(entries.len() - 1)
     }
 
@@ -134,6 +139,12 @@ impl Ledger {
         if let Some(e) = self.entries().get_mut(ticket.0) {
             // A deletion is final; a later "left" from a duplicate cleanup cannot undo it.
             if e.fate != Fate::Deleted {
+                let mut in_flight = self.in_flight_set();
+                if fate == Fate::InFlight {
+                    in_flight.insert(ticket.0);
+                } else {
+                    in_flight.remove(&ticket.0);
+                }
                 e.fate = fate;
             }
         }
@@ -149,10 +160,13 @@ impl Ledger {
     /// Whether any create entered before `ticket_count` entries existed is still
     /// waiting for its answer.
     pub(crate) fn in_flight_before(&self, ticket_count: usize) -> bool {
-        self.entries()
-            .iter()
-            .take(ticket_count)
-            .any(|e| e.fate == Fate::InFlight)
+        self.in_flight_set()
+            .first()
+            .is_some_and(|&first| first < ticket_count)
+    }
+
+    fn in_flight_set(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<usize>> {
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many creates were entered so far.
@@ -231,6 +245,25 @@ mod tests {
             what: what.into(),
             findable,
         })
+    }
+
+    #[test]
+    fn in_flight_before_sees_only_earlier_unanswered_creates() {
+        let l = Ledger::default();
+        let a = open(&l, "c1", Identity::Default, "a", false);
+        let b = open(&l, "c2", Identity::Default, "b", false);
+        assert!(l.in_flight_before(1) && l.in_flight_before(2));
+        assert!(!l.in_flight_before(0));
+        l.settle(a, Fate::Created);
+        assert!(!l.in_flight_before(1), "a was answered");
+        assert!(l.in_flight_before(2), "b was not");
+        let _c = l.another(a, "second attempt");
+        l.settle(b, Fate::Deleted);
+        l.settle(b, Fate::InFlight);
+        assert!(
+            !l.in_flight_before(3),
+            "a deletion is final; copies are created"
+        );
     }
 
     #[test]

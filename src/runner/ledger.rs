@@ -72,7 +72,15 @@ pub(crate) struct Ledger {
     /// whether any create before a point is in flight is asked once per finished
     /// case, and a scan of the entries made that quadratic in a long run.
     in_flight: Mutex<std::collections::BTreeSet<usize>>,
-    by_id: Mutex<Vec<MadeById>>,
+    by_id: Mutex<ById>,
+}
+
+/// What creates made, by id, with a set of their keys: a repeat is recognised without
+/// comparing it with every earlier one (quadratic over a long run).
+#[derive(Debug, Default)]
+struct ById {
+    made: Vec<MadeById>,
+    keys: std::collections::HashSet<String>,
 }
 
 impl Ledger {
@@ -83,8 +91,15 @@ impl Ledger {
     /// Remembers what a create made, by id, for the final listing.
     pub(crate) fn made_by_id(&self, made: MadeById) {
         let mut by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
-        if !by_id.contains(&made) {
-            by_id.push(made);
+        let key = format!(
+            "{}\u{0}{:?}\u{0}{}\u{0}{}",
+            made.service,
+            made.identity,
+            made.id,
+            serde_json::Value::Object(made.list_input.clone())
+        );
+        if by_id.keys.insert(key) {
+            by_id.made.push(made);
         }
     }
 
@@ -92,6 +107,7 @@ impl Ledger {
     pub(crate) fn ids(&self, service: &str, identity: Identity) -> Vec<MadeById> {
         let by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
         by_id
+            .made
             .iter()
             .filter(|m| m.service == service && m.identity == identity)
             .cloned()

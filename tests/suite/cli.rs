@@ -79,10 +79,24 @@ pub(crate) fn run_one(id: &str, profile: &Path, dir: &Path) -> std::io::Result<O
         .output()
 }
 
+/// A fresh folder for one trial, under this test process's root in the temp folder.
 pub(crate) fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pat-conformance-{name}-{}", uuid::Uuid::new_v4()));
+    let dir = temp_root().join(format!("{name}-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+/// The folder every [`temp_dir`] of this process is made in.
+fn temp_root() -> &'static Path {
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        std::env::temp_dir().join(format!("pat-conformance-tests-{}", std::process::id()))
+    })
+}
+
+/// Removes every folder [`temp_dir`] made (when the trials have ended).
+pub(crate) fn remove_temp_root() {
+    let _ = std::fs::remove_dir_all(temp_root());
 }
 
 pub(crate) fn text(out: &Output) -> String {

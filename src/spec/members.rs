@@ -132,6 +132,21 @@ fn probe(re: &regex::Regex, min_length: Option<u64>) -> Option<String> {
         .find(|s| !re.is_match(s))
 }
 
+/// `pattern` compiled, once per process: operations share members (IAM's five all take
+/// `UserName`, whose Unicode `[\w+=,.@-]+` costs a millisecond to compile).
+fn compiled(pattern: &str) -> Option<regex::Regex> {
+    type Cache = std::collections::HashMap<String, Option<regex::Regex>>;
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(pattern.to_string())
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .clone()
+}
+
 /// The longest string a generated case holds; length limits above it get no edge cases.
 pub(crate) const MAX_GENERATED_LENGTH: u64 = 64 * 1024;
 
@@ -161,7 +176,7 @@ pub(crate) fn read_members(
             let uint = |k: &str| s.get(k).and_then(Value::as_u64);
             let int = |k: &str| s.get(k).and_then(Value::as_i64);
             let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
-            let pattern_re = text("pattern").and_then(|p| regex::Regex::new(&p).ok());
+            let pattern_re = text("pattern").and_then(|p| compiled(&p));
             Member {
                 name: name.clone(),
                 required: required.contains(&name.as_str()),

@@ -226,27 +226,36 @@ async fn stopped() {
 }
 
 fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
+    use std::fmt::Write as _;
     let suite = load(&args.suite)?;
     let filter = options::filter(&args.filter);
     let mut count = 0;
+    // One write, not one per line (standard output is line-buffered).
+    let mut out = String::with_capacity(128 * suite.cases.len());
     for case in suite.cases.iter().filter(|c| filter.matches(c)) {
         count += 1;
-        let requires: Vec<&str> = case.requires.iter().map(|c| c.as_str()).collect();
-        let mut line = format!(
+        let _ = write!(
+            out,
             "{} [{}] {}",
             case.full_name(),
             case.level.as_str(),
             case.title
         );
         if !case.tags.is_empty() {
-            line.push_str(&format!(" tags={}", case.tags.join(",")));
+            let _ = write!(out, " tags={}", case.tags.join(","));
         }
-        if !requires.is_empty() {
-            line.push_str(&format!(" requires={}", requires.join(",")));
+        if !case.requires.is_empty() {
+            let requires: Vec<&str> = case.requires.iter().map(|c| c.as_str()).collect();
+            let _ = write!(out, " requires={}", requires.join(","));
         }
-        outln!("{line}");
+        out.push('\n');
     }
-    outln!("{count} cases");
+    let _ = writeln!(out, "{count} cases");
+    let _ = std::io::Write::write_all(&mut crate::console::Stdout, out.as_bytes());
+    let _ = std::io::Write::flush(&mut crate::console::Stdout);
+    // The process ends now: freeing every case, schema and pattern one by one took
+    // longer than printing them.
+    std::mem::forget(suite);
     Ok(Exit::Conforms)
 }
 

@@ -150,8 +150,7 @@ async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
     } else {
         base().join(&target)
     }
-    .ok()
-    .ok_or_else(|| {
+    .map_err(|_| {
         Reply::json(
             400,
             &serde_json::json!({"message": "bad request target"}),

@@ -96,7 +96,7 @@ impl Ledger {
             made.service,
             made.identity,
             made.id,
-            serde_json::Value::Object(made.list_input.clone())
+            serde_json::to_string(&made.list_input).unwrap_or_default()
         );
         if by_id.keys.insert(key) {
             by_id.made.push(made);

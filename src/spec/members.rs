@@ -41,9 +41,9 @@ pub(crate) struct Member {
     /// Every member of the protocol travels as text (awsQuery's form): a string cannot
     /// have the wrong type, a number or flag only as text that does not read as one.
     pub(crate) as_text: bool,
-    /// `pattern`, compiled once when the service loads (the generator tests many
-    /// candidate values against it; IAM's `[\w+=,.@-]+` is costly to compile).
-    pub(crate) pattern_re: Option<regex::Regex>,
+    /// `pattern`, compiled once when the service loads (the generator tests candidate
+    /// values against it); `None` when the regex crate cannot compile it.
+    pub(crate) pattern_re: Option<Pattern>,
     pub(crate) ty: Option<String>,
     pub(crate) min_length: Option<u64>,
     pub(crate) max_length: Option<u64>,
@@ -124,7 +124,7 @@ impl Member {
 
 /// A string of allowed length that does not match `pattern`, if the probes find one
 /// (punctuation, space, `<`, letters).
-fn probe(re: &regex::Regex, min_length: Option<u64>) -> Option<String> {
+fn probe(re: &Pattern, min_length: Option<u64>) -> Option<String> {
     let n = min_length.unwrap_or(1).max(1) as usize;
     ["!", " ", "<", "a"]
         .iter()
@@ -132,10 +132,46 @@ fn probe(re: &regex::Regex, min_length: Option<u64>) -> Option<String> {
         .find(|s| !re.is_match(s))
 }
 
+/// A member's pattern, compiled for what the generator tries against it: ASCII probes
+/// and samples. Its classes are compiled over ASCII, which matches ASCII text exactly
+/// as the Unicode classes do and compiles about ten times faster (IAM's `[\w+=,.@-]+`
+/// took a millisecond, at every start); other text is matched with the full pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern {
+    source: String,
+    ascii: Option<regex::bytes::Regex>,
+}
+
+impl Pattern {
+    /// `None` when the regex crate cannot compile `source`.
+    fn new(source: &str) -> Option<Pattern> {
+        let ascii = regex::bytes::RegexBuilder::new(source)
+            .unicode(false)
+            .build()
+            .ok();
+        if ascii.is_none() {
+            // Unicode classes (`\p{L}`) need Unicode: compile it now to know it does.
+            regex::Regex::new(source).ok()?;
+        }
+        Some(Pattern {
+            source: source.to_string(),
+            ascii,
+        })
+    }
+
+    /// Whether `text` matches (anywhere, as JSON Schema's `pattern` does).
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        match &self.ascii {
+            Some(re) if text.is_ascii() => re.is_match(text.as_bytes()),
+            _ => regex::Regex::new(&self.source).is_ok_and(|re| re.is_match(text)),
+        }
+    }
+}
+
 /// `pattern` compiled, once per process: operations share members (IAM's five all take
-/// `UserName`, whose Unicode `[\w+=,.@-]+` costs a millisecond to compile).
-fn compiled(pattern: &str) -> Option<regex::Regex> {
-    type Cache = std::collections::HashMap<String, Option<regex::Regex>>;
+/// `UserName`).
+fn compiled(pattern: &str) -> Option<Pattern> {
+    type Cache = std::collections::HashMap<String, Option<Pattern>>;
     static CACHE: std::sync::OnceLock<std::sync::Mutex<Cache>> = std::sync::OnceLock::new();
     let mut cache = CACHE
         .get_or_init(Default::default)
@@ -143,7 +179,7 @@ fn compiled(pattern: &str) -> Option<regex::Regex> {
         .unwrap_or_else(|e| e.into_inner());
     cache
         .entry(pattern.to_string())
-        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .or_insert_with(|| Pattern::new(pattern))
         .clone()
 }
 
@@ -255,6 +291,34 @@ mod tests {
         assert!(!in_query.contains(&ConstraintKind::Type));
         assert!(in_query.contains(&ConstraintKind::Required));
         assert!(in_query.contains(&ConstraintKind::Range));
+    }
+
+    #[test]
+    fn a_pattern_matches_as_its_unicode_regex_does() {
+        let patterns = [
+            r"[\w+=,.@-]+",
+            r"^[\w]+$",
+            "[\u{20}-\u{FF}]+",
+            r"[^\x00-\x1F\x7F\x3C\x3E\x5C]+",
+            r"^m-[0-9a-f]{32}$",
+            r"[\S\s]*|[a-zA-Z0-9/+=]{1,1024}",
+            r"^\p{L}+$",
+            r"^.$",
+            r"(?i)^abc\s\d$",
+        ];
+        let texts = [
+            "", "!", " ", "<", "a", "abc", "ABC 1", "é", "ÿ", "Ā", "日本", "a\u{85}b", "x\ny",
+        ];
+        for p in patterns {
+            let full = regex::Regex::new(p).unwrap();
+            let ours = Pattern::new(p).unwrap();
+            for t in texts {
+                assert_eq!(ours.is_match(t), full.is_match(t), "{p} against {t:?}");
+            }
+        }
+        // The ASCII form is the one used for ASCII text, where it is cheaper.
+        assert!(Pattern::new(r"[\w+=,.@-]+").unwrap().ascii.is_some());
+        assert!(Pattern::new(r"(").is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::case::{load_cases, load_cases_in, Case};
+use crate::case::{parse_cases_in, Case};
 use crate::error::HarnessError;
 use crate::generate::generated_cases;
 use crate::spec::{Contract, SpecChecks};
@@ -18,21 +18,17 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// Loads `specs_dir` and `cases_dir`; every case-file problem is reported at once.
+    /// Loads `specs_dir` and `cases_dir`, checking the specs in full; every case-file
+    /// problem is reported at once.
     pub fn load(specs_dir: &Path, cases_dir: &Path) -> Result<Suite, HarnessError> {
-        let contract = Arc::new(Contract::load(specs_dir)?);
-        // Both kinds are loaded before either's errors are reported: all at once.
-        match (load_cases(cases_dir, &contract), generated_cases(&contract)) {
-            (Ok(mut cases), Ok(generated)) => {
-                cases.extend(generated);
-                Ok(Suite { contract, cases })
-            }
-            (Err(mut a), Err(b)) => {
-                a.0.extend(b.0);
-                Err(a.into())
-            }
-            (Err(e), _) | (_, Err(e)) => Err(e.into()),
-        }
+        let source = SuiteSource {
+            specs: specs_dir.to_path_buf(),
+            builtin_specs: false,
+            cases: cases_dir.to_path_buf(),
+            builtin_cases: false,
+            added: vec![],
+        };
+        Suite::load_source_with(&source, SpecChecks::Full)
     }
 
     /// Loads the suite `source` names: its specs, its cases and every added folder's.
@@ -48,14 +44,30 @@ impl Suite {
     }
 
     /// Loads the suite `source` names, checking its specs as `checks` says.
+    ///
+    /// Case files are parsed while the contract loads and the generated cases are
+    /// made (parsing needs no contract, and it is most of a start-up); they are
+    /// checked against the contract once both are done.
     pub fn load_source_with(
         source: &SuiteSource,
         checks: SpecChecks,
     ) -> Result<Suite, HarnessError> {
-        let contract = Arc::new(Contract::load_with(&source.specs, checks)?);
         let mut dirs = vec![source.cases.clone()];
         dirs.extend(source.added.iter().cloned());
-        match (load_cases_in(&dirs, &contract), generated_cases(&contract)) {
+        let (contract, generated, parsed) = std::thread::scope(|scope| {
+            let parsing = scope.spawn(|| parse_cases_in(&dirs));
+            let loaded = Contract::load_with(&source.specs, checks).map(|contract| {
+                let generated = generated_cases(&contract);
+                (contract, generated)
+            });
+            let parsed = parsing
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            loaded.map(|(contract, generated)| (contract, generated, parsed))
+        })?;
+        let contract = Arc::new(contract);
+        // Both kinds are checked before either's errors are reported: all at once.
+        match (parsed.resolve(&contract), generated) {
             (Ok(mut cases), Ok(generated)) => {
                 cases.extend(generated);
                 Ok(Suite { contract, cases })

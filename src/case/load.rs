@@ -11,8 +11,9 @@ use crate::spec::Contract;
 
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
-/// Below this many files per core, loading stays on one thread.
-const FILES_PER_THREAD: usize = 16;
+/// Below this much case text per core, parsing stays on one thread (a thread costs
+/// about what parsing 1 KB does).
+const BYTES_PER_THREAD: usize = 16 * 1024;
 
 /// Loads and checks every case under `dir`. Collects every problem in every file
 /// before failing, so one run shows them all.
@@ -23,8 +24,27 @@ pub fn load_cases(dir: &Path, contract: &Contract) -> Result<Vec<Case>, CaseLoad
 /// Loads every case under each of `dirs` (a suite's cases and the folders added to
 /// them), in order; an id used twice, within a folder or across them, is an error.
 pub fn load_cases_in(dirs: &[PathBuf], contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
+    parse_cases_in(dirs).resolve(contract)
+}
+
+/// Case files read and parsed, not yet checked against a contract: parsing needs none,
+/// so the suite parses them while its contract loads.
+pub(crate) struct ParsedFiles {
+    files: Vec<ParsedFile>,
+    errors: Vec<CaseLoadError>,
+}
+
+struct ParsedFile {
+    file: PathBuf,
+    /// The folder the file was found under (its path below it names the operation).
+    root: PathBuf,
+    text: String,
+    parsed: Result<CaseFile, (String, String, Option<serde_saphyr::Location>)>,
+}
+
+/// Finds and parses every case file under each of `dirs`, in order.
+pub(crate) fn parse_cases_in(dirs: &[PathBuf]) -> ParsedFiles {
     let mut errors = Vec::new();
-    let mut cases = Vec::new();
     let files: Vec<(PathBuf, &Path)> = dirs
         .iter()
         .flat_map(|dir| {
@@ -34,23 +54,44 @@ pub fn load_cases_in(dirs: &[PathBuf], contract: &Contract) -> Result<Vec<Case>,
                 .collect::<Vec<_>>()
         })
         .collect();
-    // Parsing YAML is most of loading (about 0.1 ms for a small file): many files are
-    // parsed on every core, in order-preserving chunks; a few stay on this thread.
+    // Reading is cheap; parsing YAML is most of a start-up (about 1 ms per 8 KB here):
+    // files are read here, then parsed on every core in order-preserving chunks when
+    // there is enough text to share.
+    let mut read = Vec::with_capacity(files.len());
+    for (file, dir) in &files {
+        match crate::yaml::read_capped(file, crate::yaml::MAX_INPUT) {
+            Ok(text) => read.push((file.as_path(), *dir, text)),
+            Err(e) => errors.push(CaseLoadError::new(
+                file,
+                "",
+                None,
+                "(file)",
+                format!("failed to read: {e}"),
+            )),
+        }
+    }
+    let bytes: usize = read.iter().map(|(_, _, text)| text.len()).sum();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(files.len() / FILES_PER_THREAD)
+        .min(bytes / BYTES_PER_THREAD)
         .max(1);
-    let chunk = files.len().div_ceil(threads).max(1);
-    let parts: Vec<(Vec<Case>, Vec<CaseLoadError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
+    let chunk = read.len().div_ceil(threads).max(1);
+    let parts: Vec<Vec<ParsedFile>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = read
+            .chunks_mut(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    let (mut cases, mut errors) = (Vec::new(), Vec::new());
-                    for (file, dir) in part {
-                        load_file(file, dir, contract, &mut cases, &mut errors);
-                    }
-                    (cases, errors)
+                    part.iter_mut()
+                        .map(|(file, dir, text)| {
+                            let text = std::mem::take(text);
+                            ParsedFile {
+                                file: file.to_path_buf(),
+                                root: dir.to_path_buf(),
+                                parsed: parse(&text),
+                                text,
+                            }
+                        })
+                        .collect()
                 })
             })
             .collect();
@@ -59,10 +100,34 @@ pub fn load_cases_in(dirs: &[PathBuf], contract: &Contract) -> Result<Vec<Case>,
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    for (part_cases, part_errors) in parts {
-        cases.extend(part_cases);
-        errors.extend(part_errors);
+    let mut parsed = Vec::with_capacity(files.len());
+    for part in parts {
+        parsed.extend(part);
     }
+    ParsedFiles {
+        files: parsed,
+        errors,
+    }
+}
+
+impl ParsedFiles {
+    /// Checks every parsed file against `contract` and resolves its cases; every
+    /// problem in every file is collected before failing.
+    pub(crate) fn resolve(self, contract: &Contract) -> Result<Vec<Case>, CaseLoadErrors> {
+        let ParsedFiles { files, mut errors } = self;
+        let mut cases = Vec::new();
+        for file in &files {
+            resolve_parsed(file, contract, &mut cases, &mut errors);
+        }
+        check_unique_ids(cases, errors)
+    }
+}
+
+/// An id used twice, within a folder or across them, is an error naming both places.
+fn check_unique_ids(
+    cases: Vec<Case>,
+    mut errors: Vec<CaseLoadError>,
+) -> Result<Vec<Case>, CaseLoadErrors> {
     let mut seen: HashMap<String, (PathBuf, u64)> = HashMap::new();
     for case in &cases {
         if let Some((file, line)) = seen.get(&case.id) {
@@ -138,26 +203,18 @@ fn case_files(dir: &Path, errors: &mut Vec<CaseLoadError>) -> Vec<PathBuf> {
     files
 }
 
-fn load_file(
-    file: &Path,
-    root: &Path,
+/// Checks that a parsed file sits at `cases/<service>/<Operation>/` of a service and
+/// operation of `contract`, then resolves its cases.
+fn resolve_parsed(
+    parsed: &ParsedFile,
     contract: &Contract,
     cases: &mut Vec<Case>,
     errors: &mut Vec<CaseLoadError>,
 ) {
-    let text = match crate::yaml::read_capped(file, crate::yaml::MAX_INPUT) {
-        Ok(text) => text,
-        Err(e) => {
-            errors.push(CaseLoadError::new(
-                file,
-                "",
-                None,
-                "(file)",
-                format!("failed to read: {e}"),
-            ));
-            return;
-        }
-    };
+    let ParsedFile {
+        file, root, text, ..
+    } = parsed;
+    let (file, text) = (file.as_path(), text.as_str());
     let rel: Vec<String> = file
         .strip_prefix(root)
         .unwrap_or(file)
@@ -169,7 +226,7 @@ fn load_file(
         _ => {
             errors.push(CaseLoadError::new(
                 file,
-                &text,
+                text,
                 None,
                 "(path)",
                 "case files live at cases/<service>/<Operation>/<name>.yaml",
@@ -181,7 +238,7 @@ fn load_file(
         let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
         errors.push(CaseLoadError::new(
             file,
-            &text,
+            text,
             None,
             "(path)",
             format!(
@@ -195,7 +252,7 @@ fn load_file(
         let known: Vec<&String> = service.spec.operations.keys().collect();
         errors.push(CaseLoadError::new(
             file,
-            &text,
+            text,
             None,
             "(path)",
             format!(
@@ -209,11 +266,15 @@ fn load_file(
         ));
         return;
     }
-    match parse(&text) {
-        Ok(parsed) => resolve_file(file, &text, &parsed, service, operation, cases, errors),
-        Err((field, message, at)) => {
-            errors.push(CaseLoadError::new(file, &text, at, field, message))
-        }
+    match &parsed.parsed {
+        Ok(def) => resolve_file(file, text, def, service, operation, cases, errors),
+        Err((field, message, at)) => errors.push(CaseLoadError::new(
+            file,
+            text,
+            *at,
+            field.as_str(),
+            message.as_str(),
+        )),
     }
 }
 

@@ -9,6 +9,7 @@ mod runnable;
 
 pub use assertion::{AssertionDef, CheckDef};
 pub use diagnostic::{CaseLoadError, CaseLoadErrors};
+pub(crate) use load::parse_cases_in;
 pub use load::{load_cases, load_cases_in};
 pub(crate) use resolve::resolve_generated;
 

@@ -65,8 +65,9 @@ fn cache_root() -> PathBuf {
         .unwrap_or_else(std::env::temp_dir)
 }
 
-/// A hash of every embedded path and byte (FNV-1a): a new build with other files gets
-/// another folder. Computed once per process.
+/// A hash of every embedded path and byte (FNV-1a over 8-byte words, so hashing the
+/// 350 KB takes tens of microseconds, not a millisecond of every start): a new build
+/// with other files gets another folder. Computed once per process.
 fn fingerprint() -> u64 {
     static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *FINGERPRINT.get_or_init(compute_fingerprint)
@@ -79,7 +80,12 @@ fn compute_fingerprint() -> u64 {
             self.0
         }
         fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
+            let mut words = bytes.chunks_exact(8);
+            for word in &mut words {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                self.0 = (self.0 ^ word).wrapping_mul(0x0100_0000_01b3);
+            }
+            for b in words.remainder() {
                 self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
             }
         }

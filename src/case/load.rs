@@ -11,8 +11,8 @@ use crate::spec::Contract;
 
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
-/// Below this much case text per core, parsing stays on one thread (a thread costs
-/// about what parsing 1 KB does).
+/// Below this much case text per core, parsing stays on one thread (starting a thread
+/// costs about what parsing a few hundred bytes does).
 const BYTES_PER_THREAD: usize = 16 * 1024;
 
 /// Loads and checks every case under `dir`. Collects every problem in every file
@@ -54,7 +54,7 @@ pub(crate) fn parse_cases_in(dirs: &[PathBuf]) -> ParsedFiles {
                 .collect::<Vec<_>>()
         })
         .collect();
-    // Reading is cheap; parsing YAML is most of a start-up (about 1 ms per 8 KB here):
+    // Reading is cheap; parsing YAML is most of a start-up (1–2 ms per 8 KB on a CI core):
     // files are read here, then parsed on every core in order-preserving chunks when
     // there is enough text to share.
     let mut read = Vec::with_capacity(files.len());

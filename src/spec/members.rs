@@ -140,6 +140,8 @@ fn probe(re: &Pattern, min_length: Option<u64>) -> Option<String> {
 pub(crate) struct Pattern {
     source: String,
     ascii: Option<regex::bytes::Regex>,
+    /// The full pattern, compiled when text that is not ASCII first meets it.
+    unicode: std::sync::OnceLock<Option<regex::Regex>>,
 }
 
 impl Pattern {
@@ -149,13 +151,15 @@ impl Pattern {
             .unicode(false)
             .build()
             .ok();
+        let unicode = std::sync::OnceLock::new();
         if ascii.is_none() {
             // Unicode classes (`\p{L}`) need Unicode: compile it now to know it does.
-            regex::Regex::new(source).ok()?;
+            let _ = unicode.set(Some(regex::Regex::new(source).ok()?));
         }
         Some(Pattern {
             source: source.to_string(),
             ascii,
+            unicode,
         })
     }
 
@@ -163,7 +167,11 @@ impl Pattern {
     pub(crate) fn is_match(&self, text: &str) -> bool {
         match &self.ascii {
             Some(re) if text.is_ascii() => re.is_match(text.as_bytes()),
-            _ => regex::Regex::new(&self.source).is_ok_and(|re| re.is_match(text)),
+            _ => self
+                .unicode
+                .get_or_init(|| regex::Regex::new(&self.source).ok())
+                .as_ref()
+                .is_some_and(|re| re.is_match(text)),
         }
     }
 }
@@ -316,8 +324,11 @@ mod tests {
                 assert_eq!(ours.is_match(t), full.is_match(t), "{p} against {t:?}");
             }
         }
-        // The ASCII form is the one used for ASCII text, where it is cheaper.
-        assert!(Pattern::new(r"[\w+=,.@-]+").unwrap().ascii.is_some());
+        // The ASCII form is the one used for ASCII text, where it is cheaper; the
+        // Unicode one is compiled when other text first comes, and kept.
+        let user = Pattern::new(r"[\w+=,.@-]+").unwrap();
+        assert!(user.ascii.is_some() && user.unicode.get().is_none());
+        assert!(user.is_match("é") && user.unicode.get().is_some_and(Option::is_some));
         assert!(Pattern::new(r"(").is_none());
     }
 

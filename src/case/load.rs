@@ -100,12 +100,8 @@ pub(crate) fn parse_cases_in(dirs: &[PathBuf]) -> ParsedFiles {
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut parsed = Vec::with_capacity(files.len());
-    for part in parts {
-        parsed.extend(part);
-    }
     ParsedFiles {
-        files: parsed,
+        files: parts.into_iter().flatten().collect(),
         errors,
     }
 }

@@ -119,11 +119,10 @@ impl Activity {
             let now = self.opened.elapsed();
             let last = std::time::Duration::from_millis(self.last.load(Ordering::Relaxed));
             let quiet = now.saturating_sub(last);
-            if self.busy.load(Ordering::Relaxed) == 0 && quiet >= timeout {
-                return;
-            }
             let wait = if self.busy.load(Ordering::Relaxed) > 0 {
                 timeout
+            } else if quiet >= timeout {
+                return;
             } else {
                 timeout - quiet
             };

@@ -1,6 +1,6 @@
 //! Compiled JSON Schemas for every shape of a service.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
@@ -38,13 +38,15 @@ pub struct SchemaSet {
     /// needed: a command that validates nothing (`list`) never compiles them, which
     /// was a third of its start-up.
     validators: std::sync::OnceLock<Result<jsonschema::ValidatorMap, String>>,
-    shapes: BTreeSet<String>,
+    /// Every shape, with the pointer its validator is found under: built once, as
+    /// building it for every validation cost more than the lookup.
+    shapes: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for SchemaSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SchemaSet")
-            .field("shapes", &self.shapes)
+            .field("shapes", &self.shapes.keys())
             .finish()
     }
 }
@@ -90,7 +92,10 @@ impl SchemaSet {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$defs": defs,
         });
-        let shapes: BTreeSet<String> = defs.keys().cloned().collect();
+        let shapes = defs
+            .keys()
+            .map(|name| (name.clone(), pointer(name)))
+            .collect();
         Ok(SchemaSet {
             wrapper,
             validators: std::sync::OnceLock::new(),
@@ -109,7 +114,8 @@ impl SchemaSet {
                 if let Some(missing) = self
                     .shapes
                     .iter()
-                    .find(|name| !validators.contains_key(&pointer(name)))
+                    .find(|(_, pointer)| !validators.contains_key(pointer))
+                    .map(|(name, _)| name)
                 {
                     return Err(format!("failed to compile shape `{missing}`"));
                 }
@@ -121,7 +127,7 @@ impl SchemaSet {
 
     /// Whether the set has a shape of this name.
     pub fn has(&self, shape: &str) -> bool {
-        self.shapes.contains(shape)
+        self.shapes.contains_key(shape)
     }
 
     /// Validates `instance` against `shape`; an empty list means it conforms.
@@ -140,7 +146,7 @@ impl SchemaSet {
                 }]
             }
         };
-        let Some(validator) = validators.get(&pointer(shape)) else {
+        let Some(validator) = self.shapes.get(shape).and_then(|p| validators.get(p)) else {
             return vec![SchemaViolation {
                 pointer: String::new(),
                 message: format!("no schema for shape `{shape}`"),
@@ -160,7 +166,22 @@ impl SchemaSet {
 
 /// The `$ref` of a shape: a URI fragment, escaped as a JSON pointer.
 pub(crate) fn pointer(shape: &str) -> String {
-    format!("#/$defs/{}", shape.replace('~', "~0").replace('/', "~1"))
+    const PREFIX: &str = "#/$defs/";
+    let mut pointer = String::with_capacity(PREFIX.len() + shape.len());
+    pointer.push_str(PREFIX);
+    // Built by hand: every validation looks its validator up by this text.
+    for (i, part) in shape.split('/').enumerate() {
+        if i > 0 {
+            pointer.push_str("~1");
+        }
+        for (j, piece) in part.split('~').enumerate() {
+            if j > 0 {
+                pointer.push_str("~0");
+            }
+            pointer.push_str(piece);
+        }
+    }
+    pointer
 }
 
 /// Whether a violation is of a constraint trait (length, pattern, range, enum) rather
@@ -229,6 +250,13 @@ mod tests {
         let good = SchemaSet::deferred(&json!({"$defs": {"T": {"type": "string"}}})).unwrap();
         assert!(good.validate("T", &json!("x")).is_empty());
         assert_eq!(good.validate("T", &json!(1)).len(), 1);
+    }
+
+    #[test]
+    fn shape_names_are_escaped_as_json_pointers() {
+        assert_eq!(pointer("Plain"), "#/$defs/Plain");
+        assert_eq!(pointer("a/b~c"), "#/$defs/a~1b~0c");
+        assert_eq!(pointer("~1"), "#/$defs/~01");
     }
 
     #[test]

@@ -67,9 +67,18 @@ impl Codec for AwsJson {
         headers: &http::HeaderMap,
         _body: &[u8],
     ) -> Option<BTreeMap<String, String>> {
-        let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
-        (method == "POST" && path == "/" && target == service.target(op_name).as_deref())
-            .then(BTreeMap::new)
+        static TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
+        // `Prefix.Operation`, compared in place: the emulator tries every operation.
+        let named = |target: &str| {
+            service.target_prefix.as_deref().is_some_and(|prefix| {
+                target
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    == Some(op_name)
+            })
+        };
+        let target = headers.get(&TARGET).and_then(|v| v.to_str().ok());
+        (method == "POST" && path == "/" && target.is_some_and(named)).then(BTreeMap::new)
     }
 
     fn unreadable_body(&self, _service: &ServiceSpec) -> WireError {

@@ -108,7 +108,8 @@ pub(crate) trait Codec: Send + Sync {
 
     /// A success answer's body for a document of output members.
     fn write_answer(&self, _service: &ServiceSpec, _op_name: &str, doc: &Value) -> Vec<u8> {
-        doc.to_string().into_bytes()
+        // The same compact text as `Display`, written without the formatter machinery.
+        serde_json::to_vec(doc).unwrap_or_default()
     }
 
     /// The error for a request body the server cannot read.

@@ -184,26 +184,33 @@ fn texts(v: &Value) -> Vec<String> {
 
 /// Matches `/v1/accessTokens/{id}` against a path, returning the decoded labels.
 fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
-    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if t.len() != p.len() {
-        return None;
+    // The emulator tries every operation's template against every request: a template
+    // without labels is compared whole, and one with labels segment by segment,
+    // without collecting either side.
+    let (template, path) = (template.trim_end_matches('/'), path.trim_end_matches('/'));
+    if !template.as_bytes().contains(&b'{') {
+        return (template == path).then(BTreeMap::new);
     }
+    let mut t = template.split('/');
+    let mut p = path.split('/');
     let mut labels = BTreeMap::new();
-    for (ts, ps) in t.iter().zip(&p) {
-        match ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(label) if !ps.is_empty() => {
-                labels.insert(
-                    label.to_string(),
-                    percent_decode_str(ps).decode_utf8_lossy().into_owned(),
-                );
-            }
-            Some(_) => return None,
-            None if ts != ps => return None,
-            None => {}
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(labels),
+            (Some(ts), Some(ps)) => match ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(label) if !ps.is_empty() => {
+                    labels.insert(
+                        label.to_string(),
+                        percent_decode_str(ps).decode_utf8_lossy().into_owned(),
+                    );
+                }
+                Some(_) => return None,
+                None if ts != ps => return None,
+                None => {}
+            },
+            _ => return None,
         }
     }
-    Some(labels)
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ fn list(store: &Tokens, config: &EmulatorConfig, call: &Call) -> Result<Value, A
             _ => return Err(call.invalid(format!("{limit_key} must be at least 1, got {v}"))),
         },
     };
-    let scope = format!("codecatalyst:{}", call.identity);
+    let scope = ["codecatalyst:", &call.identity].concat();
     let after = match call.page_token() {
         None => None,
         Some(t) => Some(

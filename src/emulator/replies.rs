@@ -21,22 +21,23 @@ pub struct Reply {
 impl Reply {
     /// A reply with a JSON body of the given media type.
     pub fn json(status: u16, body: &Value, content_type: &str) -> Reply {
+        Reply::bytes(
+            status,
+            serde_json::to_vec(body).unwrap_or_default(),
+            content_type,
+        )
+    }
+
+    /// A reply with a body of the given media type.
+    pub fn bytes(status: u16, body: Vec<u8>, content_type: &str) -> Reply {
         Reply {
             status,
             headers: vec![
                 ("content-type".into(), content_type.into()),
                 ("x-amzn-requestid".into(), request_id()),
             ],
-            body: body.to_string().into_bytes(),
-            delay: std::time::Duration::ZERO,
-        }
-    }
-
-    /// A reply with a body of the given media type.
-    pub fn bytes(status: u16, body: Vec<u8>, content_type: &str) -> Reply {
-        Reply {
             body,
-            ..Reply::json(status, &Value::Null, content_type)
+            delay: std::time::Duration::ZERO,
         }
     }
 
@@ -106,9 +107,12 @@ const MAX_MESSAGE: usize = 200;
 /// A version-4 UUID from the thread's generator: `Uuid::new_v4` asks the kernel for
 /// every one, a system call per answer under load.
 fn request_id() -> String {
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
     uuid::Builder::from_random_bytes(rand::random())
         .into_uuid()
-        .to_string()
+        .hyphenated()
+        .encode_lower(&mut text)
+        .to_owned()
 }
 
 /// A success response with the operation's status, as the service's codec writes it.

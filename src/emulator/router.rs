@@ -78,7 +78,7 @@ impl Router {
 /// answers, in XML (`MissingAction` for a body that is not a form, `InvalidAction`
 /// otherwise), where the JSON services answer `UnknownOperationException`.
 fn unrouted_query(contract: &Contract, req: &Request) -> Option<Reply> {
-    let scope = header(req, "authorization")?
+    let scope = header(req, &http::header::AUTHORIZATION)?
         .split("Credential=")
         .nth(1)?
         .split(',')
@@ -88,7 +88,7 @@ fn unrouted_query(contract: &Contract, req: &Request) -> Option<Reply> {
         s.spec.signing_name == signing_name && s.spec.protocol == crate::spec::Protocol::AwsQuery
     })?;
     let codec = crate::codec::of(service.spec.protocol);
-    let media = header(req, "content-type")
+    let media = header(req, &http::header::CONTENT_TYPE)
         .unwrap_or("")
         .split(';')
         .next()
@@ -112,9 +112,17 @@ fn unrouted_query(contract: &Contract, req: &Request) -> Option<Reply> {
     Some(replies::error(service, &error))
 }
 
-fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+/// A header's value as text. Names are given as `HeaderName`s: looked up by `&str`,
+/// each name was parsed and lower-cased again on every request.
+fn header<'r>(req: &'r Request, name: &http::HeaderName) -> Option<&'r str> {
     req.headers.get(name).and_then(|v| v.to_str().ok())
 }
+
+/// SigV4's time header, as a name.
+static X_AMZ_DATE: http::HeaderName = http::HeaderName::from_static("x-amz-date");
+
+/// The fault-injection header, as a name.
+static FAULT: http::HeaderName = http::HeaderName::from_static(FAULT_HEADER);
 
 /// Lets a wrapper (the mutation self-test's broken targets) sit between the wire and
 /// the emulator: it sees every request (with the operation it calls, in
@@ -176,7 +184,7 @@ impl Router {
         let op = service.operation(op_name).ok_or_else(|| {
             ApiError::protocol("UnknownOperationException", 404, "unknown operation")
         })?;
-        if let Some(fault) = header(req, FAULT_HEADER) {
+        if let Some(fault) = header(req, &FAULT) {
             return Err(if op.errors.iter().any(|e| e == fault) {
                 ApiError::new(fault, format!("injected fault {fault}"))
             } else {
@@ -221,7 +229,9 @@ fn authenticate(
     req: &Request,
     signatures: super::SignatureCheck,
 ) -> Result<String, ApiError> {
-    let auth = header(req, "authorization").unwrap_or("").trim();
+    let auth = header(req, &http::header::AUTHORIZATION)
+        .unwrap_or("")
+        .trim();
     match service.spec.auth.scheme {
         AuthScheme::Bearer => match auth.strip_prefix("Bearer ").map(str::trim) {
             Some(token) if !token.is_empty() && !token.contains(char::is_whitespace) => {
@@ -251,7 +261,7 @@ fn authenticate(
                 .and_then(|rest| rest.split_once(','))
                 .filter(|(cred, rest)| cred.ends_with(&scope) && rest.contains("Signature="))
                 .and_then(|(cred, _)| cred.split('/').next());
-            match (key, header(req, "x-amz-date")) {
+            match (key, header(req, &X_AMZ_DATE)) {
                 (Some(key), Some(_)) => Ok(key.to_string()),
                 _ => Err(ApiError::protocol(
                     "com.amazon.coral.service#MissingAuthenticationTokenException",
@@ -318,7 +328,7 @@ fn parse_input(
     let bad_body = |msg: String| wire_error(codec.unreadable_body(&service.spec), msg);
     let mut input = Map::new();
     if !req.body.iter().all(u8::is_ascii_whitespace) {
-        let content_type = header(req, "content-type").unwrap_or("");
+        let content_type = header(req, &http::header::CONTENT_TYPE).unwrap_or("");
         let media = content_type
             .split(';')
             .next()

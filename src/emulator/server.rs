@@ -43,24 +43,32 @@ pub(crate) fn spawn(
             let _ = stream.set_nodelay(true);
             let handler = handler.clone();
             let stop = stop.clone();
+            let activity = Arc::new(Activity::new());
+            let seen = activity.clone();
+            let service = hyper::service::service_fn(move |req| {
+                let handler = handler.clone();
+                let busy = seen.start();
+                async move {
+                    let response = answer(req, &handler).await;
+                    drop(busy);
+                    Ok::<_, Infallible>(response)
+                }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            // The connection runs alone in its task, and a watchdog task closes it (by
+            // aborting that task) when it idles or the server stops. Polled beside the
+            // connection in one `select!`, the idle timer and the stop signal were
+            // polled again at every wake of the connection: on every request.
+            let connection = tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            let abort = connection.abort_handle();
             tokio::spawn(async move {
-                let activity = Arc::new(Activity::new());
-                let seen = activity.clone();
-                let service = hyper::service::service_fn(move |req| {
-                    let handler = handler.clone();
-                    let busy = seen.start();
-                    async move {
-                        let response = answer(req, &handler).await;
-                        drop(busy);
-                        Ok::<_, Infallible>(response)
-                    }
-                });
-                let conn = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service);
                 tokio::select! {
-                    _ = conn => {}
-                    _ = activity.idle(idle_timeout) => {}
-                    _ = stop.cancelled() => {}
+                    _ = connection => {}
+                    _ = activity.idle(idle_timeout) => abort.abort(),
+                    _ = stop.cancelled() => abort.abort(),
                 }
             });
         }
@@ -82,8 +90,9 @@ struct Activity {
     busy: AtomicUsize,
 }
 
-/// A request being answered; it counts as activity when it starts and when it ends
-/// (also when its task is dropped or unwinds).
+/// A request being answered: the guard does not fire while one is, and its end counts
+/// as activity (also when its task is dropped or unwinds). Its start need not: the
+/// guard waits a whole timeout whenever it finds a request being answered.
 struct Busy(Arc<Activity>);
 
 impl Drop for Busy {
@@ -109,7 +118,6 @@ impl Activity {
 
     fn start(self: &Arc<Self>) -> Busy {
         self.busy.fetch_add(1, Ordering::Relaxed);
-        self.touch();
         Busy(self.clone())
     }
 
@@ -139,17 +147,43 @@ async fn answer(req: hyper::Request<Incoming>, handler: &Handler) -> hyper::Resp
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
-    let mut response = hyper::Response::builder().status(reply.status);
-    for (name, value) in &reply.headers {
-        response = response.header(name.as_str(), value.as_str());
+    let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    let status = hyper::StatusCode::from_u16(reply.status);
+    let headers = response.headers_mut();
+    headers.reserve(reply.headers.len());
+    for (name, value) in reply.headers {
+        // The value's bytes are moved into the header, not copied.
+        let name = match name.as_str() {
+            // The names every reply has, without parsing them again.
+            "content-type" => Ok(hyper::header::CONTENT_TYPE),
+            "x-amzn-requestid" => Ok(REQUEST_ID.clone()),
+            name => hyper::header::HeaderName::from_bytes(name.as_bytes()),
+        };
+        let value = hyper::header::HeaderValue::from_maybe_shared(Bytes::from(value));
+        match (name, value) {
+            (Ok(name), Ok(value)) => {
+                headers.append(name, value);
+            }
+            _ => return server_error(),
+        }
+    }
+    match status {
+        Ok(status) => *response.status_mut() = status,
+        Err(_) => return server_error(),
     }
     response
-        .body(Full::new(Bytes::from(reply.body)))
-        .unwrap_or_else(|_| {
-            let mut r = hyper::Response::new(Full::new(Bytes::new()));
-            *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-            r
-        })
+}
+
+/// The request-id header every reply carries.
+static REQUEST_ID: hyper::header::HeaderName =
+    hyper::header::HeaderName::from_static("x-amzn-requestid");
+
+/// The answer to a reply that cannot go on the wire (a header or status a middleware
+/// made invalid).
+fn server_error() -> hyper::Response<Full<Bytes>> {
+    let mut r = hyper::Response::new(Full::new(Bytes::new()));
+    *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+    r
 }
 
 /// Most bytes of a refused body read (and dropped) so the client, still sending, gets
@@ -185,6 +219,32 @@ fn base() -> &'static url::Url {
     BASE.get_or_init(|| url::Url::parse("http://localhost/").expect("a valid base URL"))
 }
 
+/// A request target read as a URL. The last target a worker thread read is kept with
+/// its URL: clients send the same one again and again (`/` for every awsJson and
+/// awsQuery call, one collection path for most REST calls), and parsing it was the
+/// largest single cost of answering.
+fn parse_target(target: &str) -> Result<url::Url, url::ParseError> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, url::Url)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Some(url) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(seen, _)| seen == target)
+            .map(|(_, url)| url.clone())
+    }) {
+        return Ok(url);
+    }
+    let url = if target.starts_with("//") {
+        // Joined, `//x/y` would name host x.
+        url::Url::parse(&format!("http://localhost{target}"))
+    } else {
+        base().join(target)
+    }?;
+    LAST.set(Some((target.to_string(), url.clone())));
+    Ok(url)
+}
+
 /// The request with its body, or the reply refusing it.
 async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
     let (parts, mut body) = req.into_parts();
@@ -212,14 +272,14 @@ async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
     }
     // Read relative to a fixed base: the Host header stays in the headers, and parsing
     // it into the URL of every request (IDNA and all) was 7% of the emulator's time.
-    let target = parts.uri.to_string();
-    let url = if target.starts_with("//") {
-        // Joined, `//x/y` would name host x.
-        url::Url::parse(&format!("http://localhost{target}"))
-    } else {
-        base().join(&target)
-    }
-    .map_err(|_| {
+    let target: std::borrow::Cow<str> = match parts.uri.path_and_query() {
+        // The usual origin form (`/path?query`), read without formatting the URI.
+        Some(pq) if parts.uri.scheme().is_none() && parts.uri.authority().is_none() => {
+            pq.as_str().into()
+        }
+        _ => parts.uri.to_string().into(),
+    };
+    let url = parse_target(&target).map_err(|_| {
         Reply::json(
             400,
             &serde_json::json!({"message": "bad request target"}),
@@ -233,4 +293,31 @@ async fn read(req: hyper::Request<Incoming>) -> Result<Request, Reply> {
         body: bytes,
         routed: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_target;
+
+    #[test]
+    fn a_kept_target_reads_as_a_fresh_one_does() {
+        for target in [
+            "/v1/accessTokens?maxResults=2",
+            "/",
+            "/v1/accessTokens?maxResults=2",
+        ] {
+            let url = parse_target(target).unwrap();
+            let fresh = url::Url::parse("http://localhost/")
+                .unwrap()
+                .join(target)
+                .unwrap();
+            assert_eq!(url, fresh, "{target}");
+        }
+        // A target after another is its own, not the one kept.
+        assert_eq!(parse_target("/a?x=1").unwrap().query(), Some("x=1"));
+        assert_eq!(parse_target("/a").unwrap().query(), None);
+        // `//x/y` is a path here, not a host.
+        let url = parse_target("//x/y").unwrap();
+        assert_eq!((url.host_str(), url.path()), (Some("localhost"), "//x/y"));
+    }
 }

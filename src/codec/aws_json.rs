@@ -68,17 +68,9 @@ impl Codec for AwsJson {
         _body: &[u8],
     ) -> Option<BTreeMap<String, String>> {
         static TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
-        // `Prefix.Operation`, compared in place: the emulator tries every operation.
-        let named = |target: &str| {
-            service.target_prefix.as_deref().is_some_and(|prefix| {
-                target
-                    .strip_prefix(prefix)
-                    .and_then(|rest| rest.strip_prefix('.'))
-                    == Some(op_name)
-            })
-        };
         let target = headers.get(&TARGET).and_then(|v| v.to_str().ok());
-        (method == "POST" && path == "/" && target.is_some_and(named)).then(BTreeMap::new)
+        (method == "POST" && path == "/" && target.is_some_and(|t| service.is_target(t, op_name)))
+            .then(BTreeMap::new)
     }
 
     fn unreadable_body(&self, _service: &ServiceSpec) -> WireError {

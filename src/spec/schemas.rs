@@ -166,22 +166,7 @@ impl SchemaSet {
 
 /// The `$ref` of a shape: a URI fragment, escaped as a JSON pointer.
 pub(crate) fn pointer(shape: &str) -> String {
-    const PREFIX: &str = "#/$defs/";
-    let mut pointer = String::with_capacity(PREFIX.len() + shape.len());
-    pointer.push_str(PREFIX);
-    // Built by hand: every validation looks its validator up by this text.
-    for (i, part) in shape.split('/').enumerate() {
-        if i > 0 {
-            pointer.push_str("~1");
-        }
-        for (j, piece) in part.split('~').enumerate() {
-            if j > 0 {
-                pointer.push_str("~0");
-            }
-            pointer.push_str(piece);
-        }
-    }
-    pointer
+    format!("#/$defs/{}", shape.replace('~', "~0").replace('/', "~1"))
 }
 
 /// Whether a violation is of a constraint trait (length, pattern, range, enum) rather

@@ -287,4 +287,45 @@ impl ServiceSpec {
             .as_ref()
             .map(|prefix| format!("{prefix}.{name}"))
     }
+
+    /// Whether `target` is the `X-Amz-Target` of operation `name` (what
+    /// [`ServiceSpec::target`] makes), compared in place: the emulator asks it of every
+    /// operation for every request.
+    pub fn is_target(&self, target: &str, name: &str) -> bool {
+        self.target_prefix.as_deref().is_some_and(|prefix| {
+            target
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('.'))
+                == Some(name)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServiceSpec;
+    use serde_json::json;
+
+    #[test]
+    fn a_target_is_recognised_exactly_as_it_is_made() {
+        let service: ServiceSpec = serde_json::from_value(json!({
+            "service": "s", "title": "t", "api_version": "v", "protocol": "awsJson1_1",
+            "auth": {"scheme": "sigv4"}, "signing_name": "s", "target_prefix": "WorkMailService",
+            "endpoint": {"env": "E", "default": "d"}, "schemas": "x",
+            "message_member": "Message", "validation_error": "V",
+            "errors": {}, "operations": {}
+        }))
+        .unwrap();
+        let made = service.target("ListUsers").unwrap();
+        assert!(service.is_target(&made, "ListUsers"));
+        for other in [
+            "WorkMailService.ListUser",
+            "WorkMailServiceListUsers",
+            "X.ListUsers",
+            "WorkMailService.ListUsers2",
+            "",
+        ] {
+            assert!(!service.is_target(other, "ListUsers"), "{other}");
+        }
+    }
 }

@@ -35,6 +35,8 @@ fn filter_bit(w: u64, log2: u32) -> usize {
 pub(super) struct Known {
     pub(super) values: HashSet<String>,
     forms: Vec<String>,
+    /// Where each secret's forms begin in `forms`, in the order they were learned.
+    firsts: Vec<u32>,
     starts: std::collections::HashMap<u64, Vec<u32>>,
     filter: Vec<u64>,
     filter_log2: u32,
@@ -45,6 +47,7 @@ impl Default for Known {
         Known {
             values: HashSet::new(),
             forms: Vec::new(),
+            firsts: Vec::new(),
             starts: std::collections::HashMap::new(),
             filter: vec![0; (1 << FILTER_BITS_LOG2) / 64],
             filter_log2: FILTER_BITS_LOG2,
@@ -57,6 +60,7 @@ impl Known {
         if !self.values.insert(secret.to_string()) {
             return false;
         }
+        self.firsts.push(self.forms.len() as u32);
         // As is, and as a JSON string holds it once or twice escaped (a document
         // inside a string of a journal line).
         let once = escape(secret);
@@ -104,9 +108,23 @@ impl Known {
 
     /// Every occurrence of every form, overlapping ones included.
     pub(super) fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+        self.spans_from(0, text)
+    }
+
+    /// Whether a secret learned after the first `learned` ones is in `text`: a text
+    /// scrubbed when the run knew `learned` secrets holds none of those.
+    pub(super) fn holds_since(&self, learned: usize, text: &str) -> bool {
+        match self.firsts.get(learned) {
+            Some(&first) => !self.spans_from(first, text).is_empty(),
+            None => false,
+        }
+    }
+
+    /// Every occurrence of the forms from `first` on.
+    fn spans_from(&self, first: u32, text: &str) -> Vec<(usize, usize)> {
         let bytes = text.as_bytes();
         let mut spans = Vec::new();
-        if self.forms.is_empty() || bytes.len() < MIN_SECRET_LEN {
+        if self.forms.len() <= first as usize || bytes.len() < MIN_SECRET_LEN {
             return spans;
         }
         let mut w = window(bytes);
@@ -120,6 +138,9 @@ impl Known {
                 continue;
             }
             for &i in self.starts.get(&w).into_iter().flatten() {
+                if i < first {
+                    continue;
+                }
                 let form = self.forms[i as usize].as_bytes();
                 if bytes[at..].starts_with(form) {
                     spans.push((at, at + form.len()));

@@ -315,6 +315,13 @@ impl Redactor {
         let known = self.known.read().unwrap_or_else(|e| e.into_inner());
         !known.spans(text).is_empty()
     }
+
+    /// Whether a secret learned after the first `learned` (see [`Redactor::learned`])
+    /// is in `text`: the check of a text scrubbed when the run knew `learned` secrets.
+    pub(crate) fn leaks_since(&self, learned: usize, text: &str) -> bool {
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        known.holds_since(learned, text)
+    }
 }
 
 #[cfg(test)]
@@ -465,6 +472,22 @@ mod tests {
         assert!(r.leaks("x secret-value-12345"));
         assert!(!r.leaks("x secret-value-2"));
         assert!(!r.leaks("short"));
+    }
+
+    #[test]
+    fn leaks_since_sees_only_later_secrets() {
+        let r = Redactor::with_names(vec![]);
+        r.add("early-secret-one");
+        let learned = r.learned();
+        r.add("late-secret-two\"quoted");
+        let text = "early-secret-one and late-secret-two\\\"quoted";
+        assert!(r.leaks(text));
+        assert!(r.leaks_since(0, text));
+        assert!(r.leaks_since(learned, text), "the late one, JSON-escaped");
+        assert!(!r.leaks_since(learned, "early-secret-one only"));
+        assert!(!r.leaks_since(r.learned(), text), "nothing learned since");
+        r.add("early-secret-one");
+        assert_eq!(r.learned(), 2, "a secret learned twice counts once");
     }
 
     #[test]

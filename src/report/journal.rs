@@ -110,6 +110,19 @@ struct Writing {
     head: JsonReport,
     /// Set when a write failed: the journal is incomplete and says so at the end.
     failed: Option<String>,
+    /// Bytes written so far.
+    offset: u64,
+    /// Each write: where it is, and how many secrets its text was scrubbed of.
+    writes: Vec<Written>,
+    /// Each case written, indexed as it was written (valid while no line changes).
+    briefs: Vec<Brief>,
+}
+
+/// One write to the journal (one or two whole lines).
+struct Written {
+    at: u64,
+    len: u64,
+    learned: usize,
 }
 
 impl JournalWriter {
@@ -121,6 +134,9 @@ impl JournalWriter {
                 out: None,
                 head: JsonReport::new(""),
                 failed: None,
+                offset: 0,
+                writes: Vec::new(),
+                briefs: Vec::new(),
             })),
         }
     }
@@ -138,9 +154,11 @@ impl JournalWriter {
         Ok(writer)
     }
 
-    /// Scrubs the journal with every secret the run learned (a line that still holds
-    /// one is parsed and scrubbed as data; nothing is kept that fails the check) and
-    /// indexes it. The journal file is replaced by its scrubbed copy.
+    /// Checks the journal for every secret the run learned after each line was
+    /// written, and indexes it. Usually nothing is found: the file stays as it is and
+    /// the index made while writing is kept. Otherwise every line is scrubbed again (a
+    /// line that still holds a secret is parsed and scrubbed as data; nothing is kept
+    /// that fails the check) and the file is replaced by its scrubbed copy.
     pub fn finish(self, scrubber: &Scrubber) -> Result<Journal, HarnessError> {
         let mut w = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let path = w.path.clone();
@@ -156,11 +174,23 @@ impl JournalWriter {
             });
         }
         let head = std::mem::replace(&mut w.head, JsonReport::new(""));
+        let writes = std::mem::take(&mut w.writes);
+        let mut briefs = std::mem::take(&mut w.briefs);
         drop(w);
+        if !JournalWriter::holds_later_secrets(&path, &writes, scrubber).map_err(io)? {
+            briefs.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+            let file = File::open(&path).map_err(io)?;
+            return Ok(Journal {
+                head,
+                path,
+                file: Mutex::new(file),
+                briefs,
+            });
+        }
         let scrubbed = path.with_extension("jsonl.part");
         let mut out = BufWriter::new(File::create(&scrubbed).map_err(io)?);
         let mut input = BufReader::new(File::open(&path).map_err(io)?);
-        let mut briefs = Vec::new();
+        briefs.clear();
         let mut offset = 0u64;
         let mut line = String::new();
         let mut pending: Option<Brief> = None;
@@ -218,8 +248,40 @@ impl JournalWriter {
         })
     }
 
+    /// Whether a write's text holds a secret learned after it was written (each write
+    /// is read back only when the run learned secrets since).
+    fn holds_later_secrets(
+        path: &Path,
+        writes: &[Written],
+        scrubber: &Scrubber,
+    ) -> std::io::Result<bool> {
+        let total = scrubber.learned();
+        let mut file = BufReader::with_capacity(256 * 1024, File::open(path)?);
+        let mut bytes = Vec::new();
+        let mut pos = 0u64;
+        for w in writes.iter().filter(|w| w.learned < total) {
+            if w.at != pos {
+                file.seek(SeekFrom::Start(w.at))?;
+            }
+            bytes.resize(w.len as usize, 0);
+            file.read_exact(&mut bytes)?;
+            pos = w.at + w.len;
+            let text = String::from_utf8_lossy(&bytes);
+            if scrubber.leaks_since(w.learned, &text) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Appends `bytes` (whole lines) in one write.
     fn write(w: &mut Writing, bytes: serde_json::Result<Vec<u8>>) {
+        JournalWriter::write_scrubbed(w, bytes, 0);
+    }
+
+    /// Appends `bytes` (whole lines) in one write, scrubbed of the first `learned`
+    /// secrets of the run.
+    fn write_scrubbed(w: &mut Writing, bytes: serde_json::Result<Vec<u8>>, learned: usize) {
         if w.failed.is_some() {
             return;
         }
@@ -244,8 +306,17 @@ impl JournalWriter {
             // finished case survives a crash of the run that follows it.
             out.write_all(&bytes)
         })();
-        if let Err(e) = result {
-            w.failed = Some(format!("failed to write the journal: {e}"));
+        match result {
+            Ok(()) => {
+                let len = bytes.len() as u64;
+                w.writes.push(Written {
+                    at: w.offset,
+                    len,
+                    learned,
+                });
+                w.offset += len;
+            }
+            Err(e) => w.failed = Some(format!("failed to write the journal: {e}")),
         }
     }
 
@@ -280,15 +351,34 @@ impl Reporter for JournalWriter {
                     "run_id": run_id, "endpoints": endpoints, "total": total });
                 JournalWriter::write(w, JournalWriter::line(Vec::new(), "started", &started));
             }
-            RunEvent::CaseFinished { result } => {
+            RunEvent::CaseFinished { result, learned } => {
                 // The result is written as it is, not built into a JSON value first.
+                let mut case_len = 0;
                 let bytes = JournalWriter::line(
                     Vec::with_capacity(16 * 1024),
                     "case",
                     &result.without_exchanges(),
                 )
-                .and_then(|b| JournalWriter::line(b, "exchanges", &result.exchanges));
-                JournalWriter::write(w, bytes);
+                .and_then(|b| {
+                    case_len = b.len() as u64;
+                    JournalWriter::line(b, "exchanges", &result.exchanges)
+                });
+                let at = w.offset;
+                JournalWriter::write_scrubbed(w, bytes, *learned);
+                if let Some(last) = w.writes.last().filter(|x| x.at == at) {
+                    let len = last.len;
+                    w.briefs.push(Brief {
+                        id: result.id.clone(),
+                        full_name: result.full_name(),
+                        status: result.status,
+                        service: result.service.clone(),
+                        operation: result.operation.clone(),
+                        level: result.level,
+                        tags: result.tags.clone(),
+                        at,
+                        lens: (case_len, len - case_len),
+                    });
+                }
             }
             RunEvent::RunFinished {
                 summary,
@@ -424,9 +514,11 @@ mod tests {
         let late = "late-secret-0123456789";
         writer.on_event(&RunEvent::CaseFinished {
             result: &case("b", &format!("saw {late} early")),
+            learned: 0,
         })?;
         writer.on_event(&RunEvent::CaseFinished {
             result: &case("a", "nothing"),
+            learned: 0,
         })?;
         writer.on_event(&RunEvent::RunFinished {
             summary: Summary::default(),
@@ -450,6 +542,53 @@ mod tests {
             .load(&journal.briefs()[1], false)?
             .exchanges
             .is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[test]
+    fn a_journal_clean_of_later_secrets_is_kept_as_written() -> Result<(), HarnessError> {
+        use std::os::unix::fs::MetadataExt;
+        let dir = std::env::temp_dir().join(format!("journal-kept-{}", std::process::id()));
+        let redactor = Redactor::with_names(vec![]);
+        let mut writer = JournalWriter::create(&dir).map_err(|source| HarnessError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        writer.on_event(&RunEvent::RunStarted {
+            run_id: "r",
+            total: 2,
+            endpoints: &[],
+        })?;
+        redactor.add("first-secret-0123456789");
+        writer.on_event(&RunEvent::CaseFinished {
+            result: &case("b", "body of b"),
+            learned: redactor.learned(),
+        })?;
+        redactor.add("second-secret-0123456789");
+        writer.on_event(&RunEvent::CaseFinished {
+            result: &case("a", "body of a"),
+            learned: 0,
+        })?;
+        let path = dir.join(JOURNAL_FILE);
+        let inode = std::fs::metadata(&path).map(|m| m.ino()).unwrap_or(0);
+        let journal = writer.finish(&Scrubber::new(redactor))?;
+        assert_eq!(
+            std::fs::metadata(&path).map(|m| m.ino()).unwrap_or(1),
+            inode,
+            "not rewritten"
+        );
+        let names: Vec<_> = journal.briefs().iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(
+            names,
+            ["a", "b"],
+            "indexed while written, sorted by full name"
+        );
+        for (brief, body) in journal.briefs().iter().zip(["body of a", "body of b"]) {
+            let case = journal.load(brief, true)?;
+            assert_eq!(case.exchanges[0].request.body, body);
+            assert_eq!(case.status, brief.status);
+        }
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }

@@ -26,6 +26,9 @@ pub enum RunEvent<'a> {
     CaseFinished {
         /// Its result.
         result: &'a CaseResult,
+        /// How many secrets the run had learned when the result was last scrubbed:
+        /// it holds none of them, so a last pass need only look for later ones.
+        learned: usize,
     },
     /// The run ended.
     RunFinished {
@@ -65,7 +68,7 @@ pub struct Collect {
 
 impl Reporter for Collect {
     fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
-        if let RunEvent::CaseFinished { result } = event {
+        if let RunEvent::CaseFinished { result, .. } = event {
             self.results.push((*result).clone());
         }
         Ok(())

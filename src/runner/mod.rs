@@ -138,6 +138,17 @@ impl Scrubber {
         Ok(std::borrow::Cow::Owned(value.to_string()))
     }
 
+    /// How many secrets it knows: a text scrubbed now holds none of the first this many.
+    pub fn learned(&self) -> usize {
+        self.0.learned()
+    }
+
+    /// Whether `text`, scrubbed when the run knew `learned` secrets, holds one learned
+    /// since (as is or escaped): such a line is scrubbed again with [`Scrubber::line`].
+    pub fn leaks_since(&self, learned: usize, text: &str) -> bool {
+        self.0.leaks_since(learned, text)
+    }
+
     /// A value (a report, or its head) with every known secret masked, scrubbed as
     /// data (every string, and every JSON document inside a string). Fails closed: if
     /// it cannot be scrubbed, or a known secret (as is or escaped) survives, it is an
@@ -429,11 +440,16 @@ fn report(
     summary: &mut Summary,
     reporter: &mut dyn Reporter,
 ) -> Result<(), HarnessError> {
-    if ctx.redactor.learned() != h.learned {
+    // Counted before the scrub: every secret among the first `learned` is gone.
+    let learned = ctx.redactor.learned();
+    if learned != h.learned {
         ctx.redactor.rescrub(&mut h.result);
     }
     summary.add(h.result.status);
-    reporter.on_event(&RunEvent::CaseFinished { result: &h.result })
+    reporter.on_event(&RunEvent::CaseFinished {
+        result: &h.result,
+        learned,
+    })
 }
 
 /// Whether any endpoint is anything but plain HTTP.

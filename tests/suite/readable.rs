@@ -45,7 +45,7 @@ impl pat_conformance::runner::Reporter for Order {
         let now = std::time::Instant::now();
         match event {
             RunEvent::CaseStarted { name } => self.0.push((format!("start {name}"), now)),
-            RunEvent::CaseFinished { result } => {
+            RunEvent::CaseFinished { result, .. } => {
                 // When it ended its work: the event itself may be held back until
                 // creates in flight have their answers.
                 let ran = std::time::Duration::from_millis(result.duration_ms);

@@ -179,7 +179,7 @@ impl Reporter for ReportCollector {
                 report.run_id = run_id.to_string();
                 report.endpoints = endpoints.to_vec();
             }
-            RunEvent::CaseFinished { result } => report.cases.push((*result).clone()),
+            RunEvent::CaseFinished { result, .. } => report.cases.push((*result).clone()),
             RunEvent::RunFinished {
                 summary,
                 interrupted,

@@ -38,7 +38,7 @@ fn property(s: &str) -> String {
 
 impl Reporter for AnnotationReporter {
     fn on_event(&mut self, event: &RunEvent<'_>) -> Result<(), HarnessError> {
-        let RunEvent::CaseFinished { result: r } = event else {
+        let RunEvent::CaseFinished { result: r, .. } = event else {
             return Ok(());
         };
         let message = match r.status {

@@ -118,7 +118,7 @@ impl Reporter for ProgressReporter {
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(name.to_string(), Instant::now());
             }
-            RunEvent::CaseFinished { result } => {
+            RunEvent::CaseFinished { result, .. } => {
                 running
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

@@ -274,7 +274,7 @@ impl Reporter for TerminalReporter {
                     targets.join(", ")
                 ))
             }
-            RunEvent::CaseFinished { result } => {
+            RunEvent::CaseFinished { result, .. } => {
                 self.summary.add(result.status);
                 if !result.retries.is_empty() {
                     self.retried.0 += result.retries.len();

@@ -1,7 +1,8 @@
 //! The benchmark's raw floor: the smallest hyper HTTP/1.1 server, on the same runtime
 //! and settings as the emulator's front (one task per connection, TCP_NODELAY), that
 //! reads each request body and answers a fixed ListAccessTokens-shaped body. What a
-//! load tool reaches against it is the ceiling the emulator is compared with.
+//! load tool reaches against it is the ceiling the emulator is compared with. It uses
+//! the same allocator as the binary (mimalloc), so the gap is the emulator's own work.
 //!
 //! `cargo run --release --example floor -- PORT`
 
@@ -10,6 +11,9 @@ use std::convert::Infallible;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {

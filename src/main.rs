@@ -5,6 +5,15 @@ use pat_conformance::cli::{self, args::Cli};
 use pat_conformance::error::HarnessError;
 use pat_conformance::exit::Exit;
 
+/// mimalloc rather than the platform's allocator: a run allocates and frees a great
+/// many small buffers (exchanges, JSON values, report lines), and glibc's malloc took a
+/// fifth of a 17,000-case run's samples, its share growing with the heap; musl's (the
+/// static release binaries) is slower still. Its v2 line rather than v3: v3 holds freed
+/// pages for a second before giving them back, which put a run reading endless bodies
+/// 30 MB over v2's peak (the memory test in tests/suite/safety.rs) for no speed.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

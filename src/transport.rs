@@ -170,8 +170,10 @@ impl Transport {
         } else {
             None
         };
-        // Sized once when the length is declared (no doubling copies of a large body).
-        let mut body = Vec::with_capacity(declared.map_or(0, |_| need));
+        // Sized once for what may be read (no doubling copies of a large or endless
+        // body): the share above already counts these bytes, and pages never written
+        // are never resident.
+        let mut body = Vec::with_capacity(need);
         let mut truncated = None;
         while let Some(chunk) = response.chunk().await.map_err(describe)? {
             let room = self.max_body - body.len();

@@ -150,6 +150,9 @@ fn names(args: &SweepArgs) -> Result<Names, HarnessError> {
 }
 
 /// The run id a report folder or journal belongs to: the journal's first line says.
+/// A run killed before it started its cases leaves an empty journal (made when the run
+/// checked that reports can be written); its folder is named by the run id, so that
+/// name is used and the sweep lists as for any run.
 fn run_id_of(path: &Path) -> Result<String, HarnessError> {
     use std::io::{BufRead, Read};
     let journal = if path.is_dir() {
@@ -166,6 +169,18 @@ fn run_id_of(path: &Path) -> Result<String, HarnessError> {
     std::io::BufReader::new(file.take(MAX_FIRST_LINE))
         .read_line(&mut first)
         .map_err(|e| bad(format!("failed to read: {e}")))?;
+    if first.is_empty() {
+        let folder = journal.parent().and_then(Path::file_name);
+        return match folder.and_then(|f| f.to_str()) {
+            Some(name) if Names::is_run_id(name) => Ok(name.to_string()),
+            _ => Err(bad(
+                "it is empty (the run stopped before it started any case), and its folder \
+                 is not named by a run id: name the run with --run-id"
+                    .into(),
+            )
+            .into()),
+        };
+    }
     let value: serde_json::Value = serde_json::from_str(&first)
         .map_err(|e| bad(format!("failed to read its first line as JSON: {e}")))?;
     value
@@ -173,4 +188,40 @@ fn run_id_of(path: &Path) -> Result<String, HarnessError> {
         .and_then(serde_json::Value::as_str)
         .map(str::to_string)
         .ok_or_else(|| bad("its first line names no run id (`started.run_id`)".into()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `name/journal.jsonl`, empty, in a fresh folder of its own (`tag` tells the tests
+    /// apart; each removes its folder).
+    fn folder(tag: &str, name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir()
+            .join(format!("pat-sweep-{tag}-{}", std::process::id()))
+            .join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(crate::report::JOURNAL_FILE), "").unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_empty_journal_takes_the_run_id_from_its_folder() {
+        let dir = folder("named", "20261204T144356Z-1b98");
+        let journal = dir.join(crate::report::JOURNAL_FILE);
+        let (by_folder, by_file) = (run_id_of(&dir), run_id_of(&journal));
+        let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+        assert_eq!(by_folder.unwrap(), "20261204T144356Z-1b98");
+        assert_eq!(by_file.unwrap(), "20261204T144356Z-1b98");
+    }
+
+    #[test]
+    fn an_empty_journal_elsewhere_asks_for_the_run_id() {
+        let dir = folder("other", "copied-reports");
+        let result = run_id_of(&dir);
+        let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("is empty"), "{message}");
+        assert!(message.contains("--run-id"), "{message}");
+    }
 }

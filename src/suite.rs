@@ -27,6 +27,7 @@ impl Suite {
             cases: cases_dir.to_path_buf(),
             builtin_cases: false,
             added: vec![],
+            generated: true,
         };
         Suite::load_source_with(&source, SpecChecks::Full)
     }
@@ -57,7 +58,11 @@ impl Suite {
         let (contract, generated, parsed) = std::thread::scope(|scope| {
             let parsing = scope.spawn(|| parse_cases_in(&dirs));
             let loaded = Contract::load_with(&source.specs, checks).map(|contract| {
-                let generated = generated_cases(&contract);
+                let generated = if source.generated {
+                    generated_cases(&contract)
+                } else {
+                    Ok(Vec::new())
+                };
                 (contract, generated)
             });
             let parsed = parsing
@@ -105,6 +110,11 @@ pub struct SuiteSource {
     pub builtin_cases: bool,
     /// Folders whose cases are added (`--add-cases`), in order.
     pub added: Vec<PathBuf>,
+    /// Whether the cases generated from the specs are made: not when the run's filters
+    /// can select none of them ([`crate::runner::Filter::may_select_generated`]), so a
+    /// run of a few case files does not pay for a few hundred cases it drops. `validate`
+    /// and the mutation self-test always make them.
+    pub generated: bool,
 }
 
 impl SuiteSource {
@@ -145,6 +155,7 @@ impl SuiteSource {
             cases,
             builtin_cases,
             added: added.to_vec(),
+            generated: true,
         })
     }
 
@@ -160,20 +171,28 @@ impl SuiteSource {
             .collect();
         let base = plural(cases.len() - self.added.iter().map(|d| from(d)).sum::<usize>());
         let version = env!("CARGO_PKG_VERSION");
+        let generated = if self.generated {
+            "generated ones included"
+        } else {
+            "none generated: the filters select no generated case"
+        };
         let head = match (self.builtin_specs, self.builtin_cases) {
-            (true, true) => {
+            (true, true) if self.generated => {
                 format!("built-in specs and cases of pat-conformance {version} ({base})")
             }
+            (true, true) => format!(
+                "built-in specs and cases of pat-conformance {version} ({base}, {generated})"
+            ),
             (true, false) => format!(
-                "built-in specs; cases from {} instead of the built-in ones ({base}, generated ones included)",
+                "built-in specs; cases from {} instead of the built-in ones ({base}, {generated})",
                 self.cases.display()
             ),
             (false, true) => format!(
-                "specs from {}; built-in cases ({base}, generated ones included)",
+                "specs from {}; built-in cases ({base}, {generated})",
                 self.specs.display()
             ),
             (false, false) => format!(
-                "specs from {}, cases from {} ({base}, generated ones included)",
+                "specs from {}, cases from {} ({base}, {generated})",
                 self.specs.display(),
                 self.cases.display()
             ),

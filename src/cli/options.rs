@@ -85,7 +85,9 @@ fn check_retries_and_rate(args: &RunArgs) -> Result<(), HarnessError> {
 
 /// Validates `run` arguments into a run configuration.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
-    let suite = suite_source(&args.suite)?;
+    let filter = filter(&args.filter);
+    let mut suite = suite_source(&args.suite)?;
+    suite.generated = filter.may_select_generated();
     let timeout = timeout(&args.timeout)?;
     let profile = args.profile.as_deref().map(Profile::load).transpose()?;
     let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
@@ -120,7 +122,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     };
     Ok(RunConfig {
         suite,
-        filter: filter(&args.filter),
+        filter,
         target,
         jobs,
         timeout,

@@ -145,10 +145,24 @@ fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError>
         return Err(ConfigError::NoCases.into());
     }
     if let TargetChoice::Remote { profile, .. } = &config.target {
-        for var in profile.vars.keys() {
-            if !cases.iter().any(|c| c.profile_vars.contains(var)) {
-                errln!("warning: the profile's var `{var}` is used by no selected case");
-            }
+        // One line, however many: a profile written by `serve --write-profile` has a
+        // var for every case, and a run narrowed to one case printed a dozen lines.
+        let unused: Vec<String> = profile
+            .vars
+            .keys()
+            .filter(|var| !cases.iter().any(|c| c.profile_vars.contains(*var)))
+            .map(|var| format!("`{var}`"))
+            .collect();
+        match unused.len() {
+            0 => {}
+            1 => errln!(
+                "warning: the profile's var {} is used by no selected case",
+                unused[0]
+            ),
+            _ => errln!(
+                "warning: the profile's vars {} are used by no selected case",
+                unused.join(", ")
+            ),
         }
     }
     Ok(cases)

@@ -16,6 +16,11 @@ use crate::spec::Contract;
 /// The tag every generated case has; `--exclude-tag generated` leaves them out.
 pub const GENERATED_TAG: &str = "generated";
 
+/// Every tag a generated case can carry: [`GENERATED_TAG`] and its family. A filter
+/// that asks for none of them selects no generated case, and a run need not make any
+/// (see `Filter::may_select_generated` in the runner).
+pub const GENERATED_TAGS: [&str; 4] = [GENERATED_TAG, "boundary", "protocol", "fault"];
+
 /// The id prefix reserved for generated cases.
 pub use crate::case::GENERATED_PREFIX;
 
@@ -69,6 +74,20 @@ pub(crate) fn kebab(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`GENERATED_TAGS`] is what `Filter::may_select_generated`
+    /// trusts: every tag of every generated case is in it.
+    #[test]
+    fn every_generated_tag_is_a_listed_one() {
+        let suite = crate::suite::Suite::bundled().expect("the built-in suite loads");
+        let cases = generated_cases(&suite.contract).expect("generated cases resolve");
+        for case in &cases {
+            for tag in &case.tags {
+                assert!(GENERATED_TAGS.contains(&tag.as_str()), "{}: {tag}", case.id);
+            }
+            assert!(case.id.starts_with(GENERATED_PREFIX), "{}", case.id);
+        }
+    }
 
     #[test]
     fn kebab_cases_names() {

@@ -221,6 +221,26 @@ fn broken_endpoint() -> Result<(), Failed> {
     if stdout.contains("s3cr3t-fixture") {
         return Err("the PAT secret leaked to the console".into());
     }
+    // A run narrowed by `--id` to a hand-written case makes no generated case, and
+    // says so in its suite line.
+    if !stdout.contains("none generated: the filters select no generated case") {
+        return Err(format!(
+            "the suite line does not say no case was generated\n{}",
+            text(&out)
+        )
+        .into());
+    }
+    // The emulator's profile has vars this one case does not use: one warning names
+    // them all (it was a line per var).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings = stderr.matches("warning: the profile's").count();
+    if warnings != 1 || !stderr.contains("are used by no selected case") {
+        return Err(format!(
+            "want one warning naming the unused vars, got {warnings}\n{}",
+            text(&out)
+        )
+        .into());
+    }
     drop(server);
     Ok(())
 }

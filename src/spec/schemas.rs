@@ -153,6 +153,12 @@ impl SchemaSet {
                 constraint: false,
             }];
         };
+        // Most instances conform, and `is_valid` answers without building the error
+        // iterator's state (5 % of the emulator's instructions per request went to
+        // validating a `{}`): the errors are gathered only when there are some.
+        if validator.is_valid(instance) {
+            return Vec::new();
+        }
         validator
             .iter_errors(instance)
             .map(|error| SchemaViolation {

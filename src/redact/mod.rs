@@ -56,6 +56,12 @@ static ANY_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid built-in pattern")
 });
 
+/// Compiles the credential-shape patterns now rather than at the first body masked.
+pub(crate) fn warm() {
+    LazyLock::force(&ANY_SHAPE);
+    LazyLock::force(&SHAPES);
+}
+
 /// Masks credentials recognisable by shape (signatures, access key ids, bearer values).
 pub(crate) fn mask_shapes(text: &str) -> String {
     if !ANY_SHAPE.is_match(text) {

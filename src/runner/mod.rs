@@ -186,6 +186,28 @@ impl RunOutcome {
     }
 }
 
+/// Compiles, on a thread of its own, what the first exchanges would otherwise compile
+/// on the run's one thread: the selected services' schemas and the redaction patterns.
+/// It overlaps the preflight and the first connections; whatever needs a part before
+/// it is done waits for it (each part is compiled once). In a run of 40 scenarios
+/// against `serve` that work was 10 M of 109 M instructions, all on the one thread.
+fn warm(contract: &Arc<Contract>, services: &[String]) {
+    let contract = contract.clone();
+    let services = services.to_vec();
+    let spawned = std::thread::Builder::new()
+        .name("warm".into())
+        .spawn(move || {
+            crate::redact::warm();
+            for name in &services {
+                if let Some(service) = contract.service(name) {
+                    service.schemas.warm();
+                }
+            }
+        });
+    // Without a thread the same work happens at first use, as before.
+    drop(spawned);
+}
+
 /// Runs `cases` against `target`, reporting every event to `reporter`.
 pub async fn run(
     contract: Arc<Contract>,
@@ -195,10 +217,11 @@ pub async fn run(
     reporter: &mut dyn Reporter,
 ) -> Result<RunOutcome, HarnessError> {
     let start = Instant::now();
+    let mut services: Vec<String> = cases.iter().map(|c| c.service.clone()).collect();
+    services.sort();
+    services.dedup();
+    warm(&contract, &services);
     if options.preflight {
-        let mut services: Vec<String> = cases.iter().map(|c| c.service.clone()).collect();
-        services.sort();
-        services.dedup();
         let problems = preflight::problems(&contract, &target, &services, options.timeout).await;
         if !problems.is_empty() {
             return Err(HarnessError::Unreachable(problems));

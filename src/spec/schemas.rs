@@ -125,6 +125,13 @@ impl SchemaSet {
             .map_err(Clone::clone)
     }
 
+    /// Compiles the validators now, if no validation has yet: for a thread that has
+    /// nothing else to do while a run starts (a schema that does not compile is
+    /// reported by the validation that needs it, as before).
+    pub fn warm(&self) {
+        let _ = self.compiled();
+    }
+
     /// Whether the set has a shape of this name.
     pub fn has(&self, shape: &str) -> bool {
         self.shapes.contains_key(shape)

@@ -228,9 +228,7 @@ async fn stopped() {
 fn list(args: &ListArgs) -> Result<Exit, HarnessError> {
     use std::fmt::Write as _;
     let filter = options::filter(&args.filter);
-    let mut source = suite_source(&args.suite)?;
-    source.generated = filter.may_select_generated();
-    let suite = Suite::load_source(&source)?;
+    let suite = Suite::load_source(&options::filtered_source(&args.suite, &filter)?)?;
     let mut count = 0;
     // One write, not one per line (standard output is line-buffered).
     let mut out = String::with_capacity(128 * suite.cases.len());

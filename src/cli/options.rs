@@ -19,6 +19,14 @@ pub fn suite_source(args: &SuiteArgs) -> Result<SuiteSource, HarnessError> {
     )
 }
 
+/// `--specs`, `--cases` and `--add-cases` for a command that keeps only what `filter`
+/// selects: the generated cases are not made when it can select none of them.
+pub fn filtered_source(args: &SuiteArgs, filter: &Filter) -> Result<SuiteSource, HarnessError> {
+    let mut source = suite_source(args)?;
+    source.generated = filter.may_select_generated();
+    Ok(source)
+}
+
 /// The filter the arguments describe.
 pub fn filter(args: &FilterArgs) -> Filter {
     Filter {
@@ -86,8 +94,7 @@ fn check_retries_and_rate(args: &RunArgs) -> Result<(), HarnessError> {
 /// Validates `run` arguments into a run configuration.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     let filter = filter(&args.filter);
-    let mut suite = suite_source(&args.suite)?;
-    suite.generated = filter.may_select_generated();
+    let suite = filtered_source(&args.suite, &filter)?;
     let timeout = timeout(&args.timeout)?;
     let profile = args.profile.as_deref().map(Profile::load).transpose()?;
     let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();

@@ -291,10 +291,9 @@ fn coverage_topics(
         .iter()
         .map(|c| (c.service.as_str(), c.operation.as_str()))
         .collect();
-    crate::coverage::matrix(contract, cases)
+    crate::coverage::matrix_of(contract, cases, |s, o| ran.contains(&(s, o)))
         .rows
         .into_iter()
-        .filter(|r| ran.contains(&(r.service.as_str(), r.operation.as_str())))
         .map(|r| crate::report::CoverageTopic {
             service: r.service,
             operation: r.operation,

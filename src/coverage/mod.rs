@@ -4,5 +4,5 @@
 mod matrix;
 mod render;
 
-pub use matrix::{matrix, Matrix, Row, TopicKind};
+pub use matrix::{matrix, matrix_of, Matrix, Row, TopicKind};
 pub use render::{markdown, terminal};

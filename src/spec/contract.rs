@@ -21,8 +21,12 @@ pub struct Service {
     pub shapes: serde_json::Map<String, Value>,
     /// The line of each operation's entry in the catalog file, for pointing at it.
     pub operation_lines: std::collections::BTreeMap<String, u64>,
-    /// Each operation's input members with their constraints, read once.
-    pub(crate) members: std::collections::BTreeMap<String, Vec<super::Member>>,
+    /// Each operation's input members with their constraints, read the first time a
+    /// command asks for them (the generator, coverage, the emulator's query binding):
+    /// reading them compiles every member's pattern, a tenth of a small run's start-up
+    /// on the thread that loads the contract, and a run of hand-written cases against a
+    /// remote target never needs them.
+    members: std::sync::OnceLock<std::collections::BTreeMap<String, Vec<super::Member>>>,
 }
 
 impl Service {
@@ -38,7 +42,18 @@ impl Service {
 
     /// The input members of an operation (none for an unknown one).
     pub(crate) fn input_members(&self, operation: &str) -> &[super::Member] {
-        self.members.get(operation).map_or(&[], Vec::as_slice)
+        let members = self.members.get_or_init(|| {
+            let as_text = self.spec.protocol.members_as_text();
+            self.spec
+                .operations
+                .iter()
+                .map(|(name, op)| {
+                    let read = super::members::read_members(&self.shapes, op, as_text);
+                    (name.clone(), read)
+                })
+                .collect()
+        });
+        members.get(operation).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -174,23 +189,13 @@ fn load_service(path: &Path, checks: SpecChecks) -> Result<Service, SpecError> {
             Some((name.clone(), i as u64 + 1))
         })
         .collect();
-    let members = spec
-        .operations
-        .iter()
-        .map(|(name, op)| {
-            (
-                name.clone(),
-                super::members::read_members(&shapes, op, spec.protocol.members_as_text()),
-            )
-        })
-        .collect();
     Ok(Service {
         spec,
         schemas,
         path: path.to_path_buf(),
         shapes,
         operation_lines,
-        members,
+        members: std::sync::OnceLock::new(),
     })
 }
 

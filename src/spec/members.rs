@@ -41,7 +41,7 @@ pub(crate) struct Member {
     /// Every member of the protocol travels as text (awsQuery's form): a string cannot
     /// have the wrong type, a number or flag only as text that does not read as one.
     pub(crate) as_text: bool,
-    /// `pattern`, compiled once when the service loads (the generator tests candidate
+    /// `pattern`, compiled once per process, when the members are first read (the generator tests candidate
     /// values against it); `None` when the regex crate cannot compile it.
     pub(crate) pattern_re: Option<Pattern>,
     pub(crate) ty: Option<String>,
@@ -194,8 +194,8 @@ fn compiled(pattern: &str) -> Option<Pattern> {
 /// The longest string a generated case holds; length limits above it get no edge cases.
 pub(crate) const MAX_GENERATED_LENGTH: u64 = 64 * 1024;
 
-/// The members of `op`'s input shape, in schema order (read once per operation when
-/// the service loads: see [`super::Service::input_members`]).
+/// The members of `op`'s input shape, in schema order (read once per service, when a
+/// command first asks: see [`super::Service::input_members`]).
 pub(crate) fn read_members(
     shapes: &Map<String, Value>,
     op: &OperationSpec,

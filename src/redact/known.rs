@@ -1,43 +1,64 @@
 //! The secrets a run has learned, indexed for one pass over any text: each secret is
 //! kept with its encoded forms (JSON-escaped, percent- and base64-encoded), indexed by
-//! its first bytes, and every occurrence in a text is masked as one span.
+//! a few bytes from its middle, and every occurrence in a text is masked as one span.
 
+use std::collections::HashMap;
 use std::collections::HashSet;
 
 use super::{MASK, MIN_SECRET_LEN};
 
-/// Bits (as a power of two) in the filter over the windows that start a known form,
-/// to begin with; it doubles whenever a sixteenth of its bits would be set, so a run
-/// that learned 10,000 secrets rejects positions as cheaply as one that learned ten.
+/// Bits (as a power of two) in the filter over the grams that index a known form, to
+/// begin with; it doubles whenever a sixteenth of its bits would be set, so a run that
+/// learned 10,000 secrets rejects positions as cheaply as one that learned ten.
 const FILTER_BITS_LOG2: u32 = 16;
 
-/// The first [`MIN_SECRET_LEN`] bytes of `bytes` as a number.
-fn window(bytes: &[u8]) -> u64 {
-    let mut w = 0u64;
-    for b in &bytes[..MIN_SECRET_LEN] {
-        w = (w << 8) | u64::from(*b);
-    }
-    w
+/// Bytes of text read at each position a search looks at.
+const GRAM: usize = 4;
+
+/// A search looks at every `STRIDE`th position of a text only. Every form is at least
+/// [`MIN_SECRET_LEN`] bytes long and is indexed by its grams at `STRIDE` consecutive
+/// offsets, so wherever a form starts, exactly one of the positions looked at reads one
+/// of its indexed grams: a third of the positions, where every position was hashed.
+const STRIDE: usize = 3;
+
+const _: () = assert!(STRIDE + GRAM - 1 <= MIN_SECRET_LEN);
+
+/// `GRAM` bytes as a number.
+fn gram(bytes: &[u8]) -> u32 {
+    let mut w = [0u8; GRAM];
+    w.copy_from_slice(&bytes[..GRAM]);
+    u32::from_le_bytes(w)
 }
 
-/// A cheap hash of a window, for a filter of `2^log2` bits.
-fn filter_bit(w: u64, log2: u32) -> usize {
-    (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - log2)) as usize
+/// A cheap hash of a gram, for a filter of `2^log2` bits.
+fn filter_bit(w: u32, log2: u32) -> usize {
+    (u64::from(w).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - log2)) as usize
 }
 
-/// The known secrets, each as is and JSON-escaped once and twice, indexed by their
-/// first [`MIN_SECRET_LEN`] bytes. A search looks at each position of the text once
-/// (a bit test rejects almost every one) and compares whole forms only where a known
-/// form starts, so it takes time linear in the text and independent of how many
-/// secrets a run learned; memory is the forms themselves and a small index. (An
-/// Aho-Corasick automaton rebuilt as secrets arrive cost quadratic time, or, built in
-/// tiers, about 3 KB per secret while building: 30 MB at 10,000 cases.)
+/// Where a form may start when a search reads an indexed gram: the form, and the
+/// gram's offset in it; `next` chains the entries of one gram (`u32::MAX` ends it).
+struct Entry {
+    form: u32,
+    offset: u32,
+    next: u32,
+}
+
+/// The known secrets, each as is and JSON-escaped once and twice (and encoded),
+/// indexed by grams from the middle of each form (so secrets that share a prefix, such
+/// as `pat_`, do not share index entries). A search reads a gram at every third
+/// position of the text (a bit test rejects almost every one) and compares whole forms
+/// only where an indexed gram is, so it takes time linear in the text and independent
+/// of how many secrets a run learned; memory is the forms themselves and a small index.
+/// (An Aho-Corasick automaton rebuilt as secrets arrive cost quadratic time, or, built
+/// in tiers, about 3 KB per secret while building: 30 MB at 10,000 cases.)
 pub(super) struct Known {
     pub(super) values: HashSet<String>,
     forms: Vec<String>,
     /// Where each secret's forms begin in `forms`, in the order they were learned.
     firsts: Vec<u32>,
-    starts: std::collections::HashMap<u64, Vec<u32>>,
+    /// The last entry of each indexed gram.
+    heads: HashMap<u32, u32>,
+    entries: Vec<Entry>,
     filter: Vec<u64>,
     filter_log2: u32,
 }
@@ -48,7 +69,8 @@ impl Default for Known {
             values: HashSet::new(),
             forms: Vec::new(),
             firsts: Vec::new(),
-            starts: std::collections::HashMap::new(),
+            heads: HashMap::new(),
+            entries: Vec::new(),
             filter: vec![0; (1 << FILTER_BITS_LOG2) / 64],
             filter_log2: FILTER_BITS_LOG2,
         }
@@ -77,36 +99,46 @@ impl Known {
         true
     }
 
+    /// Indexes `form` (at least [`MIN_SECRET_LEN`] bytes: every secret and each of its
+    /// forms is) by its grams at `STRIDE` consecutive offsets around its middle.
     fn index(&mut self, form: String) {
-        let w = window(form.as_bytes());
-        if self.starts.len() * 16 >= 1 << self.filter_log2 {
-            self.grow_filter();
+        let bytes = form.as_bytes();
+        let middle = (bytes.len() - (STRIDE + GRAM - 1)) / 2;
+        let id = self.forms.len() as u32;
+        for offset in middle..middle + STRIDE {
+            let w = gram(&bytes[offset..]);
+            if self.heads.len() * 16 >= 1 << self.filter_log2 {
+                self.grow_filter();
+            }
+            self.set_filter(w);
+            let next = self.heads.get(&w).copied().unwrap_or(u32::MAX);
+            self.heads.insert(w, self.entries.len() as u32);
+            self.entries.push(Entry {
+                form: id,
+                offset: offset as u32,
+                next,
+            });
         }
-        self.set_filter(w);
-        self.starts
-            .entry(w)
-            .or_default()
-            .push(self.forms.len() as u32);
         self.forms.push(form);
     }
 
-    fn set_filter(&mut self, w: u64) {
+    fn set_filter(&mut self, w: u32) {
         let bit = filter_bit(w, self.filter_log2);
         self.filter[bit / 64] |= 1 << (bit % 64);
     }
 
-    /// Twice the bits, every known window set again: the share of positions that pass
+    /// Twice the bits, every indexed gram set again: the share of positions that pass
     /// the filter stays under a sixteenth.
     fn grow_filter(&mut self) {
         self.filter_log2 += 1;
         self.filter = vec![0; (1usize << self.filter_log2) / 64];
-        let windows: Vec<u64> = self.starts.keys().copied().collect();
-        for w in windows {
+        let grams: Vec<u32> = self.heads.keys().copied().collect();
+        for w in grams {
             self.set_filter(w);
         }
     }
 
-    /// Every occurrence of every form, overlapping ones included.
+    /// Every occurrence of every form, overlapping ones included, in order of start.
     pub(super) fn spans(&self, text: &str) -> Vec<(usize, usize)> {
         self.spans_from(0, text)
     }
@@ -120,33 +152,37 @@ impl Known {
         }
     }
 
-    /// Every occurrence of the forms from `first` on.
+    /// Every occurrence of the forms from `first` on, in order of start.
     fn spans_from(&self, first: u32, text: &str) -> Vec<(usize, usize)> {
         let bytes = text.as_bytes();
         let mut spans = Vec::new();
         if self.forms.len() <= first as usize || bytes.len() < MIN_SECRET_LEN {
             return spans;
         }
-        let mut w = window(bytes);
-        let mask = (1u64 << (8 * MIN_SECRET_LEN)) - 1;
-        for at in 0..=bytes.len() - MIN_SECRET_LEN {
-            if at > 0 {
-                w = ((w << 8) | u64::from(bytes[at + MIN_SECRET_LEN - 1])) & mask;
-            }
+        for (n, chunk) in bytes.windows(GRAM).step_by(STRIDE).enumerate() {
+            let w = gram(chunk);
             let bit = filter_bit(w, self.filter_log2);
             if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
                 continue;
             }
-            for &i in self.starts.get(&w).into_iter().flatten() {
-                if i < first {
+            let at = n * STRIDE;
+            let mut next = self.heads.get(&w).copied().unwrap_or(u32::MAX);
+            while let Some(entry) = self.entries.get(next as usize) {
+                next = entry.next;
+                let Some(start) = at.checked_sub(entry.offset as usize) else {
+                    continue;
+                };
+                if entry.form < first {
                     continue;
                 }
-                let form = self.forms[i as usize].as_bytes();
-                if bytes[at..].starts_with(form) {
-                    spans.push((at, at + form.len()));
+                let form = self.forms[entry.form as usize].as_bytes();
+                if bytes[start..].starts_with(form) {
+                    spans.push((start, start + form.len()));
                 }
             }
         }
+        // Found where their indexed gram is, not where they start.
+        spans.sort_unstable();
         spans
     }
 
@@ -247,6 +283,54 @@ pub(super) fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every occurrence of every form, found by comparing each form at each position.
+    fn naive(known: &Known, text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        for at in 0..text.len() {
+            for form in &known.forms {
+                if text.as_bytes()[at..].starts_with(form.as_bytes()) {
+                    spans.push((at, at + form.len()));
+                }
+            }
+        }
+        spans.sort_unstable();
+        spans
+    }
+
+    /// The search looks at every third position only: a form is still found at every
+    /// alignment, at the very start and end of a text, of the shortest length, beside
+    /// and across others, and among secrets that share a prefix.
+    #[test]
+    fn every_occurrence_is_found_at_every_alignment() {
+        let mut known = Known::default();
+        let secrets = [
+            "abcdef",
+            "pat_0123456789",
+            "pat_0123456780",
+            "pat_01234567",
+            "x\"y\\z/w+=",
+            "ZZZZZZZZ",
+        ];
+        for s in secrets {
+            known.insert(s);
+        }
+        for s in secrets {
+            for pad in 0..7 {
+                for tail in 0..4 {
+                    let text = format!("{}{s}{}", "-".repeat(pad), ".".repeat(tail));
+                    assert_eq!(known.spans(&text), naive(&known, &text), "{text:?}");
+                    assert_eq!(known.replace(&text).matches(MASK).count(), 1, "{text:?}");
+                }
+            }
+        }
+        let text = "pat_0123456789pat_0123456780 abcdefabcdef ZZZZZZZZZZZ pat_01234567";
+        assert_eq!(known.spans(text), naive(&known, text));
+        assert!(!known.replace(text).contains("pat_0"));
+        // Shorter than the shortest form, or holding only part of one.
+        assert!(known.spans("abcde").is_empty());
+        assert!(known.spans("pat_0123456").is_empty());
+    }
 
     /// The filter keeps rejecting positions as secrets accumulate: with 20,000 learned
     /// (about 60,000 forms, which would set most bits of a fixed 65,536-bit filter),

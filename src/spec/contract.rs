@@ -22,10 +22,11 @@ pub struct Service {
     /// The line of each operation's entry in the catalog file, for pointing at it.
     pub operation_lines: std::collections::BTreeMap<String, u64>,
     /// Each operation's input members with their constraints, read the first time a
-    /// command asks for them (the generator, coverage, the emulator's query binding):
-    /// reading them compiles every member's pattern, a tenth of a small run's start-up
-    /// on the thread that loads the contract, and a run of hand-written cases against a
-    /// remote target never needs them.
+    /// command asks for them (the generator, coverage, a case's `covers`, the
+    /// emulator's query binding): reading them compiles every member's pattern, a tenth
+    /// of a small run's start-up on the thread that loads the contract, and a run of
+    /// hand-written cases reads them only for the services it runs (for its coverage
+    /// section).
     members: std::sync::OnceLock<std::collections::BTreeMap<String, Vec<super::Member>>>,
 }
 

@@ -41,8 +41,9 @@ pub(crate) struct Member {
     /// Every member of the protocol travels as text (awsQuery's form): a string cannot
     /// have the wrong type, a number or flag only as text that does not read as one.
     pub(crate) as_text: bool,
-    /// `pattern`, compiled once per process, when the members are first read (the generator tests candidate
-    /// values against it); `None` when the regex crate cannot compile it.
+    /// `pattern`, compiled once per process when the members are first read (the
+    /// generator tests candidate values against it); `None` when the regex crate cannot
+    /// compile it.
     pub(crate) pattern_re: Option<Pattern>,
     pub(crate) ty: Option<String>,
     pub(crate) min_length: Option<u64>,

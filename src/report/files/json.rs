@@ -252,7 +252,7 @@ fn write_files(
         match name {
             "report.json" => {
                 let streamed = Streamed { head, cases };
-                serde_json::to_writer_pretty(&mut out, &streamed)
+                serde_json::to_writer(&mut out, &streamed)
                     .map_err(|e| io(std::io::Error::other(e)))?;
             }
             "junit.xml" => {

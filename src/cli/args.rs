@@ -302,7 +302,8 @@ pub struct SweepArgs {
     /// 20261122T103000Z-4f2a).
     #[arg(long, value_name = "ID")]
     pub run_id: Option<String>,
-    /// The run's report folder (reports/<run-id>) or its journal.jsonl.
+    /// The run's report folder (reports/<run-id>) or its journal.jsonl. Also sweeps
+    /// what carries no name (IAM credentials) by the folder's made-by-id.jsonl.
     #[arg(long, value_name = "PATH")]
     pub from: Option<PathBuf>,
     /// Every name any run of this tool makes (anything carrying a run id).

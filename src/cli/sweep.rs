@@ -1,6 +1,7 @@
 //! `pat-conformance sweep`: deletes what an earlier run left (every listed item whose
-//! name carries its run id), for when the run itself could not: SIGKILL, the OOM
-//! killer, a CI runner's hard cancel, a crash.
+//! name carries its run id; with `--from`, also what carries no name and the run
+//! logged it made), for when the run itself could not: SIGKILL, the OOM killer, a CI
+//! runner's hard cancel, a crash.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -41,10 +42,18 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         )
         .into());
     }
-    let sigv4 = contract
-        .services
-        .iter()
-        .any(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4 && runner::sweepable(s));
+    // What carries no name is swept by what the run logged in its report folder.
+    let logged = match &args.from {
+        Some(path) => Some(runner::read_log(&folder_of(path))?),
+        None => None,
+    };
+    let sigv4 = contract.services.iter().any(|s| {
+        s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4
+            && (runner::sweepable(s)
+                || logged
+                    .as_ref()
+                    .is_some_and(|l| l.iter().any(|l| l.service == s.name())))
+    });
     if sigv4 {
         let _ = crate::config::sigv4_credentials(&mut profile, args.aws_profile.as_deref()).await;
     }
@@ -55,11 +64,26 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         Names::Run(id) => format!("names carrying run id {id}"),
         Names::AnyRun => "names carrying any run id".to_string(),
     };
+    let what = match &logged {
+        Some(l) if !l.is_empty() => format!(
+            "{what}, and what it made that carries no name (by {})",
+            runner::MADE_BY_ID_FILE
+        ),
+        _ => what,
+    };
     outln!(
         "sweep: {what}{}",
         if args.dry_run { " (dry run)" } else { "" }
     );
-    let swept = runner::sweep(contract, target, options, names, args.dry_run).await?;
+    let swept = runner::sweep(
+        contract,
+        target,
+        options,
+        names,
+        args.dry_run,
+        logged.as_deref(),
+    )
+    .await?;
     Ok(Exit::decide(print_swept(&swept, args.dry_run)))
 }
 
@@ -95,10 +119,15 @@ fn print_swept(swept: &[runner::Swept], dry_run: bool) -> Findings {
             continue;
         }
         outln!(
-            "{} as {}: {} listed with those names, {verb} {}, {} still listed",
+            "{} as {}: {} listed {}, {verb} {}, {} still listed",
             s.service,
             s.identity,
             s.found.len(),
+            if s.by_id {
+                "that the run made (by id)"
+            } else {
+                "with those names"
+            },
             if dry_run { s.found.len() } else { s.deleted },
             s.still_listed
         );
@@ -147,6 +176,14 @@ fn names(args: &SweepArgs) -> Result<Names, HarnessError> {
         .into());
     }
     Ok(Names::Run(id))
+}
+
+/// The report folder `--from` names: the folder itself, or the journal's.
+fn folder_of(path: &Path) -> std::path::PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// The run id a report folder or journal belongs to: the journal's first line says.

@@ -17,7 +17,7 @@ use crate::suite::Suite;
 /// whatever cancellation the caller wired to them): loads and selects the cases,
 /// starts the target, checks credentials, runs, gates on the baseline and writes the
 /// reports. The exit is decided by [`Exit::decide`].
-pub async fn run(config: &RunConfig, options: RunOptions) -> Result<Exit, HarnessError> {
+pub async fn run(config: &RunConfig, mut options: RunOptions) -> Result<Exit, HarnessError> {
     let mut suite = Suite::load_source(&config.suite)?;
     let described = config.suite.describe(&suite.cases);
     outln!("{described}");
@@ -49,6 +49,7 @@ pub async fn run(config: &RunConfig, options: RunOptions) -> Result<Exit, Harnes
     }
     let dir = config.reports_dir.join(&options.run_id);
     let journal = open_journal(&dir)?;
+    options.reports = Some(dir.clone());
     let mut reporters = reporters(config, &journal);
     let outcome = runner::run(
         suite.contract.clone(),

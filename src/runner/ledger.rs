@@ -73,6 +73,8 @@ pub(crate) struct Ledger {
     /// case, and a scan of the entries made that quadratic in a long run.
     in_flight: Mutex<std::collections::BTreeSet<usize>>,
     by_id: Mutex<ById>,
+    /// Where what carries no name is logged before it is created, for `sweep`.
+    log: Option<super::made_log::MadeLog>,
 }
 
 /// What creates made, by id, with a set of their keys: a repeat is recognised without
@@ -88,7 +90,30 @@ impl Ledger {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Remembers what a create made, by id, for the final listing.
+    /// A ledger that also logs what carries no name in the report folder `dir` (see
+    /// [`super::made_log`]), so a killed run's creates can be swept.
+    pub(crate) fn logging(dir: &std::path::Path) -> Ledger {
+        Ledger {
+            log: Some(super::made_log::MadeLog::new(dir)),
+            ..Ledger::default()
+        }
+    }
+
+    /// Logs what a listing before a create found by id showed: written before the
+    /// create is sent.
+    pub(crate) fn listed_before(
+        &self,
+        service: &str,
+        identity: Identity,
+        list_input: &serde_json::Map<String, serde_json::Value>,
+        ids: &std::collections::BTreeSet<String>,
+    ) {
+        if let Some(log) = &self.log {
+            log.listed(service, identity, list_input, ids);
+        }
+    }
+
+    /// Remembers what a create made, by id, for the final listing (and logs it).
     pub(crate) fn made_by_id(&self, made: MadeById) {
         let mut by_id = self.by_id.lock().unwrap_or_else(|e| e.into_inner());
         let key = format!(
@@ -99,6 +124,9 @@ impl Ledger {
             serde_json::to_string(&made.list_input).unwrap_or_default()
         );
         if by_id.keys.insert(key) {
+            if let Some(log) = &self.log {
+                log.made(&made.service, made.identity, &made.list_input, &made.id);
+            }
             by_id.made.push(made);
         }
     }

@@ -5,6 +5,7 @@ mod credentials;
 mod events;
 mod execute;
 mod ledger;
+mod made_log;
 mod preflight;
 mod retry;
 mod select;
@@ -20,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use credentials::{from_aws_config, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
+pub use made_log::{read_log, Logged, MADE_BY_ID_FILE};
 pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
 pub(crate) use sweep::sweepable;
@@ -62,6 +64,10 @@ pub struct RunOptions {
     /// endpoint that is down or not the API stops the run with
     /// [`HarnessError::Unreachable`].
     pub preflight: bool,
+    /// The run's report folder: what carries no name is logged there before it is
+    /// created ([`MADE_BY_ID_FILE`]), for `sweep --from` after a SIGKILL. None: not
+    /// logged.
+    pub reports: Option<std::path::PathBuf>,
 }
 
 impl RunOptions {
@@ -80,6 +86,7 @@ impl RunOptions {
             retry: RetryPolicy::default(),
             rate: None,
             preflight: true,
+            reports: None,
         }
     }
 }
@@ -285,7 +292,10 @@ fn context(
         run_id: options.run_id.clone(),
         cancel: options.cancel.clone(),
         abandon: options.abandon.clone(),
-        ledger: Arc::new(ledger::Ledger::default()),
+        ledger: Arc::new(match &options.reports {
+            Some(dir) => ledger::Ledger::logging(dir),
+            None => ledger::Ledger::default(),
+        }),
         judged: options.levels.clone(),
         retry: options.retry.clone(),
         pacer: options.rate.map(|r| Arc::new(retry::Pacer::new(r))),
@@ -296,13 +306,16 @@ fn context(
 /// Sweeps what earlier runs left (`pat-conformance sweep`): for every service in the
 /// contract whose creates can be found by listing, every identity with credentials is
 /// listed and each item whose name `names` matches is deleted (unless `dry_run`), then
-/// listed again. Errors (and messages) are scrubbed.
+/// listed again. What carries no name is swept only from what a run logged (`logged`,
+/// read from its report folder with [`read_log`]; `None`: no folder was named).
+/// Errors (and messages) are scrubbed.
 pub async fn sweep(
     contract: Arc<Contract>,
     target: Target,
     options: RunOptions,
     names: Names,
     dry_run: bool,
+    logged: Option<&[Logged]>,
 ) -> Result<Vec<Swept>, HarnessError> {
     let ctx = context(contract, target, &options)?;
     let mut out = Vec::new();
@@ -312,14 +325,7 @@ pub async fn sweep(
         }
         if !sweep::sweepable(service) {
             if sweep::found_by_id(service) {
-                out.push(Swept {
-                    service: service.name().to_string(),
-                    identity: "(any)".into(),
-                    not_swept: Some(
-                        "what it creates carries no name holding a run id, so a sweep cannot tell this tool's from others: list the credentials of the users the profile names, and delete what a killed run left".into(),
-                    ),
-                    ..Swept::default()
-                });
+                out.extend(sweep_logged(&ctx, service, logged, dry_run).await);
             }
             continue;
         }
@@ -339,13 +345,62 @@ pub async fn sweep(
             });
         }
         for identity in identities {
-            let mut swept = sweep::sweep_one(&ctx, service, identity, &names, dry_run).await;
-            swept.errors = swept.errors.iter().map(|e| ctx.redactor.scrub(e)).collect();
-            swept.found = swept.found.iter().map(|e| ctx.redactor.scrub(e)).collect();
-            out.push(swept);
+            let swept = sweep::sweep_one(&ctx, service, identity, &names, dry_run).await;
+            out.push(scrubbed(&ctx, swept));
         }
     }
     Ok(out)
+}
+
+/// Sweeps what carries no name by what a run logged of `service`, one result per
+/// identity that created there; or says why it is not swept.
+async fn sweep_logged(
+    ctx: &execute::Ctx,
+    service: &crate::spec::Service,
+    logged: Option<&[Logged]>,
+    dry_run: bool,
+) -> Vec<Swept> {
+    let not_swept = |why: &str| Swept {
+        service: service.name().to_string(),
+        identity: "(any)".into(),
+        by_id: true,
+        not_swept: Some(why.to_string()),
+        ..Swept::default()
+    };
+    let Some(logged) = logged else {
+        return vec![not_swept(
+            "what it creates carries no name holding a run id; only `--from` a run's report folder sweeps it, by what that run logged in made-by-id.jsonl",
+        )];
+    };
+    let ours: Vec<Logged> = logged
+        .iter()
+        .filter(|l| l.service == service.name())
+        .cloned()
+        .collect();
+    if ours.is_empty() {
+        return vec![not_swept("the run logged no create of it")];
+    }
+    let mut identities: Vec<crate::vocab::Identity> = ours.iter().map(|l| l.identity).collect();
+    identities.sort();
+    identities.dedup();
+    let mut out = Vec::new();
+    for identity in identities {
+        let scopes: Vec<Logged> = ours
+            .iter()
+            .filter(|l| l.identity == identity)
+            .cloned()
+            .collect();
+        let swept = sweep::sweep_by_id(ctx, service, identity, &scopes, dry_run).await;
+        out.push(scrubbed(ctx, swept));
+    }
+    out
+}
+
+/// A sweep's result with its messages and names scrubbed of every known secret.
+fn scrubbed(ctx: &execute::Ctx, mut swept: Swept) -> Swept {
+    swept.errors = swept.errors.iter().map(|e| ctx.redactor.scrub(e)).collect();
+    swept.found = swept.found.iter().map(|e| ctx.redactor.scrub(e)).collect();
+    swept
 }
 
 /// A redactor that knows the contract's sensitive member names and the profile's

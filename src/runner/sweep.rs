@@ -4,13 +4,14 @@
 //! the ledger assumed); `pat-conformance sweep` does it for an earlier run that was
 //! killed (SIGKILL, the OOM killer, a CI runner's hard cancel) or for every run.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::execute::{credentials, Ctx, Execution, Phase};
+use super::made_log::Logged;
 use crate::case::Step;
 use crate::outcome::FinalListing;
 use crate::spec::{FindCreated, Service};
@@ -62,6 +63,8 @@ pub struct Swept {
     pub still_listed: usize,
     /// Why a listing or a delete failed: then nothing more is known.
     pub errors: Vec<String>,
+    /// Found by id (what a run logged it made), not by name.
+    pub by_id: bool,
     /// Why the service was not swept at all (what it creates carries no name), said to
     /// the person running the sweep; not a failure of the sweep.
     pub not_swept: Option<String>,
@@ -97,7 +100,7 @@ fn finders_by<'s>(
 }
 
 /// Whether what `service` creates is found by id (it carries no name): only a run
-/// that remembers the ids can find it again.
+/// that remembers the ids (or logged them, see [`super::made_log`]) can find it again.
 pub(crate) fn found_by_id(service: &Service) -> bool {
     !id_finders(service).is_empty()
 }
@@ -198,42 +201,41 @@ async fn delete_listed(
     }
 }
 
-/// For what carries no name: every listing this run's creates were made in (by
-/// `list_input`) is read, what the run made (known by id) and still listed is deleted,
-/// and the listings are read again.
-async fn sweep_by_id(ctx: &Ctx, service: &Service, identity: Identity) -> Swept {
+/// For what carries no name: each listing a run's creates were made in (`logged`, of
+/// this service and identity) is read, what the run made is deleted (unless
+/// `dry_run`), and the listings are read again. What is the run's: see
+/// [`Logged::is_ours`].
+pub(super) async fn sweep_by_id(
+    ctx: &Ctx,
+    service: &Service,
+    identity: Identity,
+    logged: &[Logged],
+    dry_run: bool,
+) -> Swept {
     let mut out = Swept {
         service: service.name().to_string(),
         identity: identity.as_str().to_string(),
+        by_id: true,
         ..Swept::default()
     };
     if let Err(why) = credentials(ctx, service, identity) {
         out.errors.push(why.to_string());
         return out;
     }
-    // The run's ids, by the listing that shows them.
-    let mut by_listing: BTreeMap<String, (Map<String, Value>, BTreeSet<String>)> = BTreeMap::new();
-    for made in ctx.ledger.ids(service.name(), identity) {
-        let key = Value::Object(made.list_input.clone()).to_string();
-        by_listing
-            .entry(key)
-            .or_insert_with(|| (made.list_input.clone(), BTreeSet::new()))
-            .1
-            .insert(made.id);
-    }
     let mut exec = Execution::detached(ctx, service, "(final listing)");
     for (find, id, undo) in id_finders(service) {
-        for (base, ids) in by_listing.values() {
+        for scope in logged {
             let ours = |items: Vec<Value>| -> Vec<Value> {
                 items
                     .into_iter()
                     .filter(|i| {
                         i.get(id)
                             .and_then(Value::as_str)
-                            .is_some_and(|v| ids.contains(v))
+                            .is_some_and(|v| scope.is_ours(v))
                     })
                     .collect()
             };
+            let base = scope.list_input.clone();
             let found = match exec.list_all_with(&find.list, identity, base.clone()).await {
                 Ok(items) => ours(items),
                 Err(e) => {
@@ -247,17 +249,38 @@ async fn sweep_by_id(ctx: &Ctx, service: &Service, identity: Identity) -> Swept 
                     .unwrap_or_default()
                     .to_string()
             }));
-            if found.is_empty() {
+            if dry_run || found.is_empty() {
+                out.still_listed += found.len();
                 continue;
             }
             delete_listed(&mut exec, find, undo, identity, &found, &mut out).await;
-            match exec.list_all_with(&find.list, identity, base.clone()).await {
+            match exec.list_all_with(&find.list, identity, base).await {
                 Ok(items) => out.still_listed += ours(items).len(),
                 Err(e) => out.errors.push(format!("listing again: {e}")),
             }
         }
     }
     out
+}
+
+/// What this run's creates of `service` made as `identity`, known by id, by the
+/// listing that shows them.
+fn made_by_this_run(ctx: &Ctx, service: &Service, identity: Identity) -> Vec<Logged> {
+    let mut by_listing: BTreeMap<String, Logged> = BTreeMap::new();
+    for made in ctx.ledger.ids(service.name(), identity) {
+        let key = Value::Object(made.list_input.clone()).to_string();
+        by_listing
+            .entry(key)
+            .or_insert_with(|| Logged {
+                service: made.service.clone(),
+                identity,
+                list_input: made.list_input.clone(),
+                ..Logged::default()
+            })
+            .made
+            .insert(made.id);
+    }
+    by_listing.into_values().collect()
 }
 
 /// After the cases: every (service, identity) the run created something as is listed
@@ -292,7 +315,8 @@ pub(super) async fn final_listing(
             continue;
         }
         let swept = if by_id {
-            sweep_by_id(ctx, service, identity).await
+            let made = made_by_this_run(ctx, service, identity);
+            sweep_by_id(ctx, service, identity, &made, false).await
         } else {
             sweep_one(ctx, service, identity, &names, false).await
         };

@@ -97,13 +97,20 @@ impl Execution<'_> {
         let find = op.creates.as_ref()?.find.as_ref()?;
         let id = find.id.as_ref()?;
         let base = list_input(find, input)?;
-        let items = self.list_all_with(&find.list, identity, base).await.ok()?;
-        Some(
-            items
-                .iter()
-                .filter_map(|i| i.get(id).and_then(Value::as_str).map(str::to_string))
-                .collect(),
-        )
+        let items = self
+            .list_all_with(&find.list, identity, base.clone())
+            .await
+            .ok()?;
+        let ids = items
+            .iter()
+            .filter_map(|i| i.get(id).and_then(Value::as_str).map(str::to_string))
+            .collect();
+        // On disk before the create is sent: a killed run's create is then found by
+        // `sweep --from` as what this listing did not show.
+        self.ctx
+            .ledger
+            .listed_before(self.service.name(), identity, &base, &ids);
+        Some(ids)
     }
 
     /// Remembers what a create found by id made, for the final listing.

@@ -216,7 +216,7 @@ fn throttled_but_done() -> Result<(), Failed> {
 }
 
 /// The report folder a run wrote under `dir`.
-fn report_folder(dir: &std::path::Path) -> Result<std::path::PathBuf, Failed> {
+pub(crate) fn report_folder(dir: &std::path::Path) -> Result<std::path::PathBuf, Failed> {
     std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())

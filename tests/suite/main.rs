@@ -12,6 +12,7 @@ mod fuzz;
 mod golden;
 mod inputs;
 mod interrupt;
+mod killed_iam;
 mod layers;
 mod leftovers;
 mod mutants;
@@ -44,6 +45,7 @@ fn main() {
     trials.extend(interrupt::trials());
     trials.extend(safety::trials());
     trials.extend(leftovers::trials());
+    trials.extend(killed_iam::trials());
     trials.extend(fuzz::trials());
     trials.extend(inputs::trials());
     trials.extend(trust::trials());

@@ -24,7 +24,10 @@ fn client(emulator: &Emulator) -> aws_sdk_iam::Client {
 }
 
 /// An IAM client for an emulator at `uri` with `profile`'s SigV4 keys.
-fn client_at(uri: &str, profile: &pat_conformance::profile::Profile) -> aws_sdk_iam::Client {
+pub(crate) fn client_at(
+    uri: &str,
+    profile: &pat_conformance::profile::Profile,
+) -> aws_sdk_iam::Client {
     let keys = profile.sigv4.clone().expect("SigV4 credentials");
     let conf = aws_sdk_iam::Config::builder()
         .behavior_version(BehaviorVersion::latest())

@@ -47,17 +47,26 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         Some(path) => Some(runner::read_log(&folder_of(path))?),
         None => None,
     };
-    let sigv4 = contract.services.iter().any(|s| {
-        s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4
-            && (runner::sweepable(s)
-                || logged
-                    .as_ref()
-                    .is_some_and(|l| l.iter().any(|l| l.service == s.name())))
-    });
+    let sigv4 = contract
+        .services
+        .iter()
+        .filter(|s| selected(args, s))
+        .any(|s| {
+            s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4
+                && (runner::sweepable(s)
+                    || logged
+                        .as_ref()
+                        .is_some_and(|l| l.iter().any(|l| l.service == s.name())))
+        });
     if sigv4 {
         let _ = crate::config::sigv4_credentials(&mut profile, args.aws_profile.as_deref()).await;
     }
+    // The profile is checked against every service (it may name them all), then only
+    // those named with `--service` are swept.
     let target = runner::remote_target(&contract, args.endpoint.as_deref(), profile, args.aws)?;
+    let mut contract = contract;
+    contract.services.retain(|s| selected(args, s));
+    let contract = Arc::new(contract);
     let mut options = RunOptions::new();
     options.timeout = timeout;
     let what = match &names {
@@ -87,25 +96,25 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
     Ok(Exit::decide(print_swept(&swept, args.dry_run)))
 }
 
-/// The contract to sweep with: the built-in specs (or `--specs`), only the services
-/// named with `--service`.
-fn contract(args: &SweepArgs) -> Result<Arc<Contract>, HarnessError> {
+/// The contract to sweep with: the built-in specs (or `--specs`); each service named
+/// with `--service` must be one of them.
+fn contract(args: &SweepArgs) -> Result<Contract, HarnessError> {
     let specs = crate::suite::SuiteSource::resolve(args.specs.as_deref(), None, &[])?.specs;
-    let mut contract = Contract::load(&specs)?;
-    if !args.services.is_empty() {
-        if let Some(unknown) = args.services.iter().find(|s| contract.service(s).is_none()) {
-            let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
-            return Err(ConfigError::UnknownService {
-                name: unknown.clone(),
-                known: known.join(", "),
-            }
-            .into());
+    let contract = Contract::load(&specs)?;
+    if let Some(unknown) = args.services.iter().find(|s| contract.service(s).is_none()) {
+        let known: Vec<&str> = contract.services.iter().map(|s| s.name()).collect();
+        return Err(ConfigError::UnknownService {
+            name: unknown.clone(),
+            known: known.join(", "),
         }
-        contract
-            .services
-            .retain(|s| args.services.iter().any(|n| n == s.name()));
+        .into());
     }
-    Ok(Arc::new(contract))
+    Ok(contract)
+}
+
+/// Whether `service` is swept: every service, or only those named with `--service`.
+fn selected(args: &SweepArgs, service: &crate::spec::Service) -> bool {
+    args.services.is_empty() || args.services.iter().any(|n| n == service.name())
 }
 
 /// What each service's listing showed and what was deleted; the findings that decide

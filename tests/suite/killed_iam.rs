@@ -4,15 +4,14 @@
 //! user's credentials did not show. Counted with aws-sdk-iam; a credential that was
 //! there before the run must survive.
 
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use libtest_mimic::{Failed, Trial};
 use pat_conformance::emulator::{Middleware, Reply, Request};
 
-use crate::cli::{bin, temp_dir, text};
+use crate::cli::{temp_dir, text};
 use crate::support::{block_on, Background};
 
 pub fn trials() -> Vec<Trial> {
@@ -103,24 +102,17 @@ fn killed() -> Result<(), Failed> {
     let dir = temp_dir("killed-iam");
     let profile = bg.write_profile(&dir);
     let reports = dir.join("reports");
-    let mut child = bin()
-        .args(["run", "--service", "iam", "--jobs", "2"])
-        .args(["--id", "iam-create-password-credential"])
-        .args(["--id", "iam-create-api-key"])
-        .arg("--profile")
-        .arg(&profile)
-        .arg("--reports")
-        .arg(&reports)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let until = Instant::now() + Duration::from_secs(60);
-    while created.load(Ordering::SeqCst) < 3 && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // What the OOM killer or a runner's hard cancel does: no handler runs.
-    child.kill()?;
-    child.wait()?;
+    let run = [
+        "--service",
+        "iam",
+        "--jobs",
+        "2",
+        "--id",
+        "iam-create-password-credential",
+        "--id",
+        "iam-create-api-key",
+    ];
+    crate::leftovers::kill_when(&run, &profile, &reports, &created, 3)?;
     hold.store(false, Ordering::SeqCst);
     let before = credentials(&bg, &iam)?;
     if created.load(Ordering::SeqCst) < 3 || before.len() < 3 {
@@ -131,14 +123,7 @@ fn killed() -> Result<(), Failed> {
         .into());
     }
     let folder = crate::leftovers::report_folder(&reports)?;
-    let sweep = |extra: &[&str]| {
-        bin()
-            .arg("sweep")
-            .args(extra)
-            .arg("--profile")
-            .arg(&profile)
-            .output()
-    };
+    let sweep = |extra: &[&str]| crate::leftovers::run_sweep(&profile, extra);
     let from = folder.to_str().ok_or("path")?;
     // Only IAM, with a profile naming every service (as a real one does).
     let dry = sweep(&["--from", from, "--dry-run", "--service", "iam"])?;

@@ -317,49 +317,69 @@ pub(crate) fn holding() -> (Background, Arc<AtomicBool>, Arc<AtomicUsize>) {
     (bg, hold, created)
 }
 
+/// Runs the suite (`run` with `args`) against `profile`, and SIGKILLs it once the
+/// target has carried out `creates` creates (or a minute passed): what the OOM killer
+/// or a runner's hard cancel does, no handler runs.
+pub(crate) fn kill_when(
+    args: &[&str],
+    profile: &std::path::Path,
+    reports: &std::path::Path,
+    created: &AtomicUsize,
+    creates: usize,
+) -> Result<(), Failed> {
+    let mut child = bin()
+        .arg("run")
+        .args(args)
+        .arg("--profile")
+        .arg(profile)
+        .arg("--reports")
+        .arg(reports)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let until = Instant::now() + Duration::from_secs(60);
+    while created.load(Ordering::SeqCst) < creates && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill()?;
+    child.wait()?;
+    Ok(())
+}
+
+/// `sweep` with `args` against `profile`.
+pub(crate) fn run_sweep(
+    profile: &std::path::Path,
+    args: &[&str],
+) -> std::io::Result<std::process::Output> {
+    bin()
+        .arg("sweep")
+        .args(args)
+        .arg("--profile")
+        .arg(profile)
+        .output()
+}
+
 fn sigkill() -> Result<(), Failed> {
     let (bg, hold, created) = holding();
     let dir = temp_dir("sigkill");
     let profile = bg.write_profile(&dir);
     let reports = dir.join("reports");
-    let mut child = bin()
-        .args([
-            "run",
-            "--service",
-            "codecatalyst",
-            "--exclude-tag",
-            "generated",
-            "--jobs",
-            "4",
-        ])
-        .arg("--profile")
-        .arg(&profile)
-        .arg("--reports")
-        .arg(&reports)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let until = Instant::now() + Duration::from_secs(60);
-    while created.load(Ordering::SeqCst) < 6 && Instant::now() < until {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // What the OOM killer or a runner's hard cancel does: no handler runs.
-    child.kill()?;
-    child.wait()?;
+    let run = [
+        "--service",
+        "codecatalyst",
+        "--exclude-tag",
+        "generated",
+        "--jobs",
+        "4",
+    ];
+    kill_when(&run, &profile, &reports, &created, 6)?;
     hold.store(false, Ordering::SeqCst);
     let before = tokens_left(&bg)?;
     if before == 0 {
         return Err("the killed run left nothing: the test proves nothing".into());
     }
     let folder = report_folder(&reports)?;
-    let sweep = |extra: &[&str]| {
-        bin()
-            .arg("sweep")
-            .args(extra)
-            .arg("--profile")
-            .arg(&profile)
-            .output()
-    };
+    let sweep = |extra: &[&str]| run_sweep(&profile, extra);
     let dry = sweep(&["--all-runs", "--dry-run"])?;
     if dry.status.code() != Some(0) || tokens_left(&bg)? != before {
         return Err(format!("a dry run must delete nothing:\n{}", text(&dry)).into());

@@ -43,10 +43,15 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         .into());
     }
     // What carries no name is swept by what the run logged in its report folder.
-    let logged = match &args.from {
-        Some(path) => Some(runner::read_log(&folder_of(path))?),
-        None => None,
-    };
+    let read = args
+        .from
+        .as_deref()
+        .map(|p| runner::read_log(&folder_of(p)));
+    let problems = read.as_ref().map_or(0, |r| r.problems.len());
+    for problem in read.iter().flat_map(|r| &r.problems) {
+        outln!("sweep: {problem}");
+    }
+    let logged = read.map(|r| r.logged);
     let sigv4 = contract
         .services
         .iter()
@@ -93,7 +98,10 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         logged.as_deref(),
     )
     .await?;
-    Ok(Exit::decide(print_swept(&swept, args.dry_run)))
+    let mut findings = print_swept(&swept, args.dry_run);
+    // A log line that did not read may have named something still there.
+    findings.harness_errors += problems;
+    Ok(Exit::decide(findings))
 }
 
 /// The contract to sweep with: the built-in specs (or `--specs`); each service named

@@ -18,7 +18,6 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::InputError;
 use crate::vocab::Identity;
 
 /// The log's file name in a report folder.
@@ -138,35 +137,46 @@ impl Logged {
     }
 }
 
-/// Reads the log in the report folder `dir`: one entry per listing, in the order
-/// first logged. No log (a run that made nothing by id, or an older version's) is no
-/// entry. A torn last line (the kill came mid-write) is skipped; any other line that
-/// does not read is an error naming it.
-pub fn read_log(dir: &Path) -> Result<Vec<Logged>, InputError> {
+/// What [`read_log`] read: one entry per listing, and what could not be read.
+#[derive(Debug, Default)]
+pub struct LogRead {
+    /// One entry per listing, in the order first logged.
+    pub logged: Vec<Logged>,
+    /// Lines (or the file) that could not be read, each saying which: what they held
+    /// is not swept, and the sweep says so.
+    pub problems: Vec<String>,
+}
+
+/// Reads the log in the report folder `dir`. No log (a run that made nothing by id, or
+/// an older version's) is no entry. A torn last line (the kill came mid-write) is
+/// skipped; any other line that does not read is skipped and named in `problems`, so
+/// one bad line does not keep the sweep from the rest.
+pub fn read_log(dir: &Path) -> LogRead {
     let path = dir.join(MADE_BY_ID_FILE);
+    let mut read = LogRead::default();
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return read,
         Err(e) => {
-            return Err(InputError::Report {
-                path,
-                reason: format!("failed to read: {e}"),
-            })
+            read.problems
+                .push(format!("failed to read {}: {e}", path.display()));
+            return read;
         }
     };
     let whole = text.ends_with('\n');
     let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<Logged> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (n, raw) in lines.iter().enumerate() {
         let line: Line = match serde_json::from_str(raw) {
             Ok(line) => line,
             Err(_) if n + 1 == lines.len() && !whole => break,
             Err(e) => {
-                return Err(InputError::Report {
-                    path,
-                    reason: format!("failed to read line {}: {e}", n + 1),
-                })
+                read.problems.push(format!(
+                    "failed to read {} line {}: {e}; what it held is not swept",
+                    path.display(),
+                    n + 1
+                ));
+                continue;
             }
         };
         let (service, identity, list_input) = match &line {
@@ -188,6 +198,7 @@ pub fn read_log(dir: &Path) -> Result<Vec<Logged>, InputError> {
             identity.as_str(),
             Value::Object(list_input.clone())
         );
+        let out = &mut read.logged;
         let at = *index.entry(key).or_insert_with(|| {
             out.push(Logged {
                 service: service.clone(),
@@ -207,7 +218,7 @@ pub fn read_log(dir: &Path) -> Result<Vec<Logged>, InputError> {
             }
         }
     }
-    Ok(out)
+    read
 }
 
 #[cfg(test)]
@@ -247,7 +258,8 @@ mod tests {
         log.listed("iam", Identity::Default, &input("b"), &ids(&[]));
         let read = read_log(&dir);
         let _ = std::fs::remove_dir_all(&dir);
-        let read = read.unwrap();
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let read = read.logged;
         assert_eq!(read.len(), 2);
         assert_eq!(read[0].before, Some(ids(&["OLD"])));
         assert_eq!(read[0].made, ids(&["NEW1"]));
@@ -281,10 +293,14 @@ mod tests {
         std::fs::write(&path, format!("{{}}\n{text}\n")).unwrap();
         let bad = read_log(&dir);
         let _ = std::fs::remove_dir_all(&dir);
-        assert_eq!(torn.unwrap().len(), 1);
-        let message = bad.unwrap_err().to_string();
-        assert!(message.contains("line 1"), "{message}");
-        assert!(message.contains(MADE_BY_ID_FILE), "{message}");
+        assert_eq!(torn.logged.len(), 1);
+        assert!(torn.problems.is_empty(), "{:?}", torn.problems);
+        // Lines 1 and 3 are bad; line 2 is still read.
+        assert_eq!(bad.logged.len(), 1);
+        assert_eq!(bad.problems.len(), 2, "{:?}", bad.problems);
+        assert!(bad.problems[0].contains("line 1"), "{:?}", bad.problems);
+        assert!(bad.problems[1].contains("line 3"), "{:?}", bad.problems);
+        assert!(bad.problems[0].contains(MADE_BY_ID_FILE));
     }
 
     #[test]
@@ -292,6 +308,6 @@ mod tests {
         let dir = folder("none");
         let read = read_log(&dir);
         let _ = std::fs::remove_dir_all(&dir);
-        assert!(read.unwrap().is_empty());
+        assert!(read.logged.is_empty() && read.problems.is_empty());
     }
 }

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use credentials::{from_aws_config, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
-pub use made_log::{read_log, Logged, MADE_BY_ID_FILE};
+pub use made_log::{read_log, LogRead, Logged, MADE_BY_ID_FILE};
 pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
 pub(crate) use sweep::sweepable;

@@ -239,6 +239,30 @@ impl pat_conformance::emulator::Middleware for LoseIamCreates {
     }
 }
 
+/// Every credential id of the profile's two IAM users, read with the SDK: what a run
+/// left on the target.
+pub(crate) fn credential_ids(
+    profile: &pat_conformance::profile::Profile,
+    iam: &aws_sdk_iam::Client,
+) -> Result<Vec<String>, libtest_mimic::Failed> {
+    let mut ids = Vec::new();
+    for user in ["iam_user_name", "iam_other_user_name"] {
+        let name = profile.vars[user].as_str().ok_or("a user var")?;
+        let listed = block_on(
+            iam.list_service_specific_credentials()
+                .user_name(name)
+                .send(),
+        )?;
+        ids.extend(
+            listed
+                .service_specific_credentials()
+                .iter()
+                .map(|c| c.service_specific_credential_id().to_string()),
+        );
+    }
+    Ok(ids)
+}
+
 fn lost_iam_create(reset: bool) -> R {
     let created = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let bg = crate::support::Background::start(Some(std::sync::Arc::new(LoseIamCreates {
@@ -259,19 +283,7 @@ fn lost_iam_create(reset: bool) -> R {
     }
     // What the target still holds, read with the SDK (both users, every service).
     let iam = client_at(&bg.uri, &bg.profile);
-    let mut left = 0;
-    for user in ["iam_user_name", "iam_other_user_name"] {
-        let name = bg.profile.vars[user]
-            .as_str()
-            .ok_or("a user var")?
-            .to_string();
-        let listed = block_on(
-            iam.list_service_specific_credentials()
-                .user_name(name)
-                .send(),
-        )?;
-        left += listed.service_specific_credentials().len();
-    }
+    let left = credential_ids(&bg.profile, &iam)?.len();
     if left != 0 {
         return Err(format!(
             "{left} of {made} credentials were left: {:?}",

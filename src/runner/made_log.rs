@@ -24,7 +24,7 @@ use crate::vocab::Identity;
 pub const MADE_BY_ID_FILE: &str = "made-by-id.jsonl";
 
 /// One line of the log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum Line {
     /// A listing read before a create was sent, and the ids it showed.

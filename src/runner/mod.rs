@@ -372,24 +372,16 @@ async fn sweep_logged(
             "what it creates carries no name holding a run id; only `--from` a run's report folder sweeps it, by what that run logged in made-by-id.jsonl",
         )];
     };
-    let ours: Vec<Logged> = logged
-        .iter()
-        .filter(|l| l.service == service.name())
-        .cloned()
-        .collect();
-    if ours.is_empty() {
+    let mut by_identity: std::collections::BTreeMap<crate::vocab::Identity, Vec<Logged>> =
+        Default::default();
+    for l in logged.iter().filter(|l| l.service == service.name()) {
+        by_identity.entry(l.identity).or_default().push(l.clone());
+    }
+    if by_identity.is_empty() {
         return vec![not_swept("the run logged no create of it")];
     }
-    let mut identities: Vec<crate::vocab::Identity> = ours.iter().map(|l| l.identity).collect();
-    identities.sort();
-    identities.dedup();
     let mut out = Vec::new();
-    for identity in identities {
-        let scopes: Vec<Logged> = ours
-            .iter()
-            .filter(|l| l.identity == identity)
-            .cloned()
-            .collect();
+    for (identity, scopes) in by_identity {
         let swept = sweep::sweep_by_id(ctx, service, identity, &scopes, dry_run).await;
         out.push(scrubbed(ctx, swept));
     }

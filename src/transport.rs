@@ -2,10 +2,13 @@
 //! are never followed (a 3xx is the answer being judged), at most `max_body` bytes of a
 //! response body are read (the rest is discarded unread), and one time budget covers
 //! connecting, the headers and the whole body. Memory is bounded by one budget for the
-//! whole run, not per exchange: a body that may be large takes its share of
-//! [`BODY_BUDGET`] before it is read and holds it until its response is dropped, so
-//! however many cases are in flight (`--jobs`), at most that many bytes of large bodies
-//! are held at once; the other exchanges wait (within their time budget).
+//! whole run, not per exchange: the first 64 KiB of a body are free, and a body that
+//! grows past them takes its share of [`BODY_BUDGET`] (its declared length, else
+//! `max_body`) in one go and gives it back as soon as it has been read, so however many
+//! cases are in flight (`--jobs`), at most that many bytes of large bodies are being
+//! read at once. A reader waits for its share holding none (no reader can wait on
+//! another), and the wait does not count against `--timeout`: the time budget is the
+//! target's time, never the run's own.
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +24,9 @@ pub const BODY_BUDGET: usize = 16 * 1024 * 1024;
 /// the ordinary answer costs nothing extra.
 const SMALL_BODY: usize = 64 * 1024;
 
+/// What is kept of a body cut short at `max_body`: more than a report records of it.
+pub(crate) const KEPT_OF_CUT: usize = 128 * 1024;
+
 /// How long an idle connection stays in the client's pool.
 const POOL_IDLE: Duration = Duration::from_secs(5);
 
@@ -29,13 +35,14 @@ const POOL_IDLE: Duration = Duration::from_secs(5);
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
-    /// The body, or its first `max_body` bytes when `truncated`.
+    /// The body; when `truncated`, only its first [`KEPT_OF_CUT`] bytes (a body cut
+    /// short is judged by its size alone, and reports keep less than that of it).
     pub(crate) body: Vec<u8>,
     /// The target sent more than `max_body` bytes; the rest was discarded.
     pub(crate) truncated: Option<usize>,
+    /// The target's time: from sending to the body's end, less any wait for a share of
+    /// [`BODY_BUDGET`].
     pub(crate) elapsed: Duration,
-    /// Its share of [`BODY_BUDGET`], given back when the last copy is dropped.
-    pub(crate) _share: Option<std::sync::Arc<tokio::sync::OwnedSemaphorePermit>>,
 }
 
 impl HttpResponse {
@@ -88,8 +95,9 @@ impl Transport {
         max_body: usize,
         tls: bool,
     ) -> Result<Transport, crate::error::ConfigError> {
+        // No client-wide timeout: `send` keeps its own clock, which a wait for the body
+        // budget does not run.
         let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
             .connect_timeout(timeout)
             // Shorter than servers' keep-alive timeouts (the emulator's 15 s, load
             // balancers' 60 s): a connection the server may be closing is not reused.
@@ -111,24 +119,19 @@ impl Transport {
 
     /// Sends `request`; an `Err` is a harness problem (connection refused, timeout).
     pub(crate) async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, SendError> {
-        let start = Instant::now();
-        match tokio::time::timeout(self.timeout, self.exchange(request, start)).await {
-            Ok(result) => result,
-            Err(_) => Err(SendError {
-                maybe_delivered: true,
-                before_answer: false,
-                message: format!(
-                    "request timed out: no complete answer within {}",
-                    humantime::format_duration(self.timeout)
-                ),
-            }),
-        }
+        let mut clock = Clock {
+            start: Instant::now(),
+            deadline: Instant::now() + self.timeout,
+            paused: Duration::ZERO,
+            timeout: self.timeout,
+        };
+        self.exchange(request, &mut clock).await
     }
 
     async fn exchange(
         &self,
         request: &HttpRequest,
-        start: Instant,
+        clock: &mut Clock,
     ) -> Result<HttpResponse, SendError> {
         let method =
             reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| SendError {
@@ -143,7 +146,7 @@ impl Transport {
         if !request.body.is_empty() {
             builder = builder.body(request.body.clone());
         }
-        let mut response = builder.send().await.map_err(|e| {
+        let mut response = clock.within(builder.send()).await?.map_err(|e| {
             let timeout = e.is_timeout();
             let mut error = describe(e);
             error.before_answer = error.maybe_delivered && !timeout;
@@ -160,39 +163,88 @@ impl Transport {
                 )
             })
             .collect();
-        // A body that may be large waits for its share of the run's budget.
+        // The first SMALL_BODY bytes are free; a body that grows past them reserves the
+        // rest of what it may hold (its declared length, else `max_body`) in one go,
+        // holding no share while it waits, so readers can never wait on one another.
+        // The share is given back once the body has been read: it bounds the bytes
+        // being read at once, and waiting for it is not the target's time.
         let declared = response.content_length();
-        let need = declared.map_or(self.max_body, |n| (n as usize).min(self.max_body));
-        let share = if need > SMALL_BODY {
-            let kib = need.div_ceil(1024).min(BODY_BUDGET / 1024) as u32;
-            let permit = self.budget.clone().acquire_many_owned(kib).await;
-            permit.ok().map(std::sync::Arc::new)
-        } else {
-            None
-        };
-        // Sized once for what may be read (no doubling copies of a large or endless
-        // body): the share above already counts these bytes, and pages never written
-        // are never resident.
-        let mut body = Vec::with_capacity(need);
+        let cap = declared.map_or(self.max_body, |n| (n as usize).min(self.max_body));
+        let mut body = Vec::with_capacity(cap.min(SMALL_BODY));
+        let mut share = None;
         let mut truncated = None;
-        while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        while let Some(chunk) = clock.within(response.chunk()).await?.map_err(describe)? {
             let room = self.max_body - body.len();
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
+            let take = chunk.len().min(room);
+            if share.is_none() && body.len() + take > SMALL_BODY {
+                let kib = cap.div_ceil(1024).min(BODY_BUDGET / 1024) as u32;
+                let waiting = Instant::now();
+                share = self.budget.clone().acquire_many_owned(kib).await.ok();
+                clock.pause(waiting.elapsed());
+                // Sized once for what may be read (no doubling copies of a large or
+                // endless body): the share counts these bytes, and pages never written
+                // are never resident.
+                body.reserve_exact(cap - body.len());
+            }
+            body.extend_from_slice(&chunk[..take]);
+            if take < chunk.len() {
                 truncated = Some(self.max_body);
                 // Dropping the response closes the connection: the rest is never read.
                 break;
             }
-            body.extend_from_slice(&chunk);
         }
+        if truncated.is_some() && body.len() > KEPT_OF_CUT {
+            body.truncate(KEPT_OF_CUT);
+            body.shrink_to_fit();
+        }
+        // Read: the bytes are the case's now, judged at once and then dropped.
+        drop(share);
         Ok(HttpResponse {
             status,
             headers,
             body,
             truncated,
-            elapsed: start.elapsed(),
-            _share: share,
+            elapsed: clock.elapsed(),
         })
+    }
+}
+
+/// One exchange's time budget: `--timeout` of the target's time, from sending to the
+/// body's end. A wait for a share of the body budget pushes the deadline back by as
+/// long: it is this run's own doing, never the target's.
+struct Clock {
+    start: Instant,
+    deadline: Instant,
+    paused: Duration,
+    timeout: Duration,
+}
+
+impl Clock {
+    /// `future`, or the timeout's error when the deadline passes first.
+    async fn within<T>(
+        &self,
+        future: impl std::future::Future<Output = T>,
+    ) -> Result<T, SendError> {
+        tokio::time::timeout_at(self.deadline.into(), future)
+            .await
+            .map_err(|_| SendError {
+                maybe_delivered: true,
+                before_answer: false,
+                message: format!(
+                    "request timed out: no complete answer within {}",
+                    humantime::format_duration(self.timeout)
+                ),
+            })
+    }
+
+    fn pause(&mut self, waited: Duration) {
+        self.deadline += waited;
+        self.paused += waited;
+    }
+
+    /// The target's time so far.
+    fn elapsed(&self) -> Duration {
+        self.start.elapsed().saturating_sub(self.paused)
     }
 }
 

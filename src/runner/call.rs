@@ -15,6 +15,9 @@ use crate::request::{self, authenticate, Credentials, HttpRequest};
 use crate::spec::{OperationSpec, FAULT_HEADER};
 use crate::transport::{HttpResponse, SendError};
 
+// What is recorded of a body cut short is within what the transport kept of it.
+const _: () = assert!(RECORDED_BODY + 8 * 1024 <= crate::transport::KEPT_OF_CUT);
+
 impl Execution<'_> {
     /// Builds, authenticates, sends and records one call, trying again after a
     /// transient answer when the retry rules allow (see [`super::retry`]). Every

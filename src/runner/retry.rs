@@ -169,7 +169,6 @@ mod tests {
             body: body.as_bytes().to_vec(),
             truncated: None,
             elapsed: Duration::ZERO,
-            _share: None,
         })
     }
 

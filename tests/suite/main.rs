@@ -5,6 +5,7 @@
 
 mod action;
 mod cases;
+mod chunked;
 mod cli;
 mod coverage;
 mod docs;
@@ -44,6 +45,7 @@ fn main() {
     trials.extend(readable::trials());
     trials.extend(interrupt::trials());
     trials.extend(safety::trials());
+    trials.extend(chunked::trials());
     trials.extend(leftovers::trials());
     trials.extend(killed_iam::trials());
     trials.extend(fuzz::trials());

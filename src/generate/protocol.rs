@@ -120,15 +120,6 @@ fn body_format(at: &Origin) -> &'static dyn crate::codec::BodyFormat {
     crate::codec::of(at.service.spec.protocol).format()
 }
 
-/// The body of a valid request: the protocol's encoding of the base input.
-fn body_text(at: &Origin) -> String {
-    let codec = crate::codec::of(at.service.spec.protocol);
-    match codec.encode(&at.service.spec, at.name, at.op, base(at)) {
-        Ok(encoded) => String::from_utf8_lossy(&encoded.body).into_owned(),
-        Err(_) => body_format(at).write_document(&Value::Object(base(at)), false),
-    }
-}
-
 /// Its id keeps `json` whatever the format: ids are what baselines remember.
 fn malformed_json(at: &Origin) -> Draft {
     let format = body_format(at);
@@ -161,7 +152,10 @@ fn wrong_content_type(at: &Origin) -> Draft {
         protocol.name(),
         crate::codec::of(protocol).media_type()
     );
-    d.raw.body = Some(body_text(at));
+    // The body is the valid input, encoded at run time once its variables are filled
+    // in: encoded here, a `${profile.…}` would reach the wire percent-encoded, never
+    // expanded, and the case would pass on the bad value instead of the Content-Type.
+    d.input = base(at);
     d.raw
         .headers
         .insert("Content-Type".into(), "text/plain".into());

@@ -3,10 +3,12 @@
 mod auth;
 mod build;
 mod sign_error;
+mod unexpanded;
 
 pub(crate) use auth::{authenticate, Credentials};
 pub(crate) use build::build;
 pub(crate) use sign_error::SignError;
+pub(crate) use unexpanded::Unexpanded;
 
 /// A request ready for the transport.
 #[derive(Debug, Clone)]

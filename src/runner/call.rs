@@ -177,6 +177,12 @@ impl Execution<'_> {
             .to_string();
         let mut req = request::build(&self.service.spec, &step.operation, op, &endpoint, input)?;
         self.apply_raw(step, &mut req)?;
+        if let Some(unexpanded) = req.unexpanded().filter(|_| !escapes(step)) {
+            return Err(StepError::Unexpanded {
+                operation: step.operation.clone(),
+                unexpanded,
+            });
+        }
         if let Some(pacer) = &self.ctx.pacer {
             pacer.wait().await;
         }
@@ -335,4 +341,13 @@ pub(super) struct Called {
     retries: Vec<crate::outcome::Retry>,
     /// How many attempts it made.
     attempts: u32,
+}
+
+/// Whether the step writes a literal `${` on purpose (`$${`): then a `${` on the wire
+/// is what the case meant to send.
+fn escapes(step: &Step) -> bool {
+    let raw = &step.raw;
+    step.input.to_string().contains("$${")
+        || raw.body.as_deref().is_some_and(|b| b.contains("$${"))
+        || raw.headers.values().any(|v| v.contains("$${"))
 }

@@ -33,6 +33,12 @@ pub(crate) enum StepError {
     /// A `repeat` bound over the most a step may repeat.
     #[error("{0}")]
     Repeat(String),
+    /// A `${…}` was still in the request once it was built: it is not sent.
+    #[error("failed to send {operation}: {} holds `{}`, a variable that was never filled in; sent, the case would be judged on that text (write `$${{` for a literal `${{`)", .unexpanded.field, .unexpanded.template)]
+    Unexpanded {
+        operation: String,
+        unexpanded: crate::request::Unexpanded,
+    },
     /// The run was interrupted while the step waited.
     #[error("interrupted")]
     Interrupted,

@@ -29,6 +29,47 @@ fn edit_json(reply: &mut Reply, f: impl FnOnce(&mut Value)) {
     }
 }
 
+/// Every built-in and generated case, run by the binary against the embedded emulator
+/// (whose profile fills in every var): no request that went out holds a `${…}`, as is
+/// or percent-encoded, and none was held back by the guard before the wire (which
+/// would be an ERROR naming it).
+fn no_unexpanded_variable_on_the_wire() -> Result {
+    let dir = crate::cli::temp_dir("unexpanded");
+    let out = crate::cli::bin()
+        .args(["run", "--quiet", "--reports"])
+        .arg(&dir)
+        .output()?;
+    let said = crate::cli::text(&out);
+    if said.contains("never filled in") || out.status.code() != Some(0) {
+        return Err(format!("the run did not pass clean:\n{said}").into());
+    }
+    let folder = crate::leftovers::report_folder(&dir)?;
+    let report: Value = serde_json::from_slice(&std::fs::read(folder.join("report.json"))?)?;
+    let cases = report["cases"].as_array().ok_or("no cases")?;
+    let mut sent = 0;
+    let mut held = Vec::new();
+    for c in cases {
+        for exchange in c["exchanges"].as_array().into_iter().flatten() {
+            sent += 1;
+            let request = exchange["request"].to_string().to_ascii_lowercase();
+            if request.contains("${") || request.contains("%24%7b") {
+                held.push(format!("{}: {}", c["id"], exchange["request"]));
+            }
+        }
+    }
+    if cases.len() < 300 || sent < 800 {
+        return Err(format!("too little was run: {} cases, {sent} requests", cases.len()).into());
+    }
+    if !held.is_empty() {
+        return Err(format!(
+            "requests with a variable never filled in:\n{}",
+            held.join("\n")
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Every step of every case, generated ones included, that expects a "not found" error
 /// sends only values that are fresh at every execution.
 fn no_fixed_value_names_nothing() -> Result {
@@ -191,6 +232,10 @@ pub fn trials() -> Vec<Trial> {
         Trial::test(
             "trust::no_fixed_value_names_nothing",
             no_fixed_value_names_nothing,
+        ),
+        Trial::test(
+            "trust::no_request_holds_an_unexpanded_variable",
+            no_unexpanded_variable_on_the_wire,
         ),
         Trial::test(
             "trust::long_error_messages_are_should_findings",

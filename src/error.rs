@@ -88,6 +88,19 @@ pub enum ConfigError {
         /// How to give it credentials, or leave it out.
         fix: String,
     },
+    /// The AWS profile a run names (`--aws-profile`, `AWS_PROFILE`) cannot be used:
+    /// never replaced by other keys, as the AWS CLI does not.
+    #[error("failed to use AWS profile `{name}` (named by {by}): {why}; {fix}")]
+    AwsProfile {
+        /// The profile's name.
+        name: String,
+        /// `--aws-profile` or `AWS_PROFILE`.
+        by: &'static str,
+        /// What the shared files say.
+        why: String,
+        /// A command that runs.
+        fix: String,
+    },
     /// No service has an endpoint.
     #[error("no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints")]
     NoEndpoint,

@@ -38,66 +38,91 @@ pub(crate) fn require_credentials(
         .filter(|s| cases.iter().any(|c| c.service == s.name()))
         .filter(|s| target.endpoint(s.name()).is_some())
         .collect();
+    let mut missing = Vec::new();
     for service in &selected {
-        let auth = &service.spec.auth;
-        let why = match auth.scheme {
-            crate::spec::AuthScheme::Bearer => {
-                let env = auth.token_env.as_deref();
-                if target
-                    .profile
-                    .bearer_token(Identity::Default, env)
-                    .is_some()
-                {
-                    continue;
-                }
-                let source = target.profile.bearer_source(Identity::Default, env);
-                let source = source.strip_prefix("none ").unwrap_or(&source).to_string();
-                // The variable the profile names, else the service's own.
-                let named = target
-                    .profile
-                    .identities
-                    .get(&Identity::Default)
-                    .and_then(|d| d.bearer_token_env.as_deref());
-                let var = named.or(env).unwrap_or("its variable");
-                format!(
-                    "no bearer token for the default identity {source}; set {var} or identities.default.bearer_token in the profile"
-                )
-            }
-            crate::spec::AuthScheme::Sigv4 => {
-                if target.profile.sigv4_credentials().is_some() {
-                    continue;
-                }
-                format!(
-                    "no SigV4 credentials ({}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, name a profile with --aws-profile, or put sigv4 keys in the target profile",
-                    target.sigv4_missing.as_deref().unwrap_or("none found")
-                )
-            }
-        };
-        let others: Vec<&str> = selected
-            .iter()
-            .map(|s| s.name())
-            .filter(|n| *n != service.name())
-            .collect();
-        let fix = match others.as_slice() {
-            [] => "nothing can be tested without them".to_string(),
-            _ => format!(
-                "or leave {} out: {}",
-                service.name(),
-                others
-                    .iter()
-                    .map(|o| format!("--service {o}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        };
-        return Err(ConfigError::NoCredentials {
-            service: service.name().to_string(),
-            why,
-            fix,
+        if let Some(why) = missing_credentials(service, target) {
+            missing.push((service.name(), why));
         }
-        .into());
     }
-    Ok(())
+    if missing.is_empty() {
+        return Ok(());
+    }
+    // The command offered must run: it keeps only services that have credentials.
+    let ready: Vec<&str> = selected
+        .iter()
+        .map(|s| s.name())
+        .filter(|n| !missing.iter().any(|(m, _)| m == n))
+        .collect();
+    let names: Vec<&str> = missing.iter().map(|(n, _)| *n).collect();
+    let fix = match ready.as_slice() {
+        [] => "nothing can be tested without them".to_string(),
+        _ => format!(
+            "or leave {} out: {}",
+            names.join(" and "),
+            ready
+                .iter()
+                .map(|o| format!("--service {o}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    };
+    Err(ConfigError::NoCredentials {
+        service: names.join(" and "),
+        // Every SigV4 service misses the same keys: said once.
+        why: missing
+            .iter()
+            .map(|(_, why)| why.as_str())
+            .fold(Vec::new(), |mut whys, why| {
+                if !whys.contains(&why) {
+                    whys.push(why);
+                }
+                whys
+            })
+            .join("; "),
+        fix,
+    }
+    .into())
+}
+
+/// Why `service`'s default identity has no credentials, if it has none.
+fn missing_credentials(service: &crate::spec::Service, target: &runner::Target) -> Option<String> {
+    let auth = &service.spec.auth;
+    match auth.scheme {
+        crate::spec::AuthScheme::Bearer => {
+            let env = auth.token_env.as_deref();
+            if target
+                .profile
+                .bearer_token(Identity::Default, env)
+                .is_some()
+            {
+                return None;
+            }
+            let source = target.profile.bearer_source(Identity::Default, env);
+            let source = source.strip_prefix("none ").unwrap_or(&source).to_string();
+            // The variable the profile names, else the service's own.
+            let named = target
+                .profile
+                .identities
+                .get(&Identity::Default)
+                .and_then(|d| d.bearer_token_env.as_deref());
+            let var = named.or(env).unwrap_or("its variable");
+            Some(format!(
+                "no bearer token for {}'s default identity {source}; set {var} or identities.default.bearer_token in the profile",
+                service.name()
+            ))
+        }
+        crate::spec::AuthScheme::Sigv4 => {
+            // Keys in the environment do not stand in for a named profile that gave
+            // none: the named profile wins, as in the AWS CLI.
+            if target.sigv4_missing.is_none() && target.profile.sigv4_credentials().is_some() {
+                return None;
+            }
+            Some(format!(
+                "no SigV4 credentials ({}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, name a profile with --aws-profile, or put sigv4 keys in the target profile",
+                target.sigv4_missing.as_deref().unwrap_or("none found")
+            ))
+        }
+    }
 }
 
 /// Fills in SigV4 credentials (and the region, when nothing names one) from the AWS

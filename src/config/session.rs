@@ -192,6 +192,7 @@ pub(crate) async fn target(
             let mut profile = (**profile).clone();
             let mut missing = None;
             if sigv4_selected {
+                named_profile_exists(config, &profile).await?;
                 missing = sigv4_credentials(&mut profile, config.aws_profile.as_deref()).await;
             }
             let mut target = remote_target(&suite.contract, endpoint.as_deref(), profile, *public)?;
@@ -199,6 +200,37 @@ pub(crate) async fn target(
             (target, None)
         }
     })
+}
+
+/// A named AWS profile that does not exist is exit 2 naming it, whatever keys the
+/// environment holds: `--aws-profile` always, `AWS_PROFILE` unless the target profile
+/// holds literal keys (then the environment's profile is not what signs).
+async fn named_profile_exists(
+    config: &RunConfig,
+    profile: &crate::profile::Profile,
+) -> Result<(), HarnessError> {
+    let Some((name, by)) = runner::named_aws_profile(config.aws_profile.as_deref()) else {
+        return Ok(());
+    };
+    if by == "AWS_PROFILE" && profile.sigv4.is_some() {
+        return Ok(());
+    }
+    match runner::profile_defined(&name).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let fix = match by {
+                "--aws-profile" => "name one the files define, or leave out --aws-profile to use the environment's keys".to_string(),
+                _ => "name one the files define, or unset it: `env -u AWS_PROFILE pat-conformance run …`".to_string(),
+            };
+            Err(ConfigError::AwsProfile {
+                name,
+                by,
+                why: e.to_string(),
+                fix,
+            }
+            .into())
+        }
+    }
 }
 
 /// Compares the run with its baseline (printing the verdict, rewriting the file when

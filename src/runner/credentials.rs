@@ -123,9 +123,9 @@ fn causes(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// A named profile must exist in the shared config or credentials files: the SDK's
-/// own answer for one that does not ("the credential provider was not enabled") does
-/// not say so.
-async fn profile_defined(name: &str) -> Result<(), AwsConfigError> {
+/// own answer for one that does not ("the credential provider was not enabled", or,
+/// through `AWS_PROFILE`, "failed to load IMDS session token") does not say so.
+pub async fn profile_defined(name: &str) -> Result<(), AwsConfigError> {
     use aws_types::os_shim_internal::{Env, Fs};
     // The default files (`~/.aws/config`, `~/.aws/credentials`, or their variables).
     let set = aws_config::profile::load(&Fs::real(), &Env::real(), &Default::default(), None)
@@ -144,4 +144,16 @@ async fn profile_defined(name: &str) -> Result<(), AwsConfigError> {
             format!("they define: {}", known.join(", "))
         },
     })
+}
+
+/// The AWS shared-config profile a run names, and what named it: `--aws-profile`,
+/// else `AWS_PROFILE` (when set and not empty).
+pub fn named_aws_profile(flag: Option<&str>) -> Option<(String, &'static str)> {
+    match flag {
+        Some(name) => Some((name.to_string(), "--aws-profile")),
+        None => std::env::var("AWS_PROFILE")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(|p| (p, "AWS_PROFILE")),
+    }
 }

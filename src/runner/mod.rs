@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-pub use credentials::{from_aws_config, Found};
+pub use credentials::{from_aws_config, named_aws_profile, profile_defined, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
 pub use made_log::{read_log, LogRead, Logged, MADE_BY_ID_FILE};
 pub use retry::RetryPolicy;

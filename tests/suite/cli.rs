@@ -44,6 +44,14 @@ pub fn trials() -> Vec<Trial> {
             "cli::a_service_without_a_bearer_token_is_a_configuration_error",
             missing_bearer_token,
         ),
+        Trial::test(
+            "cli::a_named_aws_profile_that_does_not_exist_is_exit_2_whatever_is_set",
+            unknown_aws_profile,
+        ),
+        Trial::test(
+            "cli::the_command_offered_for_missing_credentials_runs",
+            offered_command_runs,
+        ),
         Trial::test("cli::progress_only_on_a_terminal", progress),
         Trial::test("cli::bearer_token_source_is_printed", bearer_source),
         Trial::test("cli::quiet_and_verbose", quiet_and_verbose),
@@ -504,6 +512,104 @@ fn missing_bearer_token() -> Result<(), Failed> {
         {
             return Err(format!("expected `{says}` and `{fix}`:\n{printed}").into());
         }
+    }
+    Ok(())
+}
+
+/// `--aws-profile NAME` or `AWS_PROFILE=NAME` for a profile the shared files do not
+/// define is exit 2 naming it, with or without keys in the environment (they once stood
+/// in for it: "SigV4 credentials: none", then every SigV4 case ran) and whatever the
+/// SDK's chain would have tried next (`AWS_PROFILE` once said "failed to load IMDS
+/// session token").
+fn unknown_aws_profile() -> Result<(), Failed> {
+    let dir = temp_dir("unknown-aws-profile");
+    std::fs::write(dir.join("config"), "[profile pat]\nregion = eu-west-1\n")?;
+    for (by_flag, keys) in [(true, true), (true, false), (false, true), (false, false)] {
+        let mut cmd = bin();
+        cmd.args(["run", "--endpoint", "http://127.0.0.1:9", "--reports"])
+            .arg(dir.join("r"))
+            .env("AWS_CONFIG_FILE", dir.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_BEARER_TOKEN_CODECATALYST", "token")
+            .env("HOME", &dir)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY");
+        if by_flag {
+            cmd.args(["--aws-profile", "doesnotexist"]);
+        } else {
+            cmd.env("AWS_PROFILE", "doesnotexist");
+        }
+        if keys {
+            cmd.env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test");
+        }
+        let out = cmd.output()?;
+        let printed = text(&out);
+        let by = if by_flag {
+            "--aws-profile"
+        } else {
+            "AWS_PROFILE"
+        };
+        let says = format!(
+            "failed to use AWS profile `doesnotexist` (named by {by}): profile `doesnotexist` is not defined in the shared config or credentials files (they define: pat)"
+        );
+        if out.status.code() != Some(2) || !printed.contains(&says) || printed.contains(" passed, ")
+        {
+            return Err(
+                format!("{by}, keys {keys}: expected exit 2 and `{says}`:\n{printed}").into(),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// With only a bearer token, the error offers a command that leaves out every service
+/// without credentials (it once offered `--service codecatalyst --service workmail`,
+/// which then failed on WorkMail); that command, run as offered, passes.
+fn offered_command_runs() -> Result<(), Failed> {
+    let bg = crate::support::Background::start(None);
+    let dir = temp_dir("offered-command");
+    let mut profile = bg.profile.clone();
+    profile.sigv4 = None;
+    for url in profile.endpoints.values_mut() {
+        *url = bg.uri.clone();
+    }
+    let path = dir.join("bearer-only.json");
+    std::fs::write(&path, serde_json::to_string(&profile)?)?;
+    let run = |extra: &[&str]| {
+        bin()
+            .args(["run", "--quiet", "--profile"])
+            .arg(&path)
+            .arg("--reports")
+            .arg(dir.join("r"))
+            .args(extra)
+            .env("AWS_CONFIG_FILE", dir.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("HOME", &dir)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .output()
+    };
+    let out = run(&[])?;
+    expect_code(&out, 2)?;
+    let printed = text(&out);
+    let offered = printed
+        .lines()
+        .find_map(|l| l.split_once("; or leave iam and workmail out: "))
+        .map(|(_, args)| args.trim().to_string())
+        .ok_or_else(|| format!("no command that leaves both SigV4 services out:\n{printed}"))?;
+    let args: Vec<&str> = offered.split_whitespace().collect();
+    if args != ["--service", "codecatalyst"] {
+        return Err(format!("offered `{offered}`").into());
+    }
+    let out = run(&args)?;
+    expect_code(&out, 0)?;
+    if !text(&out).contains(" passed, 0 failed") {
+        return Err(format!("the offered command did not pass:\n{}", text(&out)).into());
     }
     Ok(())
 }

@@ -128,6 +128,40 @@ pub(super) fn modes() -> Vec<Mode> {
             }),
         ),
         mode(
+            "iam-bedrock-age-ignored",
+            State,
+            "CredentialAgeDays is ignored for Bedrock API keys only: they never expire, \
+            while CloudWatch Logs keys do",
+            &["iam-api-key-age-bedrock-min", "iam-api-key-age-bedrock-max"],
+            on_request(is(CREATE), |r| {
+                if form_member(r, "ServiceName").as_deref() != Some("bedrock.amazonaws.com") {
+                    return r.clone();
+                }
+                with_form(r, |f| f.retain(|(k, _)| k != "CredentialAgeDays"))
+            }),
+        ),
+        mode(
+            "iam-age-bounds-not-enforced",
+            InputValidation,
+            "a CredentialAgeDays under 1 or over 36600 is not refused: the key is made \
+            without an expiry",
+            &[
+                "iam-api-key-age-bedrock-0-refused",
+                "iam-api-key-age-bedrock-36601-refused",
+                "iam-api-key-age-logs-0-refused",
+                "iam-api-key-age-logs-36601-refused",
+            ],
+            on_request(is(CREATE), |r| {
+                let out_of_range = form_member(r, "CredentialAgeDays")
+                    .and_then(|d| d.parse::<i64>().ok())
+                    .is_some_and(|d| !(1..=36600).contains(&d));
+                if !out_of_range {
+                    return r.clone();
+                }
+                with_form(r, |f| f.retain(|(k, _)| k != "CredentialAgeDays"))
+            }),
+        ),
+        mode(
             "iam-password-in-listing",
             SecretLeak,
             "the listing carries each credential's password",

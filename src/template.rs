@@ -247,6 +247,22 @@ pub(crate) fn refs(value: &Value) -> Result<Vec<VarRef>, TemplateError> {
 }
 
 /// Every variable referenced in a string.
+/// The length of a run id (`20261122T103000Z-4f2a`): the least a `${case_uid:N}` needs
+/// to carry it.
+pub(crate) const RUN_ID_LEN: usize = 21;
+
+/// Whether every value `s` expands to carries the run id (a name the final listing
+/// and `sweep` can find by it).
+pub(crate) fn carries_run_id(s: &str) -> bool {
+    refs_in_str(s).is_ok_and(|refs| {
+        refs.iter().any(|r| match r {
+            VarRef::RunId | VarRef::CaseUid => true,
+            VarRef::CaseUidOf { len } => *len >= RUN_ID_LEN,
+            _ => false,
+        })
+    })
+}
+
 pub(crate) fn refs_in_str(s: &str) -> Result<Vec<VarRef>, TemplateError> {
     Ok(parse(s)?
         .into_iter()

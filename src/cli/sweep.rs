@@ -51,7 +51,10 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
     for problem in read.iter().flat_map(|r| &r.problems) {
         outln!("sweep: {problem}");
     }
-    let logged = read.map(|r| r.logged);
+    let (logged, named) = match read {
+        Some(r) => (Some(r.logged), r.named),
+        None => (None, Vec::new()),
+    };
     let sigv4 = contract
         .services
         .iter()
@@ -85,6 +88,10 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         ),
         _ => what,
     };
+    let what = match named.len() {
+        0 => what,
+        n => format!("{what}, and {n} name(s) too short for the run id that it logged"),
+    };
     outln!(
         "sweep: {what}{}",
         if args.dry_run { " (dry run)" } else { "" }
@@ -96,6 +103,7 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         names,
         args.dry_run,
         logged.as_deref(),
+        &named,
     )
     .await?;
     let mut findings = print_swept(&swept, args.dry_run);

@@ -115,18 +115,16 @@ fn random(m: &Member, n: u64) -> Option<String> {
     fits.then(|| format!("${{{}:{n}}}", alphabet.name()))
 }
 
-/// The length of a run id (`20261122T103000Z-4f2a`), the least a name needs to be
-/// found again by listing.
-const RUN_ID_LEN: u64 = 21;
-
 /// `${case_uid:N}` when `m` is the member a create is found by (`creates.find.match`)
 /// and such a value fits its pattern: a token made by a length-edge case can then be
 /// found and deleted if its answer is lost, and swept after a kill. Below the run id's
-/// length a name cannot carry it; such a create is reported as possibly left when its
-/// answer is lost.
+/// length a name cannot carry it: such a case runs alone, and what its create made is
+/// told from what was there by a listing before the create (see `runner/undo.rs`).
 fn run_named(at: &Origin, m: &Member, n: u64) -> Option<String> {
     let find = at.op.creates.as_ref()?.find.as_ref()?;
-    if find.match_member.as_deref() != Some(m.name.as_str()) || n < RUN_ID_LEN || n as usize > 4096
+    if find.match_member.as_deref() != Some(m.name.as_str())
+        || n < crate::template::RUN_ID_LEN as u64
+        || n as usize > 4096
     {
         return None;
     }

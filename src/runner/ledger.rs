@@ -73,6 +73,9 @@ pub(crate) struct Ledger {
     /// case, and a scan of the entries made that quadratic in a long run.
     in_flight: Mutex<std::collections::BTreeSet<usize>>,
     by_id: Mutex<ById>,
+    /// Names too short for the run id that creates used, with the items of that name
+    /// their first listing showed: what the final listing looks for besides the run id.
+    named: Mutex<Vec<super::made_log::LoggedName>>,
     /// Where what carries no name is logged before it is created, for `sweep`.
     log: Option<super::made_log::MadeLog>,
 }
@@ -111,6 +114,46 @@ impl Ledger {
         if let Some(log) = &self.log {
             log.listed(service, identity, list_input, ids);
         }
+    }
+
+    /// Remembers (and logs, before the create is sent) the items named `name` that a
+    /// listing showed before a create of that name: the first listing of a name is
+    /// what was there before the run.
+    pub(crate) fn listed_by_name(
+        &self,
+        service: &str,
+        identity: Identity,
+        name: &str,
+        keys: &std::collections::BTreeSet<String>,
+    ) {
+        if let Some(log) = &self.log {
+            log.listed_by_name(service, identity, name, keys);
+        }
+        let mut named = self.named.lock().unwrap_or_else(|e| e.into_inner());
+        super::made_log::add_name(
+            &mut named,
+            super::made_log::LoggedName {
+                service: service.to_string(),
+                identity,
+                name: name.to_string(),
+                before: keys.clone(),
+            },
+        );
+    }
+
+    /// The short names creates of `service` used as `identity` (see
+    /// [`Ledger::listed_by_name`]).
+    pub(crate) fn names(
+        &self,
+        service: &str,
+        identity: Identity,
+    ) -> Vec<super::made_log::LoggedName> {
+        let named = self.named.lock().unwrap_or_else(|e| e.into_inner());
+        named
+            .iter()
+            .filter(|n| n.service == service && n.identity == identity)
+            .cloned()
+            .collect()
     }
 
     /// Remembers what a create made, by id, for the final listing (and logs it).

@@ -1,6 +1,7 @@
-//! The log of what carries no name (IAM's service-specific credentials), written in
-//! the report folder *before* each such create is sent: the listing it was made in
-//! and the ids that listing showed, then each id a create made. A run killed by
+//! The log of what carries no name (IAM's service-specific credentials) or a name too
+//! short for the run id, written in the report folder *before* each such create is
+//! sent: the listing it was made in and the ids (or, for a short name, the items of
+//! that name) that listing showed, then each id a create made. A run killed by
 //! SIGKILL never reaches its cleanups or its final listing, and its journal holds
 //! only finished cases; this log is what lets `sweep --from` find those creates
 //! again: in each logged listing, what the run made and what was not there when the
@@ -33,6 +34,14 @@ enum Line {
         identity: Identity,
         list_input: Map<String, Value>,
         ids: BTreeSet<String>,
+    },
+    /// A listing read before a create whose name cannot carry the run id (too short
+    /// for it), and the items of that name it showed (each by what deletes it).
+    ListedByName {
+        service: String,
+        identity: Identity,
+        name: String,
+        keys: BTreeSet<String>,
     },
     /// An id a create made (from its answer, or found by listing).
     Made {
@@ -73,6 +82,22 @@ impl MadeLog {
             identity,
             list_input: list_input.clone(),
             ids: ids.clone(),
+        });
+    }
+
+    /// Logs the items named `name` that a listing showed before a create of that name.
+    pub(crate) fn listed_by_name(
+        &self,
+        service: &str,
+        identity: Identity,
+        name: &str,
+        keys: &BTreeSet<String>,
+    ) {
+        self.append(&Line::ListedByName {
+            service: service.to_string(),
+            identity,
+            name: name.to_string(),
+            keys: keys.clone(),
         });
     }
 
@@ -137,11 +162,47 @@ impl Logged {
     }
 }
 
+/// A name too short to carry the run id that a run created with, and the items of that
+/// name its first listing showed (what was there before): any other item of that name
+/// is the run's (the case that creates it runs alone).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LoggedName {
+    /// The service.
+    pub service: String,
+    /// Who listed and created.
+    pub identity: Identity,
+    /// The name (the `find.match` member's value).
+    pub name: String,
+    /// The items of that name listed before the run's first create of it, each by
+    /// what deletes it (the undo's input, as JSON).
+    pub before: BTreeSet<String>,
+}
+
+impl LoggedName {
+    /// Whether a listed item named `name`, known by `key`, is the run's.
+    pub fn is_ours(&self, name: &str, key: &str) -> bool {
+        self.name == name && !self.before.contains(key)
+    }
+}
+
+/// Adds what a listing before a create of `name` showed, unless that name was listed
+/// before (the first listing is what was there before the run).
+pub(crate) fn add_name(names: &mut Vec<LoggedName>, entry: LoggedName) {
+    let known = names.iter().any(|n| {
+        n.service == entry.service && n.identity == entry.identity && n.name == entry.name
+    });
+    if !known {
+        names.push(entry);
+    }
+}
+
 /// What [`read_log`] read: one entry per listing, and what could not be read.
 #[derive(Debug, Default)]
 pub struct LogRead {
     /// One entry per listing, in the order first logged.
     pub logged: Vec<Logged>,
+    /// Names too short for the run id, with what their first listing showed.
+    pub named: Vec<LoggedName>,
     /// Lines (or the file) that could not be read, each saying which: what they held
     /// is not swept, and the sweep says so.
     pub problems: Vec<String>,
@@ -179,6 +240,24 @@ pub fn read_log(dir: &Path) -> LogRead {
                 continue;
             }
         };
+        if let Line::ListedByName {
+            service,
+            identity,
+            name,
+            keys,
+        } = line
+        {
+            add_name(
+                &mut read.named,
+                LoggedName {
+                    service,
+                    identity,
+                    name,
+                    before: keys,
+                },
+            );
+            continue;
+        }
         let (service, identity, list_input) = match &line {
             Line::Listed {
                 service,
@@ -192,6 +271,7 @@ pub fn read_log(dir: &Path) -> LogRead {
                 list_input,
                 ..
             } => (service, *identity, list_input),
+            Line::ListedByName { .. } => continue,
         };
         let key = format!(
             "{service}\u{0}{}\u{0}{}",
@@ -216,6 +296,7 @@ pub fn read_log(dir: &Path) -> LogRead {
             Line::Made { id, .. } => {
                 entry.made.insert(id);
             }
+            Line::ListedByName { .. } => {}
         }
     }
     read
@@ -267,6 +348,28 @@ mod tests {
         assert!(!read[0].is_ours("OLD"));
         assert_eq!(read[1].list_input, input("b"));
         assert!(read[1].is_ours("ANY"));
+    }
+
+    #[test]
+    fn a_short_name_keeps_its_first_listing() {
+        let dir = folder("short-name");
+        let log = MadeLog::new(&dir);
+        log.listed_by_name("cc", Identity::Default, "2", &ids(&["{\"id\":\"OLD\"}"]));
+        log.made("iam", Identity::Default, &input("a"), "NEW1");
+        log.listed_by_name("cc", Identity::Default, "2", &ids(&[]));
+        log.listed_by_name("cc", Identity::Second, "2", &ids(&[]));
+        let read = read_log(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        assert_eq!(read.logged.len(), 1);
+        assert_eq!(read.named.len(), 2);
+        let first = &read.named[0];
+        assert!(
+            !first.is_ours("2", "{\"id\":\"OLD\"}"),
+            "there before the run"
+        );
+        assert!(first.is_ours("2", "{\"id\":\"NEW\"}"));
+        assert!(!first.is_ours("3", "{\"id\":\"NEW\"}"), "another name");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use credentials::{from_aws_config, named_aws_profile, profile_defined, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
-pub use made_log::{read_log, LogRead, Logged, MADE_BY_ID_FILE};
+pub use made_log::{read_log, LogRead, Logged, LoggedName, MADE_BY_ID_FILE};
 pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
 pub(crate) use sweep::sweepable;
@@ -316,6 +316,7 @@ pub async fn sweep(
     names: Names,
     dry_run: bool,
     logged: Option<&[Logged]>,
+    named: &[LoggedName],
 ) -> Result<Vec<Swept>, HarnessError> {
     let ctx = context(contract, target, &options)?;
     let mut out = Vec::new();
@@ -345,7 +346,12 @@ pub async fn sweep(
             });
         }
         for identity in identities {
-            let swept = sweep::sweep_one(&ctx, service, identity, &names, dry_run).await;
+            let short: Vec<LoggedName> = named
+                .iter()
+                .filter(|n| n.service == service.name() && n.identity == identity)
+                .cloned()
+                .collect();
+            let swept = sweep::sweep_one(&ctx, service, identity, &names, &short, dry_run).await;
             out.push(scrubbed(&ctx, swept));
         }
     }

@@ -11,7 +11,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::execute::{credentials, Ctx, Execution, Phase};
-use super::made_log::Logged;
+use super::made_log::{Logged, LoggedName};
 use crate::case::Step;
 use crate::outcome::FinalListing;
 use crate::spec::{FindCreated, Service};
@@ -110,12 +110,14 @@ pub(crate) fn sweepable(service: &Service) -> bool {
     !finders(service).is_empty()
 }
 
-/// Lists, deletes what `names` matches (unless `dry_run`), and lists again.
+/// Lists, deletes what `names` matches and what `short` says the run made under a
+/// name too short for its id (unless `dry_run`), and lists again.
 pub(super) async fn sweep_one(
     ctx: &Ctx,
     service: &Service,
     identity: Identity,
     names: &Names,
+    short: &[LoggedName],
     dry_run: bool,
 ) -> Swept {
     let mut out = Swept {
@@ -129,16 +131,16 @@ pub(super) async fn sweep_one(
     }
     let mut exec = Execution::detached(ctx, service, "(final listing)");
     for (find, member, undo) in finders(service) {
-        let matching = |items: Vec<Value>| -> Vec<Value> {
-            items
-                .into_iter()
-                .filter(|i| {
-                    i.get(member)
-                        .and_then(Value::as_str)
-                        .is_some_and(|n| names.matches(n))
-                })
-                .collect()
+        let ours = |item: &Value| {
+            let Some(name) = item.get(member).and_then(Value::as_str) else {
+                return false;
+            };
+            names.matches(name)
+                || super::undo::item_key(find, item)
+                    .is_some_and(|key| short.iter().any(|s| s.is_ours(name, &key)))
         };
+        let matching =
+            |items: Vec<Value>| -> Vec<Value> { items.into_iter().filter(ours).collect() };
         let found = match exec.list_all(&find.list, identity).await {
             Ok(items) => matching(items),
             Err(e) => {
@@ -318,7 +320,8 @@ pub(super) async fn final_listing(
             let made = made_by_this_run(ctx, service, identity);
             sweep_by_id(ctx, service, identity, &made, false).await
         } else {
-            sweep_one(ctx, service, identity, &names, false).await
+            let short = ctx.ledger.names(service.name(), identity);
+            sweep_one(ctx, service, identity, &names, &short, false).await
         };
         listing.listed.push(label.clone());
         listing.found += swept.found.len();

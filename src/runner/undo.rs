@@ -78,16 +78,22 @@ impl Execution<'_> {
             return false;
         };
         match &find.match_member {
-            Some(member) => input
-                .get(member)
-                .and_then(Value::as_str)
-                .is_some_and(|k| k.contains(&self.ctx.run_id)),
+            Some(member) => self.carries_run_id(member, input) || self.before_create.is_some(),
             None => self.before_create.is_some(),
         }
     }
 
-    /// For a create found by id: the ids its listing shows now (before it is sent),
-    /// or `None` when it is not such a create or the listing cannot be had.
+    /// Whether the create's `member` (its name) carries this run's id.
+    fn carries_run_id(&self, member: &str, input: &Value) -> bool {
+        input
+            .get(member)
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.contains(&self.ctx.run_id))
+    }
+
+    /// What a create's listing shows before it is sent: for a create found by id, the
+    /// ids; for one whose name is too short to carry the run id, the items of that
+    /// name (by [`item_key`]). `None` when it is neither, or the listing cannot be had.
     pub(super) async fn list_before(
         &mut self,
         op: &OperationSpec,
@@ -95,7 +101,9 @@ impl Execution<'_> {
         input: &Value,
     ) -> Option<BTreeSet<String>> {
         let find = op.creates.as_ref()?.find.as_ref()?;
-        let id = find.id.as_ref()?;
+        let Some(id) = find.id.as_ref() else {
+            return self.list_before_by_name(find, identity, input).await;
+        };
         let base = list_input(find, input)?;
         let items = self
             .list_all_with(&find.list, identity, base.clone())
@@ -111,6 +119,32 @@ impl Execution<'_> {
             .ledger
             .listed_before(self.service.name(), identity, &base, &ids);
         Some(ids)
+    }
+
+    /// For a create found by a name too short to carry the run id: the items of that
+    /// name the listing shows before it is sent, remembered and logged (so the final
+    /// listing and `sweep --from` can tell what the run made from what was there).
+    async fn list_before_by_name(
+        &mut self,
+        find: &FindCreated,
+        identity: Identity,
+        input: &Value,
+    ) -> Option<BTreeSet<String>> {
+        let member = find.match_member.as_deref()?;
+        let name = input.get(member)?.as_str()?.to_string();
+        if name.contains(&self.ctx.run_id) {
+            return None;
+        }
+        let items = self.list_all(&find.list, identity).await.ok()?;
+        let keys = items
+            .iter()
+            .filter(|i| i.get(member).and_then(Value::as_str) == Some(name.as_str()))
+            .filter_map(|i| item_key(find, i))
+            .collect();
+        self.ctx
+            .ledger
+            .listed_by_name(self.service.name(), identity, &name, &keys);
+        Some(keys)
     }
 
     /// Remembers what a create found by id made, for the final listing.
@@ -188,7 +222,7 @@ impl Execution<'_> {
         let fate = match &creates.find {
             None => Fate::Left(format!("{lost}; the catalog names no way to find it")),
             Some(find) => {
-                self.recover(ticket, op, find, &creates.undo, identity, input, &lost)
+                self.recover(ticket, find, &creates.undo, identity, input, &lost)
                     .await
             }
         };
@@ -213,7 +247,7 @@ impl Execution<'_> {
             None => Fate::NotCreated,
             Some(find) => {
                 let lost = "a create answered as throttled was tried again";
-                self.recover(ticket, op, find, &creates.undo, identity, input, lost)
+                self.recover(ticket, find, &creates.undo, identity, input, lost)
                     .await
             }
         };
@@ -294,7 +328,6 @@ impl Execution<'_> {
     fn recover<'s>(
         &'s mut self,
         ticket: Ticket,
-        op: &'s OperationSpec,
         find: &'s FindCreated,
         undo: &'s str,
         identity: Identity,
@@ -309,9 +342,16 @@ impl Execution<'_> {
             }
             let member = find.match_member.clone().unwrap_or_default();
             let key = input.get(&member).cloned();
-            let Some(key) = key.filter(|_| self.findable(op, input)) else {
+            // A name without the run id is the run's only if the listing before the
+            // create did not show it.
+            let before = match self.carries_run_id(&member, input) {
+                true => None,
+                false => self.before_create.clone(),
+            };
+            let findable = self.carries_run_id(&member, input) || before.is_some();
+            let Some(key) = key.filter(|_| findable) else {
                 return Fate::Left(format!(
-                    "{lost}; its `{member}` does not carry the run id (too short for it, or not a string), so it was not looked for"
+                    "{lost}; its `{member}` does not carry the run id and the listing before the create could not be had, so it was not looked for"
                 ));
             };
             if self.ctx.abandon.is_cancelled() {
@@ -331,6 +371,12 @@ impl Execution<'_> {
                 let Some(undo_in) = undo_input(&find.input, &item) else {
                     continue;
                 };
+                if before
+                    .as_ref()
+                    .is_some_and(|b| b.contains(&undo_in.to_string()))
+                {
+                    continue;
+                }
                 found += self.queue_found(ticket, found, undo, identity, undo_in);
             }
             fate_of(found)
@@ -422,6 +468,11 @@ fn fate_of(found: usize) -> Fate {
     } else {
         Fate::Created
     }
+}
+
+/// What identifies a listed item: what deletes it (the undo's input), as JSON.
+pub(crate) fn item_key(find: &FindCreated, item: &Value) -> Option<String> {
+    undo_input(&find.input, item).map(|v| v.to_string())
 }
 
 /// The listing's input for a create found by id: `list_input`'s pointers into the

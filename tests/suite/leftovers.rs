@@ -45,15 +45,23 @@ pub fn trials() -> Vec<Trial> {
         ),
         Trial::test("leftovers::sigkill_then_sweep_leaves_nothing", sigkill)
             .with_ignored_flag(!cfg!(unix)),
+        Trial::test(
+            "leftovers::a_short_name_is_swept_after_sigkill_keeping_what_was_there",
+            short_name_sigkill,
+        )
+        .with_ignored_flag(!cfg!(unix)),
     ]
 }
 
-/// Hand-written CodeCatalyst cases that create tokens and share the identities.
-const CREATING: [&str; 4] = [
+/// CodeCatalyst cases that create tokens and share the identities; the last names its
+/// token with one random character, too short to carry the run id (it runs alone, and
+/// what it made is told by a listing before the create).
+const CREATING: [&str; 5] = [
     "create-returns-documented-members",
     "create-ids-are-unique",
     "create-name-non-ascii-echoed",
     "create-name-punctuation-echoed",
+    "gen-create-access-token-name-length-min",
 ];
 
 fn is_create(req: &pat_conformance::emulator::Request, reply: &Reply) -> bool {
@@ -398,6 +406,58 @@ fn sigkill() -> Result<(), Failed> {
     if !text(&out).contains("0 still listed") {
         return Err(format!(
             "sweep does not say what the listing showed:\n{}",
+            text(&out)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A case whose token's name is a literal too short to carry the run id (`x1`), killed
+/// after its create while deletes are held: `sweep --from` deletes the run's `x1` by
+/// what the listing before the create showed, and keeps the `x1` that was there first.
+fn short_name_sigkill() -> Result<(), Failed> {
+    let (bg, hold, created) = holding();
+    let dir = temp_dir("short-name-sigkill");
+    let profile = bg.write_profile(&dir);
+    let own = dir.join("own");
+    let file = own.join("codecatalyst/CreateAccessToken");
+    std::fs::create_dir_all(&file)?;
+    std::fs::write(
+        file.join("short.yaml"),
+        "cases:\n  - id: own-short-name\n    title: A token named with a two-character literal\n    level: must\n    source: { document: seeds/002_bfee6f76a8d413e7.txt }\n    steps:\n      - operation: CreateAccessToken\n        input: { name: x1 }\n",
+    )?;
+    let (status, _) = bg.call(reqwest::Method::PUT, r#"{"name":"x1"}"#.into())?;
+    if status != 201 {
+        return Err(format!("the token made before the run answered {status}").into());
+    }
+    let listed = |bg: &Background| -> Result<Vec<String>, Failed> {
+        let (_, body) = crate::interrupt::list_direct(bg)?;
+        Ok(body["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|i| i["name"] == "x1")
+            .filter_map(|i| i["id"].as_str().map(str::to_string))
+            .collect())
+    };
+    let there = listed(&bg)?;
+    let reports = dir.join("reports");
+    let own = own.to_str().ok_or("path")?;
+    let run = ["--add-cases", own, "--id", "own-short-name"];
+    kill_when(&run, &profile, &reports, &created, 2)?;
+    hold.store(false, Ordering::SeqCst);
+    let before = listed(&bg)?;
+    if before.len() != 2 {
+        return Err(format!("expected the earlier x1 and the run's, found {before:?}").into());
+    }
+    let folder = report_folder(&reports)?;
+    let out = run_sweep(&profile, &["--from", folder.to_str().ok_or("path")?])?;
+    let after = listed(&bg)?;
+    if out.status.code() != Some(0) || after != there {
+        return Err(format!(
+            "sweep exited {:?}; x1 tokens before the run {there:?}, after the sweep {after:?}:\n{}",
+            out.status.code(),
             text(&out)
         )
         .into());

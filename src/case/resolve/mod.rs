@@ -138,13 +138,32 @@ fn resolve_case(ctx: &mut Ctx, def: &CaseDef, field: &str, operation: &str) -> C
         operation: operation.to_string(),
         requires,
         profile_vars: vars.profile,
-        exclusive: def.exclusive,
+        exclusive: def.exclusive || names_without_run_id(ctx.service, &steps),
         covers: def.covers.iter().map(|t| t.value.clone()).collect(),
         steps,
         file: ctx.file.to_path_buf(),
         line: def.id.referenced.line(),
         id_at: (def.id.referenced, format!("{field}.id")),
     }
+}
+
+/// Whether a step creates something found by a name (`creates.find.match`) whose
+/// value cannot carry the run id (too short for it, or a literal): what it made is
+/// then told from what was there by a listing before the create, which holds only
+/// while nothing else creates at the same time, so the case runs alone.
+fn names_without_run_id(service: &crate::spec::Service, steps: &[Step]) -> bool {
+    steps.iter().any(|step| {
+        let member = service
+            .operation(&step.operation)
+            .and_then(|op| op.creates.as_ref())
+            .and_then(|c| c.find.as_ref())
+            .and_then(|f| f.match_member.as_deref());
+        match member.and_then(|m| step.input.get(m)) {
+            Some(Value::String(name)) => !template::carries_run_id(name),
+            Some(_) => true,
+            None => false,
+        }
+    })
 }
 
 /// An id is lowercase letters, digits and dashes; the generated prefix is only for

@@ -23,6 +23,11 @@ pub fn trials() -> Vec<Trial> {
     vec![
         Trial::test("action::install_verifies_the_release_checksum", install)
             .with_ignored_flag(not_linux),
+        Trial::test(
+            "action::install_builds_from_source_when_there_is_no_release",
+            install_from_source,
+        )
+        .with_ignored_flag(not_linux),
         Trial::test("action::run_passes_the_inputs_and_writes_outputs", run)
             .with_ignored_flag(not_linux),
         Trial::test(
@@ -132,10 +137,12 @@ fn install() -> Result<(), Failed> {
         return Err(format!("a corrupted archive was not refused:\n{}", text(&out)).into());
     }
 
-    // A release without this machine's archive: a clear error.
+    // A release without this machine's archive, and only a release asked for: a
+    // clear error.
     let out = script("install.sh")
         .env("VERSION", "v9.9.9")
         .env("REPO", "example/pat-conformance")
+        .env("FROM", "release")
         .env("DEST", dir.join("bin3"))
         .env(
             "BASE_URL",
@@ -144,6 +151,57 @@ fn install() -> Result<(), Failed> {
         .output()?;
     if out.status.code() != Some(1) || !text(&out).contains("failed to download") {
         return Err(format!("a missing release was not explained:\n{}", text(&out)).into());
+    }
+    Ok(())
+}
+
+/// Under `uses: ./`, a branch, a commit SHA or a fork there is no release (no
+/// `REPO`, or none of its version): the installer builds the checkout it is in with
+/// `cargo install --path … --locked`, says so, and the binary runs. (The dev profile
+/// and this project's target folder keep the trial to the build already done.)
+fn install_from_source() -> Result<(), Failed> {
+    let dir = temp_dir("action-source");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let github_output = dir.join("github-output");
+    for (repo, version, why) in [
+        ("", "", "no release was asked for"),
+        ("example/pat-conformance", "v9.9.9", "has no release files"),
+    ] {
+        let dest = dir.join(format!("bin-{}", repo.len()));
+        let out = script("install.sh")
+            .env("REPO", repo)
+            .env("VERSION", version)
+            .env("DEST", &dest)
+            .env(
+                "BASE_URL",
+                format!("file://{}", dir.join("nothing").display()),
+            )
+            .env("CARGO_INSTALL_PROFILE", "dev")
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env("GITHUB_OUTPUT", &github_output)
+            .output()?;
+        let said = text(&out);
+        let last = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string();
+        if out.status.code() != Some(0)
+            || Path::new(&last) != dest.join("pat-conformance")
+            || !said.contains("building from source at")
+            || !said.contains(why)
+            || !said.contains("installed from source")
+        {
+            return Err(format!("REPO '{repo}': no build from source:\n{said}").into());
+        }
+        let version = Command::new(&last).arg("--version").output()?;
+        if !String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")) {
+            return Err(format!("the built binary does not run:\n{}", text(&version)).into());
+        }
+    }
+    let outputs = std::fs::read_to_string(&github_output)?;
+    if outputs.lines().filter(|l| *l == "how=source").count() != 2 {
+        return Err(format!("the step's outputs do not say how:\n{outputs}").into());
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
-//! pat-conformance: a contract conformance suite for the AWS personal-access-token APIs
-//! (CodeCatalyst CreateAccessToken / ListAccessTokens / DeleteAccessToken over restJson1
-//! with bearer auth; WorkMail ListPersonalAccessTokens, GetPersonalAccessTokenMetadata and
-//! DeletePersonalAccessToken over awsJson1_1 with SigV4).
+//! pat-conformance: a contract conformance suite for the AWS personal-access-token APIs,
+//! eleven operations of three services: CodeCatalyst CreateAccessToken /
+//! ListAccessTokens / DeleteAccessToken over restJson1 with bearer auth; WorkMail
+//! ListPersonalAccessTokens, GetPersonalAccessTokenMetadata and
+//! DeletePersonalAccessToken over awsJson1_1 with SigV4; IAM
+//! Create/List/Delete/Reset/UpdateServiceSpecificCredential over awsQuery with SigV4.
 //!
 //! The data flows spec → case → request (protocol, auth) → transport → checks →
 //! outcome → reporters. The embedded emulator ([`emulator`]) shares the spec types but

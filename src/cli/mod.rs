@@ -190,11 +190,9 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
         },
         args.idle_timeout
     );
-    outln!("CodeCatalyst (bearer token): any token is accepted; each token is its own identity");
-    outln!(
-        "WorkMail (SigV4, signing name `workmail`): any access key is accepted, with or without a session token (`test`/`test` as with LocalStack); the signing time must be within 15 minutes; requests signed with the emulator's own key {} are verified (a wrong secret is refused)",
-        crate::emulator::emulator_key()
-    );
+    for service in &suite.contract.services {
+        outln!("{}", accepts(service));
+    }
     outln!(
         "reset: POST {}{} puts every service back in its initial state (the disposable WorkMail token included)",
         emulator.uri(),
@@ -206,6 +204,29 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     );
     stopped().await;
     Ok(Exit::Conforms)
+}
+
+/// What `serve` accepts for one service, from its spec: its operations, protocol and
+/// how it authenticates callers.
+fn accepts(service: &crate::spec::Service) -> String {
+    let spec = &service.spec;
+    let ops: Vec<&str> = spec.operations.keys().map(String::as_str).collect();
+    let auth = match spec.auth.scheme {
+        crate::spec::AuthScheme::Bearer => {
+            "bearer token: any token is accepted; each token is its own identity".to_string()
+        }
+        crate::spec::AuthScheme::Sigv4 => format!(
+            "SigV4, signing name `{}`: any access key is accepted, with or without a session token (`test`/`test` as with LocalStack); the signing time must be within 15 minutes; requests signed with the emulator's own key {} are verified (a wrong secret is refused)",
+            spec.signing_name,
+            crate::emulator::emulator_key()
+        ),
+    };
+    format!(
+        "{} ({}, {}): {auth}",
+        spec.title,
+        spec.protocol.name(),
+        ops.join(", ")
+    )
 }
 
 /// Ctrl-C, or SIGTERM: what `docker stop` sends. As a container's first process

@@ -1,4 +1,4 @@
-//! The embedded emulator: a reference implementation of the six operations on its own
+//! The embedded emulator: a reference implementation of the eleven operations on its own
 //! small hyper server (`server.rs`), routed and validated by the same specs the runner
 //! uses (and none of the runner's code). One backend per service (`backend.rs`); the
 //! self-test's middlewares wrap it.

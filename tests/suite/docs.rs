@@ -23,7 +23,189 @@ pub fn trials(groups: BTreeSet<String>) -> Vec<Trial> {
             described(&groups)
         }),
         Trial::test("docs::relative_links_resolve", links),
+        Trial::test("docs::every_surface_names_every_service", surfaces),
+        Trial::test("docs::readme_claims_match_the_binary", readme_claims),
+        Trial::test("docs::readme_is_a_guide_of_at_most_400_lines", || {
+            let lines = std::fs::read_to_string(root().join("README.md"))?
+                .lines()
+                .count();
+            if lines > 400 {
+                return Err(format!("README.md has {lines} lines; mechanics go to docs/").into());
+            }
+            Ok(())
+        }),
     ]
+}
+
+/// Each service of the built-in specs is named (by its spec name, any case) by every
+/// surface a user meets: `--help`, the Cargo description, action.yml's description and
+/// `services` input, lib.rs's docs and the README; the docs that give the number of
+/// operations give the specs' number.
+fn surfaces() -> Result<(), Failed> {
+    let contract = &suite().contract;
+    let operations: usize = contract
+        .services
+        .iter()
+        .map(|s| s.spec.operations.len())
+        .sum();
+    let help = crate::cli::bin().arg("--help").output()?;
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml"))?;
+    let description = cargo
+        .lines()
+        .find(|l| l.starts_with("description = "))
+        .ok_or("Cargo.toml has no description")?
+        .to_string();
+    let action = std::fs::read_to_string(root().join("action.yml"))?;
+    let action_description = action
+        .split("\ninputs:")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let services_input = action
+        .lines()
+        .skip_while(|l| l.trim() != "services:")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let lib = std::fs::read_to_string(root().join("src/lib.rs"))?;
+    let lib_docs: String = lib.lines().take_while(|l| l.starts_with("//!")).collect();
+    let readme = std::fs::read_to_string(root().join("README.md"))?;
+    let mut missing = Vec::new();
+    for (surface, text) in [
+        ("--help", &help),
+        ("Cargo.toml description", &description),
+        ("action.yml description", &action_description),
+        ("action.yml services input", &services_input),
+        ("lib.rs docs", &lib_docs),
+        ("README.md", &readme),
+    ] {
+        let lower = text.to_lowercase();
+        for service in &contract.services {
+            if !lower.contains(service.name()) {
+                missing.push(format!("{surface} does not name {}", service.name()));
+            }
+        }
+    }
+    let words = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    let count = Regex::new(r"\b(\w+) operations\b")?;
+    for (path, text) in documents()?
+        .into_iter()
+        .chain([(root().join("src/lib.rs"), lib.clone())])
+        .chain([(
+            root().join("src/emulator/mod.rs"),
+            std::fs::read_to_string(root().join("src/emulator/mod.rs"))?,
+        )])
+    {
+        for cap in count.captures_iter(&text) {
+            let word = cap[1].to_lowercase();
+            let said = word
+                .parse::<usize>()
+                .ok()
+                .or_else(|| words.iter().position(|w| *w == word));
+            if let Some(n) = said.filter(|n| *n != operations && *n > 2) {
+                missing.push(format!(
+                    "{} says {n} operations; the specs have {operations}",
+                    rel(&path)
+                ));
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join("\n").into())
+    }
+}
+
+/// What the README says of the binary's output is what it prints: the closing lines'
+/// order, an identity's name in a skip reason (as the profile writes it), and `serve`'s
+/// banner naming each service with its operations.
+fn readme_claims() -> Result<(), Failed> {
+    let readme = std::fs::read_to_string(root().join("README.md"))?;
+    let dir = crate::cli::temp_dir("readme-claims");
+    // The closing lines: the count line, then the reports folder.
+    if !readme.contains("the count line, then the reports folder") {
+        return Err("README no longer says how the run ends; update this trial".into());
+    }
+    let bg = crate::support::Background::start(None);
+    let mut profile = bg.profile.clone();
+    profile
+        .identities
+        .remove(&pat_conformance::case::Identity::Second);
+    for url in profile.endpoints.values_mut() {
+        *url = bg.uri.clone();
+    }
+    let path = dir.join("no-second.json");
+    std::fs::write(&path, serde_json::to_string(&profile)?)?;
+    let out = crate::cli::bin()
+        .args(["run", "--service", "codecatalyst", "--profile"])
+        .arg(&path)
+        .arg("--reports")
+        .arg(dir.join("r"))
+        .output()?;
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = printed.lines().collect();
+    let n = lines.len();
+    if n < 2 || !lines[n - 1].starts_with("reports: ") || !lines[n - 2].contains(" passed, ") {
+        return Err(format!("the run does not end as the README says:\n{printed}").into());
+    }
+    // Skip reasons name the identity as the README's profile writes it.
+    if !printed.contains("the target profile has no identity `second`")
+        || !readme.contains("  second:  {")
+    {
+        return Err(
+            format!("a missing identity is not named as the profile names it:\n{printed}").into(),
+        );
+    }
+    // The banner: each service with its operations.
+    if !readme.contains("Its banner prints, for each") {
+        return Err("README no longer describes the banner; update this trial".into());
+    }
+    let profile_out = dir.join("serve.json");
+    let mut serve = crate::cli::bin()
+        .args(["serve", "--port", "0", "--write-profile"])
+        .arg(&profile_out)
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let mut banner = String::new();
+    {
+        use std::io::BufRead;
+        let stdout = serve.stdout.take().ok_or("no stdout")?;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line?;
+            let done = line.starts_with("fault injection:");
+            banner.push_str(&line);
+            banner.push('\n');
+            if done {
+                break;
+            }
+        }
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    for service in &suite().contract.services {
+        let line = banner
+            .lines()
+            .find(|l| l.starts_with(&service.spec.title))
+            .ok_or_else(|| {
+                format!(
+                    "the banner has no line for {}:\n{banner}",
+                    service.spec.title
+                )
+            })?;
+        for op in service.spec.operations.keys() {
+            if !line.contains(op.as_str()) {
+                return Err(
+                    format!("the banner's {} line lacks {op}:\n{banner}", service.name()).into(),
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn root() -> &'static Path {

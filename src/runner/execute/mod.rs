@@ -120,10 +120,14 @@ pub(super) struct Execution<'a> {
 fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
     let caps = ctx.target.profile.capabilities();
     if let Some(missing) = case.requires.iter().find(|c| !caps.contains(c)) {
-        return Some(format!(
-            "the target profile lacks capability `{}`",
-            missing.as_str()
-        ));
+        // An identity is named as the profile names it (`identities.second`).
+        let identity = Identity::ALL
+            .into_iter()
+            .find(|i| i.capability() == Some(*missing));
+        return Some(match identity {
+            Some(i) => format!("the target profile has no identity `{}`", i.as_str()),
+            None => format!("the target profile lacks capability `{}`", missing.as_str()),
+        });
     }
     if let Some(var) = case
         .profile_vars

@@ -11,6 +11,7 @@
 
 mod compare;
 mod files;
+pub(crate) mod grouping;
 mod journal;
 mod live;
 

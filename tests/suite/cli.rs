@@ -638,7 +638,11 @@ fn progress() -> Result<(), Failed> {
         let mut cmd = Command::new("script");
         cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
             .arg("-qfec")
-            .arg(format!("{binary} run --reports {}", reports.display()))
+            // `--verbose`: a line for every case, passes included.
+            .arg(format!(
+                "{binary} run --verbose --reports {}",
+                reports.display()
+            ))
             .arg(&log)
             .env_remove("CI");
         for (k, _) in std::env::vars() {

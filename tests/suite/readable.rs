@@ -30,7 +30,97 @@ pub fn trials() -> Vec<Trial> {
             "readable::a_case_starts_when_it_runs_not_when_queued",
             start_events,
         ),
+        Trial::test(
+            "readable::findings_over_array_elements_are_one_line",
+            grouped_findings,
+        ),
     ]
+}
+
+/// Against a target writing WorkMail timestamps as strings (16 failing cases, 14
+/// findings a case on the listing's elements before grouping; 653 console lines), the
+/// console prints at most 120 lines and still names every failing case, each check
+/// and each path pattern; `--verbose` keeps every element's line; report.md groups
+/// and keeps the whole list in a `<details>`.
+fn grouped_findings() -> Result<(), Failed> {
+    let dir = temp_dir("grouped-findings");
+    let mode = pat_conformance::mutants::deviations()
+        .into_iter()
+        .find(|m| m.name == "wm-timestamps-as-strings")
+        .ok_or("no such mode")?;
+    let bg = Background::start(mode.middleware.clone());
+    let profile = bg.write_profile(&dir);
+    let run = |verbose: bool, reports: &str| {
+        let mut cmd = bin();
+        cmd.args(["run", "--profile"])
+            .arg(&profile)
+            .arg("--reports")
+            .arg(dir.join(reports));
+        if verbose {
+            cmd.arg("--verbose");
+        }
+        let reset = format!("{}{}", bg.uri, pat_conformance::emulator::RESET_PATH);
+        crate::support::block_on(reqwest::Client::new().post(reset).send())?;
+        Ok::<_, Failed>(cmd.output()?)
+    };
+    let out = run(false, "r1")?;
+    expect_code(&out, 1)?;
+    let console = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines = console.lines().count();
+    if lines > 120 {
+        return Err(format!("{lines} console lines:\n{console}").into());
+    }
+    let folder = crate::leftovers::report_folder(&dir.join("r1"))?;
+    let report: JsonReport = serde_json::from_slice(&std::fs::read(folder.join("report.json"))?)?;
+    let failing: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .collect();
+    if failing.len() != 16 {
+        return Err(format!("expected 16 failing cases, got {}", failing.len()).into());
+    }
+    for case in &failing {
+        if !console.contains(&format!("FAIL  {}", case.full_name())) {
+            return Err(format!("the console does not name {}", case.id).into());
+        }
+        for f in &case.failures {
+            let pattern = f.message.split(": ").find(|p| p.starts_with('/')).map(|p| {
+                p.split('/')
+                    .map(|s| if s.parse::<u32>().is_ok() { "*" } else { s })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            });
+            let named = console.lines().any(|l| {
+                l.contains(&format!("[{}", f.check.as_str()))
+                    && pattern.as_ref().is_none_or(|p| {
+                        l.contains(p.as_str())
+                            || l.contains(f.message.split(": ").nth(1).unwrap_or(""))
+                    })
+            });
+            // A schema finding folded into an assertion's line is named by it.
+            let folded = f.check.as_str() == "schema"
+                && console.contains("the schema check reports the same");
+            if !named && !folded {
+                return Err(
+                    format!("{}: `{}` is not named:\n{console}", case.id, f.message).into(),
+                );
+            }
+        }
+    }
+    if !console.contains("/PersonalAccessTokenSummaries/*/DateCreated: 7 items:") {
+        return Err(format!("no grouped line:\n{console}").into());
+    }
+    let verbose = run(true, "r2")?;
+    let verbose = String::from_utf8_lossy(&verbose.stdout).into_owned();
+    if !verbose.contains("/PersonalAccessTokenSummaries/6/DateCreated") {
+        return Err("--verbose does not keep every element's line".into());
+    }
+    let md = std::fs::read_to_string(folder.join("report.md"))?;
+    if !md.contains("/*/DateCreated: 7 items") || !md.contains("findings</summary>") {
+        return Err(format!("report.md does not group or keep the list:\n{md}").into());
+    }
+    Ok(())
 }
 
 /// Records start and finish events with when they came.
@@ -463,8 +553,9 @@ fn console() -> Result<(), Failed> {
         .position(|l| l.contains("path: /PersonalAccessTokenSummaries/*/DateCreated, range"))
         .ok_or("the range assertion moved")?
         + 1;
+    // (Grouped over the listing's elements: one line for all of them.)
     if !out.contains(&format!(
-        "[assertion, line {line}] /PersonalAccessTokenSummaries/0/DateCreated"
+        "[assertion, line {line}] /PersonalAccessTokenSummaries/*/DateCreated: 7 items"
     )) {
         return Err(format!("the failed assertion does not name its line {line}:\n{out}").into());
     }

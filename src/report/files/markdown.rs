@@ -138,11 +138,24 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
             let _ = writeln!(block, "Harness error: {e}\n");
         }
         block.push_str("```diff\n");
-        for f in &case.failures {
-            block.push_str(&crate::report::render_failure(f));
+        for g in crate::report::grouping::group(&case.failures) {
+            block.push_str(&crate::report::grouping::render_group(&g));
             block.push('\n');
         }
-        block.push_str("```\n\n</details>\n\n");
+        block.push_str("```\n\n");
+        if crate::report::grouping::shortens(&case.failures) {
+            let _ = write!(
+                block,
+                "<details><summary>all {} findings</summary>\n\n```diff\n",
+                case.failures.len()
+            );
+            for f in &case.failures {
+                block.push_str(&crate::report::render_failure(f));
+                block.push('\n');
+            }
+            block.push_str("```\n\n</details>\n\n");
+        }
+        block.push_str("</details>\n\n");
         if out.len() + block.len() > LIMIT {
             let _ = writeln!(out, "\n…and {} more (see report.html).", broken.len() - i);
             break;

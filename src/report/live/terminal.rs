@@ -205,7 +205,9 @@ fn skips_line(skips: &std::collections::BTreeMap<String, usize>) -> Option<Strin
 
 /// A finished case as the console shows it: its line, then what it needs (the skip
 /// reason, the harness error, or each failure with its diff), then cleanup warnings.
-fn case_text(result: &crate::outcome::CaseResult, colour: bool) -> String {
+/// With `grouped`, findings that say the same of every element of an array are one
+/// line (see [`crate::report::grouping`]); `--verbose` prints each.
+fn case_text(result: &crate::outcome::CaseResult, colour: bool, grouped: bool) -> String {
     let mut text = format!(
         "{} {} ({} ms)",
         paint(
@@ -233,16 +235,16 @@ fn case_text(result: &crate::outcome::CaseResult, colour: bool) -> String {
                 result.file,
                 result.line
             ));
-            for f in &result.failures {
+            for f in findings(&result.failures, grouped) {
                 text.push_str("\n  ");
-                text.push_str(&crate::report::render_failure(f).replace('\n', "\n  "));
+                text.push_str(&f.replace('\n', "\n  "));
             }
         }
         Status::Pass => {
             // Findings of levels this run does not judge (`--level`).
-            for f in &result.failures {
+            for f in findings(&result.failures, grouped) {
                 text.push_str("\n  note (not judged): ");
-                text.push_str(&crate::report::render_failure(f).replace('\n', "\n  "));
+                text.push_str(&f.replace('\n', "\n  "));
             }
         }
     }
@@ -250,6 +252,26 @@ fn case_text(result: &crate::outcome::CaseResult, colour: bool) -> String {
         text.push_str(&format!("\n  warning: {w}"));
     }
     text
+}
+
+/// A pass with nothing to say: no retries, no findings of a level not judged.
+fn plain_pass(result: &crate::outcome::CaseResult) -> bool {
+    result.status == Status::Pass
+        && result.retries.is_empty()
+        && result.failures.is_empty()
+        && result.cleanup_warnings.is_empty()
+}
+
+/// A case's findings as printed: grouped, or one by one.
+fn findings(failures: &[crate::outcome::Failure], grouped: bool) -> Vec<String> {
+    if grouped {
+        crate::report::grouping::group(failures)
+            .iter()
+            .map(crate::report::grouping::render_group)
+            .collect()
+    } else {
+        failures.iter().map(crate::report::render_failure).collect()
+    }
 }
 
 impl Reporter for TerminalReporter {
@@ -289,12 +311,14 @@ impl Reporter for TerminalReporter {
                 }
                 match self.verbosity {
                     Verbosity::Quiet => Ok(()),
-                    // Skips are summed up by reason at the end (`--verbose` lists them).
+                    // Skips are summed up by reason at the end, passes counted there
+                    // (`--verbose` lists each); a pass after retries or with findings
+                    // of a level not judged is still shown.
                     Verbosity::Normal if result.status == Status::Skip => Ok(()),
-                    Verbosity::Normal => self.write(&case_text(result, self.colour)),
-                    Verbosity::Verbose => {
-                        self.write(&(case_text(result, self.colour) + &exchanges_text(result)))
-                    }
+                    Verbosity::Normal if plain_pass(result) => Ok(()),
+                    Verbosity::Normal => self.write(&case_text(result, self.colour, true)),
+                    Verbosity::Verbose => self
+                        .write(&(case_text(result, self.colour, false) + &exchanges_text(result))),
                 }
             }
             RunEvent::CaseStarted { .. } => Ok(()),

@@ -106,8 +106,19 @@ fn body(c: &CaseResult) -> String {
     if let Some(r) = &c.skip_reason {
         let _ = write!(out, "<p>Skipped: {}</p>", esc(r));
     }
-    for f in &c.failures {
-        out.push_str(&diff_pre(&crate::report::render_failure(f)));
+    for g in crate::report::grouping::group(&c.failures) {
+        out.push_str(&diff_pre(&crate::report::grouping::render_group(&g)));
+    }
+    if crate::report::grouping::shortens(&c.failures) {
+        let _ = write!(
+            out,
+            "<details class=\"all-findings\"><summary>all {} findings</summary>",
+            c.failures.len()
+        );
+        for f in &c.failures {
+            out.push_str(&diff_pre(&crate::report::render_failure(f)));
+        }
+        out.push_str("</details>");
     }
     for w in &c.cleanup_warnings {
         let _ = write!(out, "<p>Cleanup: {}</p>", esc(w));

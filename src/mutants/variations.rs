@@ -247,15 +247,18 @@ pub(super) fn modes() -> Vec<Mode> {
         newest_first,
         variation(
             "timestamps-plus-00-00-with-fraction",
-            "CodeCatalyst timestamps are written `2027-01-01T00:00:00.500+00:00`",
+            "CodeCatalyst timestamps are written with milliseconds and `+00:00` \
+            (`2027-01-01T00:00:00.000+00:00`; the same instant)",
+            // Only the form changes: the instant's own milliseconds, never another
+            // instant (a requested `…43.195Z` once came back `…43.500+00:00`).
             expiry(|t| {
-                let t = t.replace_millisecond(500).unwrap_or(t);
                 format!(
-                    "{}.500+00:00",
+                    "{}.{:03}+00:00",
                     t.format(&time::macros::format_description!(
                         "[year]-[month]-[day]T[hour]:[minute]:[second]"
                     ))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                    t.millisecond()
                 )
             }),
         ),

@@ -75,17 +75,9 @@ impl Middleware for Slow {
     }
 }
 
-/// How many tokens the profile's identities still hold (first page of each is enough:
-/// any token at all is a leftover).
-/// The default identity's listing (one page of up to 10, the most CodeCatalyst
-/// allows), bypassing the test's middleware: its status and body.
-pub(crate) fn list_direct(bg: &Background) -> Result<(u16, Value), Failed> {
-    let token = bg
-        .profile
-        .identities
-        .get(&pat_conformance::case::Identity::Default)
-        .and_then(|d| d.bearer_token.clone())
-        .ok_or("the profile has no default token")?;
+/// The first page (up to 10, the most CodeCatalyst allows) of `token`'s tokens,
+/// bypassing the test's middleware.
+fn first_page(bg: &Background, token: &str) -> Result<Value, Failed> {
     block_on(async {
         let resp = reqwest::Client::new()
             .post(format!("{}/v1/accessTokens", bg.uri))
@@ -95,30 +87,26 @@ pub(crate) fn list_direct(bg: &Background) -> Result<(u16, Value), Failed> {
             .body("{\"maxResults\": 10}")
             .send()
             .await?;
-        let status = resp.status().as_u16();
-        Ok::<_, Failed>((status, resp.json().await?))
+        Ok::<_, Failed>(resp.json().await?)
     })
 }
 
+/// The default identity's first page of tokens.
+pub(crate) fn list_direct(bg: &Background) -> Result<Value, Failed> {
+    first_page(bg, &bg.default_token()?)
+}
+
+/// How many tokens the profile's identities still hold (first page of each is enough:
+/// any token at all is a leftover).
 pub(crate) fn tokens_left(bg: &Background) -> Result<usize, Failed> {
-    block_on(async {
-        let client = reqwest::Client::new();
-        let mut left = 0;
-        for def in bg.profile.identities.values() {
-            let token = def.bearer_token.clone().ok_or("token")?;
-            let resp = client
-                .post(format!("{}/v1/accessTokens", bg.uri))
-                .bearer_auth(token)
-                .header("content-type", "application/json")
-                .header(DIRECT, "1")
-                .body("{\"maxResults\": 10}")
-                .send()
-                .await?;
-            let v: Value = resp.json().await?;
-            left += v["items"].as_array().map_or(0, Vec::len);
-        }
-        Ok::<_, Failed>(left)
-    })
+    let mut left = 0;
+    for def in bg.profile.identities.values() {
+        let token = def.bearer_token.clone().ok_or("token")?;
+        left += first_page(bg, &token)?["items"]
+            .as_array()
+            .map_or(0, Vec::len);
+    }
+    Ok(left)
 }
 
 /// Starts the hand-written CodeCatalyst cases against `bg`, reports under `dir`.

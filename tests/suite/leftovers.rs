@@ -432,7 +432,7 @@ fn short_name_sigkill() -> Result<(), Failed> {
         return Err(format!("the token made before the run answered {status}").into());
     }
     let listed = |bg: &Background| -> Result<Vec<String>, Failed> {
-        let (_, body) = crate::interrupt::list_direct(bg)?;
+        let body = crate::interrupt::list_direct(bg)?;
         Ok(body["items"]
             .as_array()
             .into_iter()

@@ -182,6 +182,16 @@ impl Background {
 }
 
 impl Background {
+    /// The default identity's bearer token.
+    pub fn default_token(&self) -> Result<String, libtest_mimic::Failed> {
+        Ok(self
+            .profile
+            .identities
+            .get(&pat_conformance::case::Identity::Default)
+            .and_then(|d| d.bearer_token.clone())
+            .ok_or("the profile has no default token")?)
+    }
+
     /// Sends `body` to `/v1/accessTokens` as the default identity; the answer's status
     /// and `X-Amzn-Errortype`.
     pub fn call(
@@ -189,12 +199,7 @@ impl Background {
         method: reqwest::Method,
         body: String,
     ) -> Result<(u16, String), libtest_mimic::Failed> {
-        let token = self
-            .profile
-            .identities
-            .get(&pat_conformance::case::Identity::Default)
-            .and_then(|d| d.bearer_token.clone())
-            .ok_or("the profile has no default token")?;
+        let token = self.default_token()?;
         block_on(async {
             let resp = reqwest::Client::new()
                 .request(method, format!("{}/v1/accessTokens", self.uri))

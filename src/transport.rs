@@ -121,7 +121,6 @@ impl Transport {
     pub(crate) async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, SendError> {
         let mut clock = Clock {
             start: Instant::now(),
-            deadline: Instant::now() + self.timeout,
             paused: Duration::ZERO,
             timeout: self.timeout,
         };
@@ -214,7 +213,6 @@ impl Transport {
 /// long: it is this run's own doing, never the target's.
 struct Clock {
     start: Instant,
-    deadline: Instant,
     paused: Duration,
     timeout: Duration,
 }
@@ -225,7 +223,8 @@ impl Clock {
         &self,
         future: impl std::future::Future<Output = T>,
     ) -> Result<T, SendError> {
-        tokio::time::timeout_at(self.deadline.into(), future)
+        let deadline = self.start + self.timeout + self.paused;
+        tokio::time::timeout_at(deadline.into(), future)
             .await
             .map_err(|_| SendError {
                 maybe_delivered: true,
@@ -238,7 +237,6 @@ impl Clock {
     }
 
     fn pause(&mut self, waited: Duration) {
-        self.deadline += waited;
         self.paused += waited;
     }
 

@@ -36,8 +36,11 @@ impl HttpRequest {
 /// `${…}` in `text`, as is or percent-encoded.
 fn template_in(text: &str) -> Option<String> {
     let encoded = || {
-        let lower = text.to_ascii_lowercase();
-        lower.contains("%24%7b").then(|| {
+        let marked = text
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"%24%7b"));
+        marked.then(|| {
             let spaced: Cow<'_, str> = if text.contains('+') {
                 Cow::Owned(text.replace('+', " "))
             } else {

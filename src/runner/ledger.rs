@@ -141,19 +141,9 @@ impl Ledger {
         );
     }
 
-    /// The short names creates of `service` used as `identity` (see
-    /// [`Ledger::listed_by_name`]).
-    pub(crate) fn names(
-        &self,
-        service: &str,
-        identity: Identity,
-    ) -> Vec<super::made_log::LoggedName> {
-        let named = self.named.lock().unwrap_or_else(|e| e.into_inner());
-        named
-            .iter()
-            .filter(|n| n.service == service && n.identity == identity)
-            .cloned()
-            .collect()
+    /// The short names the run's creates used (see [`Ledger::listed_by_name`]).
+    pub(crate) fn names(&self) -> Vec<super::made_log::LoggedName> {
+        self.named.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Remembers what a create made, by id, for the final listing (and logs it).

@@ -346,12 +346,7 @@ pub async fn sweep(
             });
         }
         for identity in identities {
-            let short: Vec<LoggedName> = named
-                .iter()
-                .filter(|n| n.service == service.name() && n.identity == identity)
-                .cloned()
-                .collect();
-            let swept = sweep::sweep_one(&ctx, service, identity, &names, &short, dry_run).await;
+            let swept = sweep::sweep_one(&ctx, service, identity, &names, named, dry_run).await;
             out.push(scrubbed(&ctx, swept));
         }
     }

@@ -111,7 +111,8 @@ pub(crate) fn sweepable(service: &Service) -> bool {
 }
 
 /// Lists, deletes what `names` matches and what `short` says the run made under a
-/// name too short for its id (unless `dry_run`), and lists again.
+/// name too short for its id (those of this service and identity; unless `dry_run`),
+/// and lists again.
 pub(super) async fn sweep_one(
     ctx: &Ctx,
     service: &Service,
@@ -136,8 +137,13 @@ pub(super) async fn sweep_one(
                 return false;
             };
             names.matches(name)
-                || super::undo::item_key(find, item)
-                    .is_some_and(|key| short.iter().any(|s| s.is_ours(name, &key)))
+                || super::undo::item_key(find, item).is_some_and(|key| {
+                    short.iter().any(|s| {
+                        s.service == service.name()
+                            && s.identity == identity
+                            && s.is_ours(name, &key)
+                    })
+                })
         };
         let matching =
             |items: Vec<Value>| -> Vec<Value> { items.into_iter().filter(ours).collect() };
@@ -320,8 +326,7 @@ pub(super) async fn final_listing(
             let made = made_by_this_run(ctx, service, identity);
             sweep_by_id(ctx, service, identity, &made, false).await
         } else {
-            let short = ctx.ledger.names(service.name(), identity);
-            sweep_one(ctx, service, identity, &names, &short, false).await
+            sweep_one(ctx, service, identity, &names, &ctx.ledger.names(), false).await
         };
         listing.listed.push(label.clone());
         listing.found += swept.found.len();

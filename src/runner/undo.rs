@@ -344,12 +344,13 @@ impl Execution<'_> {
             let key = input.get(&member).cloned();
             // A name without the run id is the run's only if the listing before the
             // create did not show it.
-            let before = match self.carries_run_id(&member, input) {
-                true => None,
-                false => self.before_create.clone(),
+            let carries = self.carries_run_id(&member, input);
+            let before = if carries {
+                None
+            } else {
+                self.before_create.clone()
             };
-            let findable = self.carries_run_id(&member, input) || before.is_some();
-            let Some(key) = key.filter(|_| findable) else {
+            let Some(key) = key.filter(|_| carries || before.is_some()) else {
                 return Fate::Left(format!(
                     "{lost}; its `{member}` does not carry the run id and the listing before the create could not be had, so it was not looked for"
                 ));
@@ -373,7 +374,7 @@ impl Execution<'_> {
                 };
                 if before
                     .as_ref()
-                    .is_some_and(|b| b.contains(&undo_in.to_string()))
+                    .is_some_and(|b| b.contains(&key_of(&undo_in)))
                 {
                     continue;
                 }
@@ -472,7 +473,12 @@ fn fate_of(found: usize) -> Fate {
 
 /// What identifies a listed item: what deletes it (the undo's input), as JSON.
 pub(crate) fn item_key(find: &FindCreated, item: &Value) -> Option<String> {
-    undo_input(&find.input, item).map(|v| v.to_string())
+    undo_input(&find.input, item).map(|v| key_of(&v))
+}
+
+/// An item's key from its undo input (see [`item_key`]).
+fn key_of(undo_input: &Value) -> String {
+    undo_input.to_string()
 }
 
 /// The listing's input for a create found by id: `list_input`'s pointers into the

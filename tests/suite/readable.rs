@@ -91,16 +91,24 @@ fn grouped_findings() -> Result<(), Failed> {
                     .collect::<Vec<_>>()
                     .join("/")
             });
+            // Its line names its check and its path pattern (or, with no path, its
+            // message); a schema finding may instead be folded into the assertion
+            // line of the same path pattern, which says so.
             let named = console.lines().any(|l| {
                 l.contains(&format!("[{}", f.check.as_str()))
-                    && pattern.as_ref().is_none_or(|p| {
-                        l.contains(p.as_str())
-                            || l.contains(f.message.split(": ").nth(1).unwrap_or(""))
-                    })
+                    && match &pattern {
+                        Some(p) => l.contains(p.as_str()) || l.contains(&f.message),
+                        None => l.contains(&f.message),
+                    }
             });
-            // A schema finding folded into an assertion's line is named by it.
             let folded = f.check.as_str() == "schema"
-                && console.contains("the schema check reports the same");
+                && pattern.as_ref().is_some_and(|p| {
+                    console.lines().any(|l| {
+                        l.contains("[assertion")
+                            && l.contains(p.as_str())
+                            && l.contains("the schema check reports the same")
+                    })
+                });
             if !named && !folded {
                 return Err(
                     format!("{}: `{}` is not named:\n{console}", case.id, f.message).into(),

@@ -1,5 +1,17 @@
 //! Shortening text for people: long values in messages, long lists in tables.
 
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(items: &[impl AsRef<str>]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// `text` cut to `max` characters, ending in `…` when cut.
 pub(crate) fn clip(text: String, max: usize) -> String {
     if text.chars().count() <= max {

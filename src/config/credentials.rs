@@ -58,7 +58,7 @@ pub(crate) fn require_credentials(
         [] => "nothing can be tested without them".to_string(),
         _ => format!(
             "or leave {} out: {}",
-            names.join(" and "),
+            crate::text::and_list(&names),
             ready
                 .iter()
                 .map(|o| format!("--service {o}"))
@@ -67,7 +67,7 @@ pub(crate) fn require_credentials(
         ),
     };
     Err(ConfigError::NoCredentials {
-        service: names.join(" and "),
+        service: crate::text::and_list(&names),
         // Every SigV4 service misses the same keys: said once.
         why: missing
             .iter()

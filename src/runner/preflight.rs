@@ -54,20 +54,15 @@ pub(crate) async fn problems(
     }
     merged
         .into_iter()
-        .map(|(services, p)| format!("{} at {} {}", and_list(&services), p.endpoint, p.what))
+        .map(|(services, p)| {
+            format!(
+                "{} at {} {}",
+                crate::text::and_list(&services),
+                p.endpoint,
+                p.what
+            )
+        })
         .collect()
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[impl AsRef<str>]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [rest @ .., last] => {
-            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", rest.join(", "), last.as_ref())
-        }
-    }
 }
 
 /// What one probe found wrong.

@@ -38,10 +38,51 @@ struct Credential {
     active: bool,
 }
 
+/// An IAM user.
+#[derive(Debug, Clone)]
+struct IamUser {
+    name: String,
+    id: String,
+    path: String,
+    created: OffsetDateTime,
+    tags: Vec<(String, String)>,
+}
+
+impl IamUser {
+    fn new(name: &str, path: &str, tags: Vec<(String, String)>) -> IamUser {
+        IamUser {
+            name: name.into(),
+            id: format!("AIDA{}", random(UPPER, 17)),
+            path: path.into(),
+            created: OffsetDateTime::now_utc(),
+            tags,
+        }
+    }
+
+    /// The user as GetUser, ListUsers and CreateUser describe it.
+    fn describe(&self) -> Value {
+        let mut v = json!({
+            "Path": self.path,
+            "UserName": self.name,
+            "UserId": self.id,
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:user{}{}", self.path, self.name),
+            "CreateDate": rfc3339(self.created),
+        });
+        if !self.tags.is_empty() {
+            v["Tags"] = self
+                .tags
+                .iter()
+                .map(|(k, v)| json!({"Key": k, "Value": v}))
+                .collect();
+        }
+        v
+    }
+}
+
 /// The users and their credentials.
 #[derive(Debug)]
 pub(crate) struct Users {
-    users: Vec<String>,
+    users: Vec<IamUser>,
     credentials: Vec<Credential>,
     next: u64,
 }
@@ -50,11 +91,23 @@ impl Users {
     /// Two users with no credentials.
     pub(crate) fn seeded() -> Users {
         Users {
-            users: vec![USER.into(), OTHER_USER.into()],
+            users: vec![
+                IamUser::new(USER, "/", Vec::new()),
+                IamUser::new(OTHER_USER, "/", Vec::new()),
+            ],
             credentials: Vec::new(),
             next: 1,
         }
     }
+}
+
+/// Who a SigV4 caller is: every access key is the seeded user of the account.
+pub(crate) fn caller() -> Value {
+    json!({
+        "UserId": "AIDAPATCONFORMANCEUSER",
+        "Account": ACCOUNT,
+        "Arn": format!("arn:aws:iam::{ACCOUNT}:user/{USER}"),
+    })
 }
 
 impl Backend for Users {
@@ -69,6 +122,10 @@ impl Backend for Users {
             "DeleteServiceSpecificCredential" => self.delete(call),
             "ResetServiceSpecificCredential" => self.reset(call),
             "UpdateServiceSpecificCredential" => self.update(call),
+            "GetUser" => self.get_user(call),
+            "ListUsers" => self.list_users(call),
+            "CreateUser" => self.create_user(call),
+            "DeleteUser" => self.delete_user(call),
             other => Err(not_emulated(other, 400)),
         }
     }
@@ -118,9 +175,73 @@ impl Users {
         let name = text(call, "UserName").unwrap_or(USER);
         self.users
             .iter()
-            .find(|u| u.as_str() == name)
-            .cloned()
+            .find(|u| u.name == name)
+            .map(|u| u.name.clone())
             .ok_or_else(|| no_such_entity(format!("The user with name {name} cannot be found.")))
+    }
+
+    /// The user a call names, else the caller's own.
+    fn get_user(&self, call: &Call) -> Result<Value, ApiError> {
+        let name = self.user(call)?;
+        let user = self.users.iter().find(|u| u.name == name);
+        Ok(json!({ "User": user.map(IamUser::describe) }))
+    }
+
+    /// Every user under `PathPrefix`, in creation order, paged by `Marker`.
+    fn list_users(&self, call: &Call) -> Result<Value, ApiError> {
+        let prefix = text(call, "PathPrefix").unwrap_or("/");
+        let size = call
+            .limit()
+            .and_then(Value::as_u64)
+            .map_or(DEFAULT_PAGE, |n| n as usize);
+        let scope = format!("iam:users:{prefix}");
+        let after = match call.page_token() {
+            None => None,
+            Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
+                call.invalid(format!("{} is not valid", call.page_members().1))
+            })?),
+        };
+        let users: Vec<(u64, &IamUser)> = (1..)
+            .zip(&self.users)
+            .filter(|(_, u)| u.path.starts_with(prefix))
+            .collect();
+        let (page, next) = pages::page(&scope, &users, |(seq, _)| *seq, after, size);
+        let items = page.iter().map(|(_, u)| u.describe()).collect();
+        let truncated = next.is_some();
+        let mut body = call.page(items, next);
+        body["IsTruncated"] = json!(truncated);
+        Ok(body)
+    }
+
+    fn create_user(&mut self, call: &Call) -> Result<Value, ApiError> {
+        let name = text(call, "UserName").unwrap_or_default();
+        if self.users.iter().any(|u| u.name.eq_ignore_ascii_case(name)) {
+            return Err(ApiError::new(
+                "EntityAlreadyExists",
+                format!("User with name {name} already exists."),
+            ));
+        }
+        let user = IamUser::new(name, text(call, "Path").unwrap_or("/"), form_tags(call));
+        let body = json!({ "User": user.describe() });
+        self.users.push(user);
+        Ok(body)
+    }
+
+    fn delete_user(&mut self, call: &Call) -> Result<Value, ApiError> {
+        let name = text(call, "UserName").unwrap_or_default().to_string();
+        if !self.users.iter().any(|u| u.name == name) {
+            return Err(no_such_entity(format!(
+                "The user with name {name} cannot be found."
+            )));
+        }
+        if self.credentials.iter().any(|c| c.user == name) {
+            return Err(ApiError::new(
+                "DeleteConflict",
+                "Cannot delete entity, must delete service-specific credentials first.",
+            ));
+        }
+        self.users.retain(|u| u.name != name);
+        Ok(json!({}))
     }
 
     fn service_name(call: &Call) -> Result<Option<String>, ApiError> {
@@ -258,6 +379,28 @@ impl Users {
         }
         Ok(json!({}))
     }
+}
+
+/// The tags of a form body (`Tags.member.N.Key`, `Tags.member.N.Value`: awsQuery
+/// flattens the list, and the router hands the pairs on as they came).
+fn form_tags(call: &Call) -> Vec<(String, String)> {
+    let Some(members) = call.input.as_object() else {
+        return Vec::new();
+    };
+    let mut tags = Vec::new();
+    for n in 1.. {
+        let get = |part: &str| {
+            members
+                .get(&format!("Tags.member.{n}.{part}"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        match (get("Key"), get("Value")) {
+            (Some(k), v) => tags.push((k, v.unwrap_or_default())),
+            (None, _) => break,
+        }
+    }
+    tags
 }
 
 fn is_api_key(c: &Credential) -> bool {

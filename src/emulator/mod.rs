@@ -15,6 +15,7 @@ mod request;
 mod router;
 mod server;
 mod sigv4;
+mod sts;
 mod workmail;
 
 use std::collections::BTreeMap;
@@ -119,6 +120,7 @@ pub(crate) fn backends() -> Vec<Box<dyn backend::Backend>> {
         Box::new(codecatalyst::Tokens::default()),
         Box::new(workmail::Directory::seeded()),
         Box::new(iam::Users::seeded()),
+        Box::new(sts::Identity),
     ]
 }
 

@@ -43,9 +43,9 @@ fn route<'c>(
     req: &Request,
 ) -> Option<(&'c Service, &'c str, BTreeMap<String, String>)> {
     let (method, path) = (req.method.as_str(), req.url.path());
-    contract.services.iter().find_map(|service| {
+    contract.all_services().find_map(|service| {
         let codec = crate::codec::of(service.spec.protocol);
-        service.spec.operations.iter().find_map(|(name, op)| {
+        service.callables().find_map(|(name, op)| {
             let labels = codec.route(
                 &service.spec,
                 name,
@@ -67,7 +67,7 @@ impl Router {
         let (service, name, _) = route(&self.contract, req)?;
         Some(Routed {
             operation: name.to_string(),
-            paginator: service.operation(name).and_then(|op| op.paginator.clone()),
+            paginator: service.callable(name).and_then(|op| op.paginator.clone()),
             media_type: crate::codec::of(service.spec.protocol).media_type(),
         })
     }
@@ -84,7 +84,7 @@ fn unrouted_query(contract: &Contract, req: &Request) -> Option<Reply> {
         .split(',')
         .next()?;
     let signing_name = scope.split('/').nth(3)?;
-    let service = contract.services.iter().find(|s| {
+    let service = contract.all_services().find(|s| {
         s.spec.signing_name == signing_name && s.spec.protocol == crate::spec::Protocol::AwsQuery
     })?;
     let codec = crate::codec::of(service.spec.protocol);
@@ -165,7 +165,7 @@ impl Router {
         match self.handle(service, op_name, labels, req) {
             Ok(body) => {
                 let status = service
-                    .operation(op_name)
+                    .callable(op_name)
                     .map(|op| op.http.status)
                     .unwrap_or(200);
                 replies::success(service, op_name, status, &body)
@@ -181,7 +181,7 @@ impl Router {
         labels: BTreeMap<String, String>,
         req: &Request,
     ) -> Result<Value, ApiError> {
-        let op = service.operation(op_name).ok_or_else(|| {
+        let op = service.callable(op_name).ok_or_else(|| {
             ApiError::protocol("UnknownOperationException", 404, "unknown operation")
         })?;
         if let Some(fault) = header(req, &FAULT) {

@@ -33,6 +33,7 @@ struct Pat {
 
 #[derive(Debug, Clone)]
 struct Organization {
+    alias: &'static str,
     state: &'static str,
     users: Vec<User>,
     tokens: Vec<Pat>,
@@ -52,6 +53,8 @@ const DISPOSABLE_ORG: &str = "m-d15b05ab1e000000000000000000d15b";
 const ALICE: &str = "a1b2c3d4-0000-4000-8000-00000000a11c";
 const BOB: &str = "b0b0b0b0-0000-4000-8000-000000000b0b";
 const CAROL: &str = "ca401ca4-0000-4000-8000-0000000ca401";
+/// How a token a run may delete is named (what `init` and `run --discover` look for).
+const DISPOSABLE_PREFIX: &str = "pat-conformance-disposable";
 
 impl Directory {
     /// An active organization with tokens of two users (and a disabled third user), an
@@ -63,10 +66,10 @@ impl Directory {
             enabled,
         };
         let base = 1_767_225_600.0; // 2026-01-01T00:00:00Z
-        let pat = |n: usize, user: &str| Pat {
+        let named = |n: usize, user: &str, name: String| Pat {
             id: format!("pat-{n:02}-{}", &user[..8]),
             user: user.into(),
-            name: format!("mail client {n}"),
+            name,
             created: base + n as f64 * 86_400.5,
             last_used: (n % 2 == 0).then_some(base + n as f64 * 90_000.25),
             expires: base + 365.0 * 86_400.0 + n as f64,
@@ -75,10 +78,12 @@ impl Directory {
                 "IMAP".into(),
             ],
         };
+        let pat = |n: usize, user: &str| named(n, user, format!("mail client {n}"));
         let mut orgs = BTreeMap::new();
         orgs.insert(
             ACTIVE_ORG.into(),
             Organization {
+                alias: "pat-conformance",
                 state: "Active",
                 users: vec![
                     user(ALICE, "alice", true),
@@ -100,6 +105,7 @@ impl Directory {
         orgs.insert(
             EMPTY_ORG.into(),
             Organization {
+                alias: "pat-conformance-empty",
                 state: "Active",
                 users: vec![user(ALICE, "alice", true)],
                 tokens: vec![],
@@ -108,14 +114,17 @@ impl Directory {
         orgs.insert(
             DISPOSABLE_ORG.into(),
             Organization {
+                alias: "pat-conformance-disposable",
                 state: "Active",
                 users: vec![user(ALICE, "alice", true)],
-                tokens: vec![pat(8, ALICE)],
+                // Named as discovery looks for the one token a run may delete.
+                tokens: vec![named(8, ALICE, format!("{DISPOSABLE_PREFIX}-8"))],
             },
         );
         orgs.insert(
             INACTIVE_ORG.into(),
             Organization {
+                alias: "pat-conformance-deleted",
                 state: "Deleted",
                 users: vec![],
                 tokens: vec![],
@@ -161,6 +170,9 @@ impl Backend for Directory {
             "ListPersonalAccessTokens" => list(self, config.newest_first, call),
             "GetPersonalAccessTokenMetadata" => get(self, call),
             "DeletePersonalAccessToken" => delete(self, call),
+            "ListOrganizations" => list_organizations(self, call),
+            "DescribeOrganization" => describe_organization(self, call),
+            "ListUsers" => list_users(self, call),
             other => Err(not_emulated(other, 400)),
         }
     }
@@ -286,6 +298,85 @@ fn enabled_user(org: &Organization, wanted: &str) -> Result<String, ApiError> {
         ));
     }
     Ok(user.id.clone())
+}
+
+/// The page size a call asks for, and the page after its token (scoped to `scope`).
+fn paging(call: &Call, scope: &str) -> Result<(usize, Option<u64>), ApiError> {
+    let size = call
+        .limit()
+        .and_then(Value::as_u64)
+        .map_or(DEFAULT_PAGE, |n| n as usize);
+    let after = match call.page_token() {
+        None => None,
+        Some(t) => Some(pages::decode(scope, t).ok_or_else(|| {
+            call.invalid(format!("{} is not valid", call.page_members().1))
+        })?),
+    };
+    Ok((size, after))
+}
+
+/// Every organization, whatever its state (helper: discovery reads the states).
+fn list_organizations(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
+    let scope = "workmail:organizations";
+    let (size, after) = paging(call, scope)?;
+    let orgs: Vec<(u64, (&String, &Organization))> = (1..).zip(&dir.orgs).collect();
+    let (page, next) = pages::page(scope, &orgs, |(seq, _)| *seq, after, size);
+    let items = page
+        .iter()
+        .map(|(_, (id, org))| {
+            json!({
+                "OrganizationId": id,
+                "Alias": org.alias,
+                "DefaultMailDomain": format!("{}.awsapps.com", org.alias),
+                "State": org.state,
+            })
+        })
+        .collect();
+    Ok(call.page(items, next))
+}
+
+/// One organization, whatever its state.
+fn describe_organization(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
+    let id = org_id(call);
+    let org = dir.orgs.get(id).ok_or_else(|| {
+        ApiError::new(
+            "OrganizationNotFoundException",
+            format!("organization {id} not found"),
+        )
+    })?;
+    Ok(json!({
+        "OrganizationId": id,
+        "Alias": org.alias,
+        "State": org.state,
+        "DirectoryType": "VpcDirectory",
+        "DefaultMailDomain": format!("{}.awsapps.com", org.alias),
+        "ARN": format!("arn:aws:workmail:us-east-1:123456789012:organization/{id}"),
+    }))
+}
+
+/// An active organization's users, enabled or not.
+fn list_users(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
+    let id = org_id(call);
+    let org = active_org(dir, id)?;
+    let scope = format!("workmail:users:{id}");
+    let (size, after) = paging(call, &scope)?;
+    let users: Vec<(u64, &User)> = (1..).zip(&org.users).collect();
+    let (page, next) = pages::page(&scope, &users, |(seq, _)| *seq, after, size);
+    let items = page
+        .iter()
+        .map(|(_, u)| {
+            let name = u.email.split('@').next().unwrap_or_default();
+            json!({
+                "Id": u.id,
+                "Email": u.email,
+                "Name": name,
+                "DisplayName": name,
+                "State": if u.enabled { "ENABLED" } else { "DISABLED" },
+                "UserRole": "USER",
+            })
+        })
+        .collect();
+    Ok(call.page(items, next))
 }
 
 /// A token as ListPersonalAccessTokens lists it (and GetPersonalAccessTokenMetadata

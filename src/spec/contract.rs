@@ -36,18 +36,29 @@ impl Service {
         &self.spec.service
     }
 
-    /// An operation by name.
+    /// An operation under test by name.
     pub fn operation(&self, name: &str) -> Option<&OperationSpec> {
         self.spec.operations.get(name)
+    }
+
+    /// An operation the target may be called with: one under test or a helper.
+    pub fn callable(&self, name: &str) -> Option<&OperationSpec> {
+        self.spec
+            .operations
+            .get(name)
+            .or_else(|| self.spec.helpers.get(name))
+    }
+
+    /// Every operation the target may be called with: those under test, then helpers.
+    pub fn callables(&self) -> impl Iterator<Item = (&String, &OperationSpec)> {
+        self.spec.operations.iter().chain(self.spec.helpers.iter())
     }
 
     /// The input members of an operation (none for an unknown one).
     pub(crate) fn input_members(&self, operation: &str) -> &[super::Member] {
         let members = self.members.get_or_init(|| {
             let as_text = self.spec.protocol.members_as_text();
-            self.spec
-                .operations
-                .iter()
+            self.callables()
                 .map(|(name, op)| {
                     let read = super::members::read_members(&self.shapes, op, as_text);
                     (name.clone(), read)
@@ -61,8 +72,11 @@ impl Service {
 /// The whole contract: every service under `specs/`.
 #[derive(Debug)]
 pub struct Contract {
-    /// Services, sorted by name.
+    /// Services with operations under test, sorted by name.
     pub services: Vec<Service>,
+    /// Services the suite only calls to learn about a target (STS): every operation a
+    /// helper. The emulator serves them; nothing tests, counts or covers them.
+    pub helper_services: Vec<Service>,
 }
 
 /// How much of a specs folder is checked as it loads.
@@ -100,11 +114,17 @@ impl Contract {
                 "failed to find any <service>/service.yaml",
             ));
         }
-        let services = paths
+        let loaded = paths
             .iter()
             .map(|p| load_service(p, checks))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Contract { services })
+        let (services, helper_services) = loaded
+            .into_iter()
+            .partition(|s: &Service| !s.spec.operations.is_empty());
+        Ok(Contract {
+            services,
+            helper_services,
+        })
     }
 
     /// Members whose values change from run to run without meaning a change: every
@@ -135,9 +155,19 @@ impl Contract {
             .collect()
     }
 
-    /// A service by name.
+    /// A service under test by name.
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.name() == name)
+    }
+
+    /// Any service by name, a helper service (STS) included.
+    pub fn any_service(&self, name: &str) -> Option<&Service> {
+        self.all_services().find(|s| s.name() == name)
+    }
+
+    /// Every service: those under test, then the helper services.
+    pub fn all_services(&self) -> impl Iterator<Item = &Service> {
+        self.services.iter().chain(self.helper_services.iter())
     }
 }
 
@@ -265,6 +295,16 @@ fn check_consistency(spec: &ServiceSpec, schemas: &SchemaSet) -> Result<(), Stri
             spec.validation_error,
             spec.protocol.name()
         ));
+    }
+    for (name, op) in &spec.helpers {
+        for shape in [&op.input, &op.output] {
+            if !schemas.has(shape) {
+                return Err(format!(
+                    "helpers.{name}: shape `{shape}` is not in {}",
+                    spec.schemas
+                ));
+            }
+        }
     }
     for (name, op) in &spec.operations {
         for shape in [&op.input, &op.output] {

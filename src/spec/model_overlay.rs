@@ -100,8 +100,23 @@ pub struct OverlaySpec {
     #[serde(default)]
     pub identifiers: Vec<String>,
     /// Per operation of the model: what people know. Every imported operation needs
-    /// an entry.
+    /// an entry here or in `helpers`.
     pub operations: BTreeMap<String, OperationOverlay>,
+    /// Operations of the model that are not under test: the suite calls them to learn
+    /// a target's data (`init`, `run --discover`) and the emulator serves them, but no
+    /// case is generated, counted or covered for them.
+    #[serde(default)]
+    pub helpers: BTreeMap<String, HelperOverlay>,
+}
+
+/// Why the suite calls an operation it does not test.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HelperOverlay {
+    /// The document it comes from.
+    pub document: String,
+    /// What discovery asks it.
+    pub purpose: String,
 }
 
 /// Authentication facts a model leaves out.
@@ -151,18 +166,49 @@ pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, Stri
     if let Some(name) = overlay
         .operations
         .keys()
+        .chain(overlay.helpers.keys())
         .find(|n| !model.operations.contains_key(*n))
     {
         return Err(format!(
             "operations.{name}: not an operation of model.yaml (import it with import-model --operations)"
         ));
     }
+    if let Some(name) = overlay
+        .helpers
+        .keys()
+        .find(|n| overlay.operations.contains_key(*n))
+    {
+        return Err(format!(
+            "helpers.{name}: also under `operations`; an operation is tested or a helper, not both"
+        ));
+    }
     let mut overlays = overlay.operations;
+    let mut helper_overlays = overlay.helpers;
     let mut operations = BTreeMap::new();
+    let mut helpers = BTreeMap::new();
     for (name, op) in model.operations {
+        if let Some(h) = helper_overlays.remove(&name) {
+            helpers.insert(
+                name,
+                OperationSpec {
+                    document: h.document,
+                    http: op.http,
+                    input: op.input,
+                    output: op.output,
+                    sensitive: op.sensitive,
+                    creates: None,
+                    paginator: op.paginator,
+                    idempotent: op.idempotent,
+                    errors: op.errors,
+                    behaviours: BTreeMap::new(),
+                    generate: GenerateSpec::default(),
+                },
+            );
+            continue;
+        }
         let Some(o) = overlays.remove(&name) else {
             return Err(format!(
-                "operations.{name}: model.yaml imports it but service.yaml does not describe it (needs at least `document`)"
+                "operations.{name}: model.yaml imports it but service.yaml does not describe it (needs at least `document`, or an entry under `helpers`)"
             ));
         };
         operations.insert(
@@ -207,5 +253,6 @@ pub fn merge(model: ModelSpec, overlay: OverlaySpec) -> Result<ServiceSpec, Stri
         identifiers: overlay.identifiers,
         errors: model.errors,
         operations,
+        helpers,
     })
 }

@@ -276,8 +276,12 @@ pub struct ServiceSpec {
     pub identifiers: Vec<String>,
     /// Modelled errors with their HTTP status.
     pub errors: BTreeMap<String, ErrorSpec>,
-    /// Operations by name.
+    /// Operations by name: the contract under test.
     pub operations: BTreeMap<String, OperationSpec>,
+    /// Operations the suite only calls to learn a target's data (`init`,
+    /// `run --discover`) and the emulator serves: never generated, counted or covered.
+    #[serde(default)]
+    pub helpers: BTreeMap<String, OperationSpec>,
 }
 
 impl ServiceSpec {

@@ -190,9 +190,17 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
         },
         args.idle_timeout
     );
-    for service in &suite.contract.services {
+    for service in suite.contract.all_services() {
         outln!("{}", accepts(service));
     }
+    for line in seeded(&emulator.profile()) {
+        outln!("{line}");
+    }
+    outln!(
+        "health: GET {}{} answers the services and their state in JSON",
+        emulator.uri(),
+        crate::emulator::HEALTH_PATH
+    );
     outln!(
         "reset: POST {}{} puts every service back in its initial state (the disposable WorkMail token included)",
         emulator.uri(),
@@ -206,6 +214,33 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     Ok(Exit::Conforms)
 }
 
+/// What the emulator holds, per service (the profile's vars, which name ids and no
+/// secret), and its identities by name only (their bearer tokens are secrets, written
+/// by `--write-profile` alone).
+fn seeded(profile: &crate::profile::Profile) -> Vec<String> {
+    let mut by_service: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (name, value) in &profile.vars {
+        let service = name.split('_').next().unwrap_or(name);
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
+        by_service
+            .entry(service)
+            .or_default()
+            .push(format!("{name}={value}"));
+    }
+    let mut lines: Vec<String> = by_service
+        .into_iter()
+        .map(|(service, vars)| format!("seeded {service}: {}", vars.join(", ")))
+        .collect();
+    let identities: Vec<&str> = profile.identities.keys().map(|i| i.as_str()).collect();
+    lines.push(format!(
+        "identities: {} (bearer tokens; written by --write-profile, never printed)",
+        identities.join(", ")
+    ));
+    lines
+}
+
 /// What `serve` accepts for one service, from its spec: its operations, protocol and
 /// how it authenticates callers.
 fn accepts(service: &crate::spec::Service) -> String {
@@ -216,17 +251,18 @@ fn accepts(service: &crate::spec::Service) -> String {
             "bearer token: any token is accepted; each token is its own identity".to_string()
         }
         crate::spec::AuthScheme::Sigv4 => format!(
-            "SigV4, signing name `{}`: any access key is accepted, with or without a session token (`test`/`test` as with LocalStack); the signing time must be within 15 minutes; requests signed with the emulator's own key {} are verified (a wrong secret is refused)",
+            "SigV4, signing name `{}`: any access key is accepted, with or without a session token; the signing time must be within 15 minutes; requests signed with the emulator's own key {} or with LocalStack's `test`/`test` are verified (a wrong secret is refused)",
             spec.signing_name,
             crate::emulator::emulator_key()
         ),
     };
-    format!(
-        "{} ({}, {}): {auth}",
-        spec.title,
-        spec.protocol.name(),
-        ops.join(", ")
-    )
+    let helpers: Vec<&str> = spec.helpers.keys().map(String::as_str).collect();
+    let ops = match (ops.is_empty(), helpers.is_empty()) {
+        (_, true) => ops.join(", "),
+        (true, false) => format!("for discovery {}", helpers.join(", ")),
+        (false, false) => format!("{}; for discovery {}", ops.join(", "), helpers.join(", ")),
+    };
+    format!("{} ({}, {ops}): {auth}", spec.title, spec.protocol.name())
 }
 
 /// Ctrl-C, or SIGTERM: what `docker stop` sends. As a container's first process

@@ -53,6 +53,11 @@ pub struct EmulatorConfig {
 /// token included), so the destructive cases can run again against one `serve`.
 pub const RESET_PATH: &str = "/_pat-conformance/reset";
 
+/// `GET` here answers the emulator's services and their state in JSON (LocalStack's
+/// `/_localstack/health`): `{"status": "running", "services": {"iam": {"state":
+/// "running", "protocol": …, "operations": […], "helpers": […]}, …}, "version": …}`.
+pub const HEALTH_PATH: &str = "/_pat-conformance/health";
+
 /// How long the emulator keeps a connection that has not sent a whole request head.
 pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -60,7 +65,7 @@ pub const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SignatureCheck {
     /// Any access key is accepted (as LocalStack does); a request signed with the
-    /// emulator's own key must verify; every signing time must be at most 15 minutes
+    /// emulator's own key (or with `test`/`test`) must verify; every signing time must be at most 15 minutes
     /// away (what AWS does).
     #[default]
     Full,

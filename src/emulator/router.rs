@@ -150,6 +150,9 @@ impl Router {
             state.backends = super::backends();
             return Reply::json(200, &serde_json::json!({"reset": true}), "application/json");
         }
+        if req.method == http::Method::GET && req.url.path() == super::HEALTH_PATH {
+            return Reply::json(200, &self.health(), "application/json");
+        }
         let Some((service, op_name, labels)) = route(&self.contract, req) else {
             if let Some(reply) = unrouted_query(&self.contract, req) {
                 return reply;
@@ -172,6 +175,33 @@ impl Router {
             }
             Err(e) => replies::error(service, &e),
         }
+    }
+
+    /// The health document: every service the emulator serves, from the specs.
+    fn health(&self) -> Value {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let services: Map<String, Value> = self
+            .contract
+            .all_services()
+            .map(|s| {
+                let running = state.backends.iter().any(|b| b.service() == s.name());
+                let names = |ops: &BTreeMap<String, crate::spec::OperationSpec>| {
+                    ops.keys().cloned().collect::<Vec<_>>()
+                };
+                let about = serde_json::json!({
+                    "state": if running { "running" } else { "not emulated" },
+                    "protocol": s.spec.protocol.name(),
+                    "operations": names(&s.spec.operations),
+                    "helpers": names(&s.spec.helpers),
+                });
+                (s.name().to_string(), about)
+            })
+            .collect();
+        serde_json::json!({
+            "status": "running",
+            "version": env!("CARGO_PKG_VERSION"),
+            "services": services,
+        })
     }
 
     fn handle(

@@ -1,8 +1,9 @@
 //! Verifying AWS Signature Version 4, as LocalStack-style emulators do and no looser:
 //! every access key is accepted (`test`/`test` included, with or without a session
 //! token), the signing time must lie within 15 minutes of now as AWS requires, and a
-//! request signed with the emulator's own key is verified — the signature is made again
-//! with aws-sigv4 from what the request says it signed — so a wrong secret is refused.
+//! request signed with the emulator's own key, or with LocalStack's `test`/`test`, is
+//! verified — the signature is made again with aws-sigv4 from what the request says it
+//! signed — so a wrong secret is refused.
 
 use std::time::{Duration, SystemTime};
 
@@ -69,6 +70,9 @@ fn invalid_signature(message: impl Into<String>) -> ApiError {
 }
 
 /// Checks the request's SigV4 signature; the access key id on success.
+/// The access key (and secret) LocalStack users set: `test`/`test`.
+pub(crate) const LOCALSTACK_KEY: &str = "test";
+
 pub(crate) fn verify(
     req: &Request,
     auth: &str,
@@ -89,6 +93,21 @@ pub(crate) fn verify(
         .get("x-amz-security-token")
         .and_then(|v| v.to_str().ok());
     let ours = parsed.key == known.access_key_id;
+    // LocalStack's convention: access key `test` has the secret `test` (any session
+    // token). Its signatures are verified too, so a wrong secret is refused with the
+    // keys emulator users set, and a suite can prove the target checks signatures.
+    let localstack = SigV4Credentials {
+        access_key_id: LOCALSTACK_KEY.into(),
+        secret_access_key: LOCALSTACK_KEY.into(),
+        session_token: None,
+    };
+    let secret_known = if ours {
+        Some(known)
+    } else if parsed.key == LOCALSTACK_KEY {
+        Some(&localstack)
+    } else {
+        None
+    };
     // With the emulator's key, a session token is optional, but if sent it is its own.
     if ours && session.is_some() && session != known.session_token.as_deref() {
         return Err(ApiError::protocol(
@@ -110,10 +129,10 @@ pub(crate) fn verify(
             MAX_SKEW.as_secs()
         )));
     }
-    if !ours {
-        // A key the emulator did not hand out has no secret to verify against.
+    let Some(known) = secret_known else {
+        // A key whose secret the emulator does not know cannot be verified.
         return Ok(parsed.key.to_string());
-    }
+    };
     // Sign again what the request says was signed; the signer adds the date and token.
     let headers: Vec<(&str, &str)> = parsed
         .signed_headers

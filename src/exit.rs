@@ -14,6 +14,9 @@ pub enum Exit {
     /// A harness problem during the run (unreachable target, timeout): the verdict is
     /// incomplete. Takes precedence over contract failures.
     HarnessError = 3,
+    /// Every case that ran conforms, but some were skipped (the target profile lacks
+    /// what they need) and `--fail-on-skip` asks that every selected case run.
+    NotRun = 4,
     /// The run was interrupted (Ctrl-C); cleanups ran and partial reports were written.
     Interrupted = 130,
 }
@@ -29,11 +32,14 @@ pub struct Findings {
     /// Contract failures that count (under a baseline: regressions and new failures;
     /// for `coverage`: gaps; for `mutants`: survivors and false failures).
     pub failures: usize,
+    /// Skipped cases that count (only with `--fail-on-skip`).
+    pub skipped: usize,
 }
 
 impl Exit {
     /// The one place an exit is decided: an interruption first, then a harness
-    /// problem (the verdict is incomplete), then a contract failure.
+    /// problem (the verdict is incomplete), then a contract failure, then skips that
+    /// count.
     pub fn decide(findings: Findings) -> Exit {
         if findings.interrupted {
             Exit::Interrupted
@@ -41,6 +47,8 @@ impl Exit {
             Exit::HarnessError
         } else if findings.failures > 0 {
             Exit::ContractFailure
+        } else if findings.skipped > 0 {
+            Exit::NotRun
         } else {
             Exit::Conforms
         }
@@ -64,16 +72,19 @@ mod tests {
 
     #[test]
     fn interruption_then_harness_then_contract() {
-        let f = |interrupted, harness_errors, failures| {
+        let f = |interrupted, harness_errors, failures, skipped| {
             Exit::decide(Findings {
                 interrupted,
                 harness_errors,
                 failures,
+                skipped,
             })
         };
-        assert_eq!(f(true, 1, 1), Exit::Interrupted);
-        assert_eq!(f(false, 1, 1), Exit::HarnessError);
-        assert_eq!(f(false, 0, 1), Exit::ContractFailure);
-        assert_eq!(f(false, 0, 0), Exit::Conforms);
+        assert_eq!(f(true, 1, 1, 1), Exit::Interrupted);
+        assert_eq!(f(false, 1, 1, 1), Exit::HarnessError);
+        assert_eq!(f(false, 0, 1, 1), Exit::ContractFailure);
+        assert_eq!(f(false, 0, 0, 1), Exit::NotRun);
+        assert_eq!(f(false, 0, 0, 0), Exit::Conforms);
+        assert_eq!(Exit::NotRun.code(), 4);
     }
 }

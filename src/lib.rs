@@ -24,7 +24,8 @@
 //! 6. `transport` — HTTP with bounds
 //! 7. `check` `emulator` — judging answers; the embedded target
 //! 8. `runner` — running cases, emitting events
-//! 9. `report` `suite` `coverage` — consuming events; the loaded suite; coverage
+//! 9. `report` `suite` `coverage` `discover` — consuming events; the loaded suite;
+//!    coverage; asking a target for the data its cases need
 //! 10. `config` `mutants` — a validated run configuration and the run it builds; the
 //!     self-test
 //! 11. `cli` — the command line
@@ -37,6 +38,7 @@ pub mod cli;
 pub(crate) mod codec;
 pub mod config;
 pub mod coverage;
+pub mod discover;
 pub mod embedded;
 pub mod emulator;
 pub mod error;

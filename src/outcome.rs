@@ -272,6 +272,7 @@ impl Summary {
             interrupted,
             harness_errors: self.errors,
             failures: self.failed,
+            ..Default::default()
         }
     }
 }

@@ -21,6 +21,9 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// Run the embedded emulator until Ctrl-C.
     Serve(ServeArgs),
+    /// Ask a target for the data its cases need (organizations, users, tokens,
+    /// capabilities) and write a complete profile, each value with where it came from.
+    Init(InitArgs),
     /// List the cases the filters select.
     List(ListArgs),
     /// Check specs and case files without running anything.
@@ -163,15 +166,16 @@ pub struct RunArgs {
     pub suite: SuiteArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Endpoint for every service (overrides the profile and AWS_ENDPOINT_URL*).
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
-    /// Use the public AWS endpoints.
-    #[arg(long, conflicts_with = "endpoint")]
-    pub aws: bool,
-    /// Target profile (YAML/JSON): identities, capabilities, vars, endpoints.
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Ask the target for the data the profile lacks before the cases (as `init`
+    /// does, in memory for this run); the first lines say what was found and what not.
+    #[arg(long)]
+    pub discover: bool,
+    /// A skipped case fails the run (exit 4 when nothing else did): every selected case
+    /// must run.
+    #[arg(long)]
+    pub fail_on_skip: bool,
     /// Cases in flight at once (default: 16 against a remote target, where the run
     /// waits on the network; the number of cores for the embedded emulator).
     #[arg(long, short = 'j', value_name = "N")]
@@ -182,11 +186,6 @@ pub struct RunArgs {
     /// Also print every exchange of every case (redacted, bodies clipped to 1 KiB).
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// The AWS shared-config profile for SigV4 credentials and region (default:
-    /// `AWS_PROFILE`, else `default`); the AWS SDK's own loader finds them (environment,
-    /// config and credentials files, SSO, credential_process, web identity, ECS, EC2).
-    #[arg(long, value_name = "NAME")]
-    pub aws_profile: Option<String>,
     /// Attempts per call: throttling, 5xx and lost connections are retried with
     /// exponential backoff and jitter (1: never retry).
     #[arg(long, default_value_t = 3, value_name = "N")]
@@ -218,6 +217,59 @@ pub struct RunArgs {
     /// Run only shard K of N (cases split deterministically by name).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+}
+
+/// Where a target is and who calls it (`run`, `init`).
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Endpoint for every service (overrides the profile and AWS_ENDPOINT_URL*).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Use the public AWS endpoints.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub aws: bool,
+    /// Target profile (YAML/JSON): identities, capabilities, vars, endpoints.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// The AWS shared-config profile for SigV4 credentials and region (default:
+    /// `AWS_PROFILE`, else `default`); the AWS SDK's own loader finds them (environment,
+    /// config and credentials files, SSO, credential_process, web identity, ECS, EC2).
+    #[arg(long, value_name = "NAME")]
+    pub aws_profile: Option<String>,
+}
+
+/// `init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Only this service (repeatable).
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// The profile to write.
+    #[arg(long, short = 'o', default_value = "pat-conformance.profile.yaml", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Make the two IAM users the cases act on (pat-conformance-user,
+    /// pat-conformance-other) when fewer users named pat-conformance-* exist; they are
+    /// tagged `pat-conformance`, and `init --remove` deletes them.
+    #[arg(long)]
+    pub create_iam_users: bool,
+    /// The WorkMail token a run may delete, by id (default: one named
+    /// pat-conformance-disposable…, else none: no other token is ever picked).
+    #[arg(long, value_name = "ID")]
+    pub disposable_token: Option<String>,
+    /// Delete the IAM users `--create-iam-users` made (tagged `pat-conformance`) and
+    /// their service-specific credentials; write nothing.
+    #[arg(long, conflicts_with_all = ["create_iam_users", "force"])]
+    pub remove: bool,
+    /// Per-request timeout, e.g. `30s`.
+    #[arg(long, default_value = "15s", value_name = "DURATION")]
+    pub timeout: String,
 }
 
 /// `diff`.

@@ -40,6 +40,10 @@ pub async fn execute(cli: Cli) -> Result<Exit, HarnessError> {
     match cli.command {
         Command::Run(args) => run(&args).await,
         Command::Serve(args) => serve(&args).await,
+        Command::Init(args) => {
+            let (config, init) = options::init_config(&args)?;
+            crate::config::init(&config, &init).await
+        }
         Command::List(args) => list(&args),
         Command::Validate(args) => validate(&args),
         Command::Coverage(args) => coverage(&args),

@@ -1,8 +1,11 @@
 //! From the command line's raw arguments to the library's validated configuration
 //! (ripgrep's lowargs → hiargs): the only place the clap types meet the library.
 
-use super::args::{FilterArgs, LevelArg, RunArgs, SuiteArgs};
-use crate::config::{endpoint_env_set, parse_shard, parse_size, RunConfig, TargetChoice};
+use super::args::{FilterArgs, InitArgs, LevelArg, RunArgs, SuiteArgs, TargetArgs};
+use crate::config::{
+    endpoint_env_set, parse_shard, parse_size, InitOptions, RunConfig, TargetChoice,
+};
+use crate::discover::Options as DiscoverOptions;
 use crate::error::{ConfigError, HarnessError};
 use crate::profile::Profile;
 use crate::report::Verbosity;
@@ -91,13 +94,72 @@ fn check_retries_and_rate(args: &RunArgs) -> Result<(), HarnessError> {
     Ok(())
 }
 
+/// The target the options name: remote when any of `--endpoint`, `--aws`, `--profile`
+/// or an `AWS_ENDPOINT_URL*` variable names one, else the embedded emulator.
+fn target_choice(args: &TargetArgs) -> Result<(TargetChoice, bool), HarnessError> {
+    let profile = args.profile.as_deref().map(Profile::load).transpose()?;
+    let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
+    if let Some(e) = &args.endpoint {
+        check_url(e)?;
+    }
+    let target = if remote {
+        TargetChoice::Remote {
+            endpoint: args.endpoint.clone(),
+            profile: Box::new(profile.unwrap_or_default()),
+            public: args.aws,
+        }
+    } else {
+        TargetChoice::Embedded
+    };
+    Ok((target, remote))
+}
+
+/// Validates `init` arguments: the configuration of a run that only asks (one call
+/// at a time, no retries, no preflight), and what `init` does besides.
+pub fn init_config(args: &InitArgs) -> Result<(RunConfig, InitOptions), HarnessError> {
+    let filter = Filter {
+        services: args.services.clone(),
+        ..Filter::default()
+    };
+    let suite = filtered_source(&args.suite, &filter)?;
+    let (target, _) = target_choice(&args.target)?;
+    let config = RunConfig {
+        suite,
+        filter,
+        target,
+        jobs: 1,
+        timeout: timeout(&args.timeout)?,
+        max_body: parse_size("4MiB")?,
+        reports_dir: "reports".into(),
+        baseline: None,
+        update_baseline: false,
+        shard: None,
+        max_attempts: 1,
+        rate: None,
+        preflight: false,
+        aws_profile: args.target.aws_profile.clone(),
+        verbosity: Verbosity::Normal,
+        discover: true,
+        fail_on_skip: false,
+    };
+    let init = InitOptions {
+        out: args.out.clone(),
+        force: args.force,
+        discover: DiscoverOptions {
+            create_iam_users: args.create_iam_users,
+            disposable_token: args.disposable_token.clone(),
+        },
+        remove: args.remove,
+    };
+    Ok((config, init))
+}
+
 /// Validates `run` arguments into a run configuration.
 pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
     let filter = filter(&args.filter);
     let suite = filtered_source(&args.suite, &filter)?;
     let timeout = timeout(&args.timeout)?;
-    let profile = args.profile.as_deref().map(Profile::load).transpose()?;
-    let remote = args.endpoint.is_some() || args.aws || profile.is_some() || endpoint_env_set();
+    let (target, remote) = target_choice(&args.target)?;
     // A remote target keeps the run waiting on the network, not on cores.
     let jobs = args.jobs.unwrap_or(if remote {
         REMOTE_JOBS
@@ -114,19 +176,7 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         }
         .into());
     }
-    if let Some(e) = &args.endpoint {
-        check_url(e)?;
-    }
     check_retries_and_rate(args)?;
-    let target = if remote {
-        TargetChoice::Remote {
-            endpoint: args.endpoint.clone(),
-            profile: Box::new(profile.unwrap_or_default()),
-            public: args.aws,
-        }
-    } else {
-        TargetChoice::Embedded
-    };
     Ok(RunConfig {
         suite,
         filter,
@@ -141,7 +191,9 @@ pub fn run_config(args: &RunArgs) -> Result<RunConfig, HarnessError> {
         max_attempts: args.max_attempts,
         rate: args.rate,
         preflight: !args.no_preflight,
-        aws_profile: args.aws_profile.clone(),
+        aws_profile: args.target.aws_profile.clone(),
+        discover: args.discover,
+        fail_on_skip: args.fail_on_skip,
         verbosity: match (args.quiet, args.verbose) {
             (true, _) => Verbosity::Quiet,
             (_, true) => Verbosity::Verbose,

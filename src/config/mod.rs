@@ -4,11 +4,13 @@
 //! [`run`], which builds the run's parts from it (suite, target, reporters, gate).
 
 mod credentials;
+mod init;
 mod run_config;
 mod session;
 
 pub(crate) use credentials::sigv4_credentials;
 pub(crate) use run_config::endpoint_env_set;
 pub use run_config::{parse_shard, parse_size, RunConfig, TargetChoice};
+pub use init::{init, InitOptions};
 pub use session::run;
 pub(crate) use session::step_summary;

@@ -57,6 +57,10 @@ pub struct RunConfig {
     pub aws_profile: Option<String>,
     /// How much the console says (`--quiet`, `--verbose`).
     pub verbosity: crate::report::Verbosity,
+    /// Ask the target for what the profile lacks before the cases (`--discover`).
+    pub discover: bool,
+    /// A skipped case counts against the run (`--fail-on-skip`).
+    pub fail_on_skip: bool,
 }
 
 impl RunConfig {

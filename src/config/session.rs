@@ -39,12 +39,15 @@ pub async fn run(config: &RunConfig, mut options: RunOptions) -> Result<Exit, Ha
             .service(&c.service)
             .is_some_and(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4)
     });
-    let (target, _emulator) = target(config, &suite, sigv4_selected).await?;
+    let (mut target, _emulator) = target(config, &suite, sigv4_selected).await?;
     if matches!(config.target, TargetChoice::Remote { .. }) {
         print_bearer_sources(&suite, &cases, &target);
         require_credentials(&suite, &cases, &target)?;
         if sigv4_selected {
             outln!("SigV4 signing region: {}", target.region);
+        }
+        if config.discover {
+            target.profile = discovered(&suite, &cases, &target, config.verbosity).await;
         }
     }
     let dir = config.reports_dir.join(&options.run_id);
@@ -78,6 +81,9 @@ pub async fn run(config: &RunConfig, mut options: RunOptions) -> Result<Exit, Ha
         let update = config.update_baseline;
         findings = gate(base, path, update, &mut head, &journal, outcome.interrupted)?;
     }
+    if config.fail_on_skip {
+        findings.skipped = head.summary.skipped;
+    }
     crate::report::write_reports(&dir, &head, &journal)?;
     step_summary(&head, &journal)?;
     outln!("reports: {}", dir.display());
@@ -88,6 +94,31 @@ pub async fn run(config: &RunConfig, mut options: RunOptions) -> Result<Exit, Ha
         );
     }
     Ok(Exit::decide(findings))
+}
+
+/// The target's profile completed by discovery (`run --discover`), with what was found
+/// and not found printed (each line unless `--quiet`, which keeps the count).
+async fn discovered(
+    suite: &Suite,
+    cases: &[Case],
+    target: &runner::Target,
+    verbosity: crate::report::Verbosity,
+) -> crate::profile::Profile {
+    let services: Vec<String> = target.endpoints.iter().map(|(s, _)| s.clone()).collect();
+    let wanted = crate::discover::wanted(cases, &services);
+    let options = crate::discover::Options::default();
+    let found = crate::discover::discover(&suite.contract, target, &wanted, &options).await;
+    let skipped = |key: &crate::discover::Key| crate::discover::cases_needing(cases, key);
+    let lines = crate::discover::summary_lines(&found, &skipped);
+    let shown = if verbosity == crate::report::Verbosity::Quiet {
+        1
+    } else {
+        lines.len()
+    };
+    for line in lines.iter().take(shown) {
+        outln!("{line}");
+    }
+    found.apply(target.profile.clone())
 }
 
 /// The run's journal in `dir`, made before any case to prove reports can be written.

@@ -39,6 +39,8 @@ pub struct Brief {
     pub level: crate::vocab::Level,
     /// Its tags.
     pub tags: Vec<String>,
+    /// Why it did not run, when it was skipped.
+    pub skip_reason: Option<String>,
     /// Where the source keeps it (a position, or a byte offset).
     at: u64,
     /// Bytes of the case line and of the exchanges line (journals only).
@@ -73,6 +75,7 @@ impl<'a> InMemory<'a> {
                 operation: c.operation.clone(),
                 level: c.level,
                 tags: c.tags.clone(),
+                skip_reason: c.skip_reason.clone(),
                 at: i as u64,
                 lens: (0, 0),
             })
@@ -224,6 +227,7 @@ impl JournalWriter {
                     operation: case.operation,
                     level: case.level,
                     tags: case.tags,
+                    skip_reason: case.skip_reason,
                     at: offset,
                     lens: (len, 0),
                 });
@@ -375,6 +379,7 @@ impl Reporter for JournalWriter {
                         operation: result.operation.clone(),
                         level: result.level,
                         tags: result.tags.clone(),
+                        skip_reason: result.skip_reason.clone(),
                         at,
                         lens: (case_len, len - case_len),
                     });

@@ -12,6 +12,7 @@
 mod compare;
 mod files;
 pub(crate) mod grouping;
+mod not_run;
 mod journal;
 mod live;
 

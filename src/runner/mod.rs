@@ -26,6 +26,7 @@ pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
 pub(crate) use sweep::sweepable;
 pub use sweep::{Names, Swept};
+pub(crate) use execute::target_credentials;
 pub(crate) use target::{check_url, env};
 pub use target::{remote_target, Target};
 

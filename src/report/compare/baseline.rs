@@ -114,6 +114,7 @@ impl Comparison {
             interrupted,
             harness_errors: counted().filter(|ch| ch.actual == Status::Error).count(),
             failures: counted().count(),
+            ..Default::default()
         }
     }
 }

@@ -82,10 +82,12 @@ pub fn render(report: &JsonReport) -> String {
 /// their exchanges.
 pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String, HarnessError> {
     let s = &report.summary;
-    let mark = if s.failed + s.errors == 0 {
-        "✅"
-    } else {
+    let mark = if s.failed + s.errors > 0 {
         "❌"
+    } else if s.skipped > 0 {
+        "⚠️"
+    } else {
+        "✅"
     };
     let mut out = format!("## {mark} pat-conformance `{}`\n\n", report.run_id);
     out.push_str("| passed | failed | errors | skipped | time |\n|---|---|---|---|---|\n");
@@ -98,6 +100,16 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
         s.skipped,
         report.duration_ms as f64 / 1000.0
     );
+    let mut skips = std::collections::BTreeMap::new();
+    for b in cases.briefs().iter().filter(|b| b.status == Status::Skip) {
+        *skips
+            .entry(b.skip_reason.clone().unwrap_or_default())
+            .or_insert(0) += 1;
+    }
+    let total = s.passed + s.failed + s.errors + s.skipped;
+    if let Some(line) = crate::report::not_run::not_run_line(total, &skips) {
+        let _ = writeln!(out, "\n⚠️ **{line}**");
+    }
     if !report.shards.is_empty() {
         let _ = writeln!(out, "\nShards: {}", report.shards.join(", "));
     }

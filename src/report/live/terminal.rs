@@ -191,18 +191,6 @@ fn recap_line(result: &crate::outcome::CaseResult, colour: bool) -> String {
     )
 }
 
-/// `179 skipped: 103 no bearer token …, 76 …`: skips grouped by reason, most first.
-fn skips_line(skips: &std::collections::BTreeMap<String, usize>) -> Option<String> {
-    let total: usize = skips.values().sum();
-    if total == 0 {
-        return None;
-    }
-    let mut groups: Vec<(&String, &usize)> = skips.iter().collect();
-    groups.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    let parts: Vec<String> = groups.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    Some(format!("{total} skipped: {}", parts.join("; ")))
-}
-
 /// A finished case as the console shows it: its line, then what it needs (the skip
 /// reason, the harness error, or each failure with its diff), then cleanup warnings.
 /// With `grouped`, findings that say the same of every element of an array are one
@@ -358,7 +346,8 @@ impl TerminalReporter {
                 summary.errors
             ))?;
         }
-        if let Some(line) = skips_line(&self.skips) {
+        let total = summary.passed + summary.failed + summary.errors + summary.skipped;
+        if let Some(line) = crate::report::not_run::not_run_line(total, &self.skips) {
             self.write(&line)?;
         }
         if !self.recap.is_empty() {

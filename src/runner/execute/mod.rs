@@ -190,7 +190,7 @@ pub(crate) enum MissingCredentials {
 }
 
 /// The credentials `target` has for `identity` on a service, or why it has none.
-pub(super) fn target_credentials(
+pub(crate) fn target_credentials(
     target: &super::Target,
     spec: &crate::spec::ServiceSpec,
     identity: Identity,

@@ -102,7 +102,9 @@ pub enum ConfigError {
         fix: String,
     },
     /// A file a command would write exists.
-    #[error("failed to write {0}: it exists (pass --force to overwrite it, or --out another file)")]
+    #[error(
+        "failed to write {0}: it exists (pass --force to overwrite it, or --out another file)"
+    )]
     Exists(std::path::PathBuf),
     /// No service has an endpoint.
     #[error("no endpoint selected: pass --endpoint URL, set `endpoints` in the profile or AWS_ENDPOINT_URL, or --aws for the public AWS endpoints")]

@@ -249,7 +249,12 @@ pub struct InitArgs {
     #[arg(long = "service", value_name = "NAME")]
     pub services: Vec<String>,
     /// The profile to write.
-    #[arg(long, short = 'o', default_value = "pat-conformance.profile.yaml", value_name = "FILE")]
+    #[arg(
+        long,
+        short = 'o',
+        default_value = "pat-conformance.profile.yaml",
+        value_name = "FILE"
+    )]
     pub out: PathBuf,
     /// Overwrite --out if it exists.
     #[arg(long)]

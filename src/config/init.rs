@@ -108,7 +108,10 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
 fn can_run(profile: &crate::profile::Profile, case: &Case) -> bool {
     let caps = profile.capabilities();
     case.requires.iter().all(|c| caps.contains(c))
-        && case.profile_vars.iter().all(|v| profile.vars.contains_key(v))
+        && case
+            .profile_vars
+            .iter()
+            .all(|v| profile.vars.contains_key(v))
 }
 
 /// What `init --remove` did, printed; a problem is a harness error (exit 3).
@@ -134,5 +137,10 @@ fn removed(r: discover::Removed) -> Exit {
 
 fn today() -> String {
     let now = time::OffsetDateTime::now_utc();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
 }

@@ -9,8 +9,8 @@ mod run_config;
 mod session;
 
 pub(crate) use credentials::sigv4_credentials;
+pub use init::{init, InitOptions};
 pub(crate) use run_config::endpoint_env_set;
 pub use run_config::{parse_shard, parse_size, RunConfig, TargetChoice};
-pub use init::{init, InitOptions};
 pub use session::run;
 pub(crate) use session::step_summary;

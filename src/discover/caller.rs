@@ -21,7 +21,7 @@ pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 pub(crate) enum Answer {
     /// A success, read by the operation's output shape.
     Ok(Value),
-    /// An error answer: its status and type (as the AWS SDKs read it; `?` if none).
+    /// An error answer: its status and type (as the AWS SDKs read it; empty if none).
     Refused { status: u16, error: String },
     /// No answer, or no request could be made (no endpoint, no credentials).
     Failed(String),
@@ -32,6 +32,9 @@ impl Answer {
     pub(crate) fn describe(&self) -> String {
         match self {
             Answer::Ok(_) => "a success".into(),
+            Answer::Refused { status, error } if error.is_empty() => {
+                format!("{status} (no error type an SDK reads)")
+            }
             Answer::Refused { status, error } => format!("{status} {error}"),
             Answer::Failed(why) => why.clone(),
         }
@@ -100,8 +103,7 @@ impl<'a> Caller<'a> {
         let Some(op) = svc.callable(operation) else {
             return Answer::Failed(format!("{operation} is not an operation of {service}"));
         };
-        let mut request = match crate::request::build(&svc.spec, operation, op, endpoint, &input)
-        {
+        let mut request = match crate::request::build(&svc.spec, operation, op, endpoint, &input) {
             Ok(r) => r,
             Err(e) => return Answer::Failed(format!("failed to encode {operation}: {e}")),
         };
@@ -132,9 +134,7 @@ impl<'a> Caller<'a> {
         let body = codec.decode(&answer.body).unwrap_or(Value::Null);
         Answer::Refused {
             status: answer.status,
-            error: codec
-                .error_type(&answer.headers, &body)
-                .unwrap_or_else(|| "?".into()),
+            error: codec.error_type(&answer.headers, &body).unwrap_or_default(),
         }
     }
 
@@ -181,8 +181,9 @@ fn credentials(target: &Target, service: &Service, probe: &Probe) -> Result<Cred
     if let Some(token) = &probe.bearer {
         return Ok(Credentials::Bearer(token.clone()));
     }
-    let mut credentials = crate::runner::target_credentials(target, &service.spec, Identity::Default)
-        .map_err(|e| e.to_string())?;
+    let mut credentials =
+        crate::runner::target_credentials(target, &service.spec, Identity::Default)
+            .map_err(|e| e.to_string())?;
     if probe.wrong_secret {
         if let Credentials::SigV4 { credentials, .. } = &mut credentials {
             credentials.secret_access_key = format!("{}x", credentials.secret_access_key);

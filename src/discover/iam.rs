@@ -33,7 +33,12 @@ async fn suite_users(caller: &Caller<'_>) -> Result<Vec<String>, Answer> {
         .filter(|n| n.starts_with(PREFIX))
         .map(str::to_string)
         .collect();
-    names.sort_by_key(|n| (NAMES.iter().position(|c| c == n).unwrap_or(NAMES.len()), n.clone()));
+    names.sort_by_key(|n| {
+        (
+            NAMES.iter().position(|c| c == n).unwrap_or(NAMES.len()),
+            n.clone(),
+        )
+    });
     Ok(names)
 }
 
@@ -56,7 +61,10 @@ pub(super) async fn discover(
         Ok(n) => n,
         Err(answer) => {
             for v in asks {
-                out.missing(Key::Var(v.into()), format!("ListUsers answered {}", answer.describe()));
+                out.missing(
+                    Key::Var(v.into()),
+                    format!("ListUsers answered {}", answer.describe()),
+                );
             }
             return;
         }
@@ -101,7 +109,11 @@ pub(super) async fn discover(
         out.found(Key::Var(var.to_string()), json!(name), how);
     }
     for var in asks.iter().skip(names.len()) {
-        if out.missing.iter().any(|m| m.key == Key::Var(var.to_string())) {
+        if out
+            .missing
+            .iter()
+            .any(|m| m.key == Key::Var(var.to_string()))
+        {
             continue;
         }
         out.missing(
@@ -145,18 +157,28 @@ pub async fn remove(contract: &Contract, target: &Target) -> Removed {
     let names = match suite_users(&caller).await {
         Ok(n) => n,
         Err(a) => {
-            removed.problems.push(format!("ListUsers answered {}", a.describe()));
+            removed
+                .problems
+                .push(format!("ListUsers answered {}", a.describe()));
             return removed;
         }
     };
     for name in names {
-        let tagged = match caller.call(SERVICE, "GetUser", json!({ "UserName": name })).await {
+        let tagged = match caller
+            .call(SERVICE, "GetUser", json!({ "UserName": name }))
+            .await
+        {
             Answer::Ok(doc) => doc
                 .pointer("/User/Tags")
                 .and_then(Value::as_array)
-                .is_some_and(|tags| tags.iter().any(|t| t.get("Key").and_then(Value::as_str) == Some(SUITE_TAG))),
+                .is_some_and(|tags| {
+                    tags.iter()
+                        .any(|t| t.get("Key").and_then(Value::as_str) == Some(SUITE_TAG))
+                }),
             other => {
-                removed.problems.push(format!("GetUser {name} answered {}", other.describe()));
+                removed
+                    .problems
+                    .push(format!("GetUser {name} answered {}", other.describe()));
                 continue;
             }
         };
@@ -164,7 +186,12 @@ pub async fn remove(contract: &Contract, target: &Target) -> Removed {
             continue;
         }
         let held = caller
-            .walk(SERVICE, "ListServiceSpecificCredentials", json!({ "UserName": name }), MAX_PAGES)
+            .walk(
+                SERVICE,
+                "ListServiceSpecificCredentials",
+                json!({ "UserName": name }),
+                MAX_PAGES,
+            )
             .await
             .unwrap_or_default();
         for c in held {
@@ -172,7 +199,10 @@ pub async fn remove(contract: &Contract, target: &Target) -> Removed {
                 continue;
             };
             let input = json!({ "UserName": name, "ServiceSpecificCredentialId": id });
-            match caller.call(SERVICE, "DeleteServiceSpecificCredential", input).await {
+            match caller
+                .call(SERVICE, "DeleteServiceSpecificCredential", input)
+                .await
+            {
                 Answer::Ok(_) => removed.credentials += 1,
                 other => removed.problems.push(format!(
                     "DeleteServiceSpecificCredential {id} of {name} answered {}",
@@ -180,7 +210,10 @@ pub async fn remove(contract: &Contract, target: &Target) -> Removed {
                 )),
             }
         }
-        match caller.call(SERVICE, "DeleteUser", json!({ "UserName": name })).await {
+        match caller
+            .call(SERVICE, "DeleteUser", json!({ "UserName": name }))
+            .await
+        {
             Answer::Ok(_) => removed.users.push(name),
             other => removed
                 .problems

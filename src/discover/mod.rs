@@ -13,8 +13,8 @@
 mod caller;
 mod iam;
 mod probes;
-mod written;
 mod workmail;
+mod written;
 
 use std::collections::BTreeMap;
 
@@ -176,8 +176,8 @@ pub async fn discover(
     probes::discover(&caller, &asked, &mut out).await;
     // A wanted value no rule looked for is named too.
     for key in &asked {
-        let seen = out.found.iter().any(|f| &f.key == key)
-            || out.missing.iter().any(|m| &m.key == key);
+        let seen =
+            out.found.iter().any(|f| &f.key == key) || out.missing.iter().any(|m| &m.key == key);
         if !seen {
             out.missing(
                 key.clone(),
@@ -216,7 +216,9 @@ pub fn cases_needing(cases: &[crate::case::Case], key: &Key) -> usize {
         .iter()
         .filter(|c| match key {
             Key::Var(v) => c.profile_vars.contains(v),
-            other => other.capability().is_some_and(|cap| c.requires.contains(&cap)),
+            other => other
+                .capability()
+                .is_some_and(|cap| c.requires.contains(&cap)),
         })
         .count()
 }

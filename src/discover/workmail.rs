@@ -86,7 +86,12 @@ pub(super) async fn discover(
         let (tokens, users) = if state == "Active" {
             let input = json!({ "OrganizationId": id });
             let tokens = caller
-                .walk(SERVICE, "ListPersonalAccessTokens", input.clone(), MAX_PAGES)
+                .walk(
+                    SERVICE,
+                    "ListPersonalAccessTokens",
+                    input.clone(),
+                    MAX_PAGES,
+                )
                 .await
                 .map_err(|a| format!("ListPersonalAccessTokens answered {}", a.describe()));
             let users = caller
@@ -116,33 +121,77 @@ pub(super) async fn discover(
         found(
             "workmail_organization_token_count",
             json!(tokens.len()),
-            format!("ListPersonalAccessTokens: the {} tokens of that organization (every page)", tokens.len()),
+            format!(
+                "ListPersonalAccessTokens: the {} tokens of that organization (every page)",
+                tokens.len()
+            ),
         );
         let holders = holders(tokens);
         if let Some((user, ids)) = holders.first() {
-            found("workmail_user_id", json!(user), format!("ListPersonalAccessTokens: the user holding the most tokens there ({})", ids.len()));
-            found("workmail_token_id", json!(ids[0]), "ListPersonalAccessTokens: that user's first token".into());
+            found(
+                "workmail_user_id",
+                json!(user),
+                format!(
+                    "ListPersonalAccessTokens: the user holding the most tokens there ({})",
+                    ids.len()
+                ),
+            );
+            found(
+                "workmail_token_id",
+                json!(ids[0]),
+                "ListPersonalAccessTokens: that user's first token".into(),
+            );
         }
         if let Some((user, ids)) = holders.get(1) {
-            found("workmail_other_user_id", json!(user), "ListPersonalAccessTokens: another user holding tokens there".into());
-            found("workmail_other_token_id", json!(ids[0]), "ListPersonalAccessTokens: that other user's first token".into());
+            found(
+                "workmail_other_user_id",
+                json!(user),
+                "ListPersonalAccessTokens: another user holding tokens there".into(),
+            );
+            found(
+                "workmail_other_token_id",
+                json!(ids[0]),
+                "ListPersonalAccessTokens: that other user's first token".into(),
+            );
         }
         if let Some(u) = org.users.iter().find(|u| text(u, "State") == "DISABLED") {
-            found("workmail_disabled_user_id", json!(text(u, "Id")), "ListUsers: a DISABLED user of that organization".into());
+            found(
+                "workmail_disabled_user_id",
+                json!(text(u, "Id")),
+                "ListUsers: a DISABLED user of that organization".into(),
+            );
         }
     }
     let main_id = main.as_ref().map(|(o, _)| o.id.clone());
     if let Some(o) = orgs.iter().find(|o| {
-        o.state == "Active" && Some(&o.id) != main_id.as_ref() && o.tokens.as_ref().is_ok_and(Vec::is_empty)
+        o.state == "Active"
+            && Some(&o.id) != main_id.as_ref()
+            && o.tokens.as_ref().is_ok_and(Vec::is_empty)
     }) {
-        found("workmail_empty_organization_id", json!(o.id), "ListOrganizations: an Active organization whose ListPersonalAccessTokens lists none".into());
+        found(
+            "workmail_empty_organization_id",
+            json!(o.id),
+            "ListOrganizations: an Active organization whose ListPersonalAccessTokens lists none"
+                .into(),
+        );
     }
-    if let Some(o) = orgs.iter().find(|o| o.state != "Active" && !o.state.is_empty()) {
-        found("workmail_inactive_organization_id", json!(o.id), format!("ListOrganizations: an organization that is {}", o.state));
+    if let Some(o) = orgs
+        .iter()
+        .find(|o| o.state != "Active" && !o.state.is_empty())
+    {
+        found(
+            "workmail_inactive_organization_id",
+            json!(o.id),
+            format!("ListOrganizations: an organization that is {}", o.state),
+        );
     }
     let disposable = find_disposable(&orgs, options.disposable_token.as_deref());
     if let Some((org, token, how)) = &disposable {
-        found("workmail_disposable_organization_id", json!(org), how.clone());
+        found(
+            "workmail_disposable_organization_id",
+            json!(org),
+            how.clone(),
+        );
         found("workmail_disposable_token_id", json!(token), how.clone());
     }
     // What was asked and not found, with the reason.
@@ -223,7 +272,9 @@ fn find_disposable(orgs: &[Org], named: Option<&str>) -> Option<(String, String,
 /// Why `var` was not found.
 fn why_not(var: &str, orgs: &[Org], main: Option<&Org>, options: &Options) -> String {
     let active = orgs.iter().filter(|o| o.state == "Active").count();
-    let listing_failed = orgs.iter().find_map(|o| o.tokens.as_ref().err().filter(|_| o.state == "Active"));
+    let listing_failed = orgs
+        .iter()
+        .find_map(|o| o.tokens.as_ref().err().filter(|_| o.state == "Active"));
     match var {
         "workmail_disposable_organization_id" | "workmail_disposable_token_id" => match &options.disposable_token {
             Some(n) => format!("--disposable-token {n} names no token of an Active organization"),

@@ -141,7 +141,9 @@ pub fn summary_lines(found: &Discovered, skipped: &dyn Fn(&Key) -> usize) -> Vec
         found.missing.len()
     )];
     for user in &found.created_users {
-        lines.push(format!("  made IAM user {user} (tagged pat-conformance; `init --remove` deletes it)"));
+        lines.push(format!(
+            "  made IAM user {user} (tagged pat-conformance; `init --remove` deletes it)"
+        ));
     }
     for f in &found.found {
         let value = match &f.key {

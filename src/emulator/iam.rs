@@ -195,12 +195,13 @@ impl Users {
             .and_then(Value::as_u64)
             .map_or(DEFAULT_PAGE, |n| n as usize);
         let scope = format!("iam:users:{prefix}");
-        let after = match call.page_token() {
-            None => None,
-            Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
-                call.invalid(format!("{} is not valid", call.page_members().1))
-            })?),
-        };
+        let after =
+            match call.page_token() {
+                None => None,
+                Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
+                    call.invalid(format!("{} is not valid", call.page_members().1))
+                })?),
+            };
         let users: Vec<(u64, &IamUser)> = (1..)
             .zip(&self.users)
             .filter(|(_, u)| u.path.starts_with(prefix))

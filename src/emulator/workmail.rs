@@ -308,9 +308,10 @@ fn paging(call: &Call, scope: &str) -> Result<(usize, Option<u64>), ApiError> {
         .map_or(DEFAULT_PAGE, |n| n as usize);
     let after = match call.page_token() {
         None => None,
-        Some(t) => Some(pages::decode(scope, t).ok_or_else(|| {
-            call.invalid(format!("{} is not valid", call.page_members().1))
-        })?),
+        Some(t) => Some(
+            pages::decode(scope, t)
+                .ok_or_else(|| call.invalid(format!("{} is not valid", call.page_members().1)))?,
+        ),
     };
     Ok((size, after))
 }

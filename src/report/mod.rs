@@ -12,9 +12,9 @@
 mod compare;
 mod files;
 pub(crate) mod grouping;
-mod not_run;
 mod journal;
 mod live;
+mod not_run;
 
 pub use compare::merge::merge;
 pub use compare::{baseline, diff};

@@ -21,12 +21,12 @@ use tokio_util::sync::CancellationToken;
 
 pub use credentials::{from_aws_config, named_aws_profile, profile_defined, Found};
 pub use events::{Collect, Reporter, Reporters, RunEvent};
+pub(crate) use execute::target_credentials;
 pub use made_log::{read_log, LogRead, Logged, LoggedName, MADE_BY_ID_FILE};
 pub use retry::RetryPolicy;
 pub use select::{shard, Filter};
 pub(crate) use sweep::sweepable;
 pub use sweep::{Names, Swept};
-pub(crate) use execute::target_credentials;
 pub(crate) use target::{check_url, env};
 pub use target::{remote_target, Target};
 
@@ -229,11 +229,15 @@ pub async fn run(
     services.sort();
     services.dedup();
     warm(&contract, &services);
+    let mut target = target;
     if options.preflight {
-        let problems = preflight::problems(&contract, &target, &services, options.timeout).await;
-        if !problems.is_empty() {
-            return Err(HarnessError::Unreachable(problems));
+        let found = preflight::problems(&contract, &target, &services, options.timeout).await;
+        if !found.stops.is_empty() {
+            return Err(HarnessError::Unreachable(found.stops));
         }
+        let unserved: Vec<&String> = found.unserved.iter().map(|(s, _)| s).collect();
+        target.endpoints.retain(|(s, _)| !unserved.contains(&s));
+        target.unserved = found.unserved;
     }
     let ctx = context(contract, target, &options)?;
     reporter.on_event(&RunEvent::RunStarted {

@@ -22,14 +22,25 @@ use crate::transport::{SendError, Transport};
 /// Longest wait for a probe's answer (the run's `--timeout` when shorter).
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Probes every service in `services` that has an endpoint; the problems found, one
-/// message per endpoint and cause (empty when every endpoint answered like the API).
+/// What the preflight found: services an endpoint does not serve while it serves
+/// others of the run (their cases skip), and the problems that stop the run, one
+/// message per endpoint and cause.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// `(service, why)`: answered 404 to every operation at an endpoint where another
+    /// selected service answered like its API.
+    pub(crate) unserved: Vec<(String, String)>,
+    /// What stops the run (empty when it may go on).
+    pub(crate) stops: Vec<String>,
+}
+
+/// Probes every service in `services` that has an endpoint.
 pub(crate) async fn problems(
     contract: &Contract,
     target: &Target,
     services: &[String],
     timeout: Duration,
-) -> Vec<String> {
+) -> Found {
     let timeout = timeout.min(PROBE_TIMEOUT);
     let probes = services.iter().filter_map(|name| {
         let service = contract.service(name)?;
@@ -41,9 +52,33 @@ pub(crate) async fn problems(
         .into_iter()
         .flatten()
         .collect();
+    let mut result = Found::default();
+    // A service that answers 404 everywhere at an endpoint that serves another
+    // selected service is not implemented there: the endpoint is right.
+    let serves_another = |p: &Problem| {
+        services.iter().any(|other| {
+            other != &p.service
+                && target.endpoint(other) == Some(p.endpoint.as_str())
+                && !found.iter().any(|q| &q.service == other)
+        })
+    };
+    let mut stopping = Vec::new();
+    for problem in &found {
+        if problem.not_found && serves_another(problem) {
+            result.unserved.push((
+                problem.service.clone(),
+                format!(
+                    "{} does not serve {}: every operation answered 404",
+                    problem.endpoint, problem.service
+                ),
+            ));
+        } else {
+            stopping.push(problem);
+        }
+    }
     // Services behind one endpoint that fail the same way are one message.
     let mut merged: Vec<(Vec<&str>, &Problem)> = Vec::new();
-    for problem in &found {
+    for problem in stopping {
         match merged
             .iter_mut()
             .find(|(_, p)| p.endpoint == problem.endpoint && p.what == problem.what)
@@ -52,7 +87,7 @@ pub(crate) async fn problems(
             None => merged.push((vec![&problem.service], problem)),
         }
     }
-    merged
+    result.stops = merged
         .into_iter()
         .map(|(services, p)| {
             format!(
@@ -62,7 +97,8 @@ pub(crate) async fn problems(
                 p.what
             )
         })
-        .collect()
+        .collect();
+    result
 }
 
 /// What one probe found wrong.
@@ -71,6 +107,8 @@ struct Problem {
     endpoint: String,
     /// What happened and the likely fix, after "<service> at <endpoint> ".
     what: String,
+    /// Every operation answered 404 (the others: no answer at all).
+    not_found: bool,
 }
 
 /// A label value no target holds: a probe names nothing that exists.
@@ -149,27 +187,31 @@ async fn probe(
     if answers.is_empty() || answers.iter().any(|a| matches!(a, Answer::Api)) {
         return None;
     }
-    let problem = |what: String| Problem {
+    let problem = |what: String, not_found: bool| Problem {
         service: spec.service.clone(),
         endpoint: endpoint.to_string(),
         what,
+        not_found,
     };
     if let Some(error) = answers.iter().find_map(|a| match a {
         Answer::Failed(e) => Some(e),
         _ => None,
     }) {
-        return Some(problem(unreachable(endpoint, error, timeout).await));
+        return Some(problem(unreachable(endpoint, error, timeout).await, false));
     }
     let first = answers.iter().find_map(|a| match a {
         Answer::NotFound(call) => Some(call.as_str()),
         _ => None,
     })?;
-    Some(problem(format!(
-        "answered 404 to every operation (e.g. {first}): this is not the {} API. An endpoint \
-         is the service's root (scheme, host, port) with no base path; operation paths are \
-         added to it",
-        spec.title
-    )))
+    Some(problem(
+        format!(
+            "answered 404 to every operation (e.g. {first}): this is not the {} API. An endpoint \
+             is the service's root (scheme, host, port) with no base path; operation paths are \
+             added to it",
+            spec.title
+        ),
+        true,
+    ))
 }
 
 /// What a failed probe says, with the likely fix.
@@ -263,6 +305,7 @@ mod tests {
             profile: Default::default(),
             region: "us-east-1".into(),
             sigv4_missing: None,
+            unserved: Vec::new(),
         };
         let mut probed = 0;
         for service in &contract.services {

@@ -16,6 +16,9 @@ pub struct Target {
     /// Why the AWS SDK's loader found no SigV4 credentials, when it was asked and
     /// found none.
     pub sigv4_missing: Option<String>,
+    /// Services whose endpoint serves other services of the run but not them (every
+    /// operation answered 404 in the preflight), with why: their cases are skipped.
+    pub unserved: Vec<(String, String)>,
 }
 
 impl Target {
@@ -105,5 +108,6 @@ pub fn remote_target(
         profile,
         region,
         sigv4_missing: None,
+        unserved: Vec::new(),
     })
 }

@@ -10,7 +10,8 @@ mod service_spec;
 pub use contract::{Contract, Service, SpecChecks};
 pub(crate) use members::{ConstraintKind, Member};
 pub use model_overlay::{
-    merge, AuthOverlay, HelperOverlay, ModelOperation, ModelSpec, OperationOverlay, OverlaySpec, SHAPES_FILE,
+    merge, AuthOverlay, HelperOverlay, ModelOperation, ModelSpec, OperationOverlay, OverlaySpec,
+    SHAPES_FILE,
 };
 pub(crate) use schemas::pointer as shape_ref;
 pub use schemas::{SchemaSet, SchemaViolation};

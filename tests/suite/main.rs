@@ -8,6 +8,7 @@ mod cases;
 mod chunked;
 mod cli;
 mod coverage;
+mod discovery;
 mod docs;
 mod fuzz;
 mod golden;
@@ -22,6 +23,7 @@ mod reports;
 mod retries;
 mod safety;
 mod sdk;
+mod sdk_discovery;
 mod sdk_iam;
 mod specs;
 mod support;
@@ -34,6 +36,7 @@ fn main() {
     trials.extend(cases::trials());
     trials.extend(sdk::trials());
     trials.extend(sdk_iam::trials());
+    trials.extend(sdk_discovery::trials());
     trials.extend(sdk_iam::safety_trials());
     trials.extend(teeth::trials());
     trials.extend(golden::trials());
@@ -54,6 +57,7 @@ fn main() {
     trials.extend(retries::trials());
     trials.extend(layers::trials());
     trials.extend(action::trials());
+    trials.extend(discovery::trials());
     let groups = trials
         .iter()
         .filter_map(|t| t.name().split_once("::").map(|(g, _)| g.to_string()))

@@ -144,16 +144,22 @@ impl Background {
     pub fn start(
         middleware: Option<std::sync::Arc<dyn pat_conformance::emulator::Middleware>>,
     ) -> Background {
+        Background::start_with(EmulatorConfig::default(), middleware)
+    }
+
+    /// Starts one with `config`.
+    pub fn start_with(
+        config: EmulatorConfig,
+        middleware: Option<std::sync::Arc<dyn pat_conformance::emulator::Middleware>>,
+    ) -> Background {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             block_on(async move {
                 let contract = suite().contract.clone();
                 let emulator = match middleware {
-                    Some(m) => {
-                        Emulator::start_wrapped(contract, EmulatorConfig::default(), m).await
-                    }
-                    None => Emulator::start(contract, EmulatorConfig::default()).await,
+                    Some(m) => Emulator::start_wrapped(contract, config, m).await,
+                    None => Emulator::start(contract, config).await,
                 };
                 let _ = ready_tx.send((emulator.uri(), emulator.profile()));
                 let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;

@@ -118,6 +118,9 @@ pub(super) struct Execution<'a> {
 
 /// Why a case cannot run on this target, if it cannot.
 fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
+    if let Some((_, why)) = ctx.target.unserved.iter().find(|(s, _)| s == &case.service) {
+        return Some(why.clone());
+    }
     let caps = ctx.target.profile.capabilities();
     if let Some(missing) = case.requires.iter().find(|c| !caps.contains(c)) {
         // An identity is named as the profile names it (`identities.second`).

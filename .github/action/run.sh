@@ -12,9 +12,11 @@
 #   INPUT_BASELINE   --baseline (a missing file is an error, as on the command line)
 #   INPUT_SHARD      K/N (--shard)
 #   INPUT_REPORTS    the reports folder
+#   INPUT_DISCOVER   true (default) | false: --discover
+#   INPUT_FAIL_ON_SKIP  true | false (default): --fail-on-skip
 #   INPUT_ARGS       more arguments, split on whitespace
 # Exits with the run's exit code (0 conform, 1 contract failure, 2 configuration,
-# 3 harness error, 130 interrupted); after 3 or 130 the run's leftovers are swept.
+# 3 harness error, 4 skipped under fail-on-skip, 130 interrupted); after 3 or 130 the run's leftovers are swept.
 set -uo pipefail
 : "${BIN:?BIN is required}"
 reports=${INPUT_REPORTS:-pat-conformance-reports}
@@ -28,6 +30,8 @@ for s in ${services//,/ }; do args+=(--service "$s"); done
 [[ -n ${INPUT_LEVEL:-} ]] && args+=(--level "$INPUT_LEVEL")
 [[ -n ${INPUT_BASELINE:-} ]] && args+=(--baseline "$INPUT_BASELINE")
 [[ -n ${INPUT_SHARD:-} ]] && args+=(--shard "$INPUT_SHARD")
+[[ ${INPUT_DISCOVER:-true} == true ]] && args+=(--discover)
+[[ ${INPUT_FAIL_ON_SKIP:-false} == true ]] && args+=(--fail-on-skip)
 read -ra extra <<< "${INPUT_ARGS:-}"
 
 mkdir -p "$reports"

@@ -57,6 +57,10 @@ pub(crate) struct Caller<'a> {
     pub(crate) contract: &'a Contract,
     pub(crate) target: &'a Target,
     transport: Transport,
+    /// Endpoints that gave no answer, with why: not asked again (a host that drops
+    /// packets would otherwise cost a timeout per question before the preflight says
+    /// it is unreachable).
+    silent: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl<'a> Caller<'a> {
@@ -72,6 +76,7 @@ impl<'a> Caller<'a> {
             contract,
             target,
             transport,
+            silent: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -117,9 +122,26 @@ impl<'a> Caller<'a> {
         if let Err(e) = crate::request::authenticate(&mut request, &credentials) {
             return Answer::Failed(format!("failed to sign {operation}: {e}"));
         }
+        let silent = |s: &std::sync::Mutex<Vec<(String, String)>>| {
+            s.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .find(|(e, _)| e == endpoint)
+                .map(|(_, why)| why.clone())
+        };
+        if let Some(why) = silent(&self.silent) {
+            return Answer::Failed(why);
+        }
         let answer = match self.transport.send(&request).await {
             Ok(a) => a,
-            Err(e) => return Answer::Failed(format!("no answer: {}", e.message)),
+            Err(e) => {
+                let why = format!("no answer from {endpoint}: {}", e.message);
+                self.silent
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((endpoint.to_string(), why.clone()));
+                return Answer::Failed(why);
+            }
         };
         let codec = crate::codec::of(svc.spec.protocol);
         if (200..300).contains(&answer.status) {

@@ -243,7 +243,7 @@ fn holders(tokens: &[Value]) -> Vec<(String, Vec<String>)> {
             None => by_user.push((user.to_string(), vec![id.to_string()])),
         }
     }
-    by_user.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+    by_user.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
     by_user
 }
 

@@ -54,13 +54,19 @@ pub(crate) async fn problems(
         .collect();
     let mut result = Found::default();
     // A service that answers 404 everywhere at an endpoint that serves another
-    // selected service is not implemented there: the endpoint is right.
+    // selected service is not implemented there: the endpoint is right. Only at a
+    // root endpoint: behind a base path (`…/v1`) a 404 means the path is wrong, even
+    // when one protocol's answers ignore the path.
+    let at_root = |endpoint: &str| {
+        reqwest::Url::parse(endpoint).is_ok_and(|u| u.path() == "/" || u.path().is_empty())
+    };
     let serves_another = |p: &Problem| {
-        services.iter().any(|other| {
-            other != &p.service
-                && target.endpoint(other) == Some(p.endpoint.as_str())
-                && !found.iter().any(|q| &q.service == other)
-        })
+        at_root(&p.endpoint)
+            && services.iter().any(|other| {
+                other != &p.service
+                    && target.endpoint(other) == Some(p.endpoint.as_str())
+                    && !found.iter().any(|q| &q.service == other)
+            })
     };
     let mut stopping = Vec::new();
     for problem in &found {

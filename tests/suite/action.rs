@@ -31,6 +31,11 @@ pub fn trials() -> Vec<Trial> {
         Trial::test("action::run_passes_the_inputs_and_writes_outputs", run)
             .with_ignored_flag(not_linux),
         Trial::test(
+            "action::an_endpoint_and_test_keys_run_nearly_everything_by_discovery",
+            endpoint_only,
+        )
+        .with_ignored_flag(not_linux),
+        Trial::test(
             "action::a_hard_cancelled_run_is_swept_by_the_always_step",
             hard_cancel,
         )
@@ -220,6 +225,43 @@ fn outputs(file: &Path) -> Result<(String, String), Failed> {
             .ok_or_else(|| format!("no {key} in GITHUB_OUTPUT:\n{text}"))
     };
     Ok((get("exit-code")?, get("report-dir")?))
+}
+
+/// The README's example, as a stranger writes it: an endpoint and `test`/`test` keys.
+/// Discovery is on by default, so the run tests at least 95 % of the cases, and the
+/// step summary says what did not run.
+fn endpoint_only() -> Result<(), Failed> {
+    let bg = crate::support::Background::start(None);
+    let dir = temp_dir("action-endpoint");
+    let output = dir.join("github_output");
+    let summary = dir.join("step_summary");
+    std::fs::write(&output, "")?;
+    let out = script("run.sh")
+        .current_dir(&dir)
+        .env("BIN", env!("CARGO_BIN_EXE_pat-conformance"))
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_BEARER_TOKEN_CODECATALYST", "test")
+        .env("INPUT_ENDPOINT", &bg.uri)
+        .env("INPUT_ARGS", "--quiet")
+        .output()?;
+    let (code, report_dir) = outputs(&output)?;
+    if code != "0" {
+        return Err(format!("the run step failed (exit-code={code}):\n{}", text(&out)).into());
+    }
+    let report = report_of(&dir.join(&report_dir).to_string_lossy())?;
+    let s = &report.summary;
+    let total = s.passed + s.failed + s.errors + s.skipped;
+    if s.failed + s.errors != 0 || s.passed * 100 < total * 95 {
+        return Err(format!("{} of {total} passed:\n{}", s.passed, text(&out)).into());
+    }
+    let summary = std::fs::read_to_string(&summary).unwrap_or_default();
+    if !summary.contains(&format!("{} of {total} not run: ", s.skipped)) {
+        return Err(format!("the step summary does not say what did not run:\n{summary}").into());
+    }
+    Ok(())
 }
 
 fn run() -> Result<(), Failed> {

@@ -757,9 +757,16 @@ fn skips_by_reason() -> Result<(), Failed> {
     }
     let grouped = stdout
         .lines()
-        .find(|l| l.contains(" skipped: "))
+        .find(|l| l.contains(" not run: "))
         .ok_or_else(|| format!("no grouped skip line:\n{stdout}"))?;
-    let (total, groups) = grouped.split_once(" skipped: ").ok_or("shape")?;
+    let (head, groups) = grouped.split_once(" not run: ").ok_or("shape")?;
+    // `18 of 106 not run`: the skips, of every case selected.
+    let (total, selected) = head.split_once(" of ").ok_or("no `N of M`")?;
+    if !stdout.contains(&format!(": {selected} cases against")) {
+        return Err(
+            format!("`{head}` does not count against the {selected} cases run:\n{stdout}").into(),
+        );
+    }
     let counts: Vec<usize> = groups
         .split("; ")
         .map(|g| g.split(' ').next().unwrap_or("").parse().unwrap_or(0))

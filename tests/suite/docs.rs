@@ -185,8 +185,67 @@ fn readme_claims() -> Result<(), Failed> {
             }
         }
     }
+    // It prints what it is seeded with (ids, no secret) and answers its health.
+    let health = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("health: GET "))
+        .and_then(|l| l.split(' ').next())
+        .map(str::to_string);
+    let health = match health {
+        Some(url) => crate::support::block_on(async {
+            reqwest::get(url).await?.json::<serde_json::Value>().await
+        })
+        .ok(),
+        None => None,
+    };
     let _ = serve.kill();
     let _ = serve.wait();
+    if !readme.contains("It prints what it is seeded with")
+        || !readme.contains("/_pat-conformance/health")
+    {
+        return Err(
+            "README no longer describes the seeds and the health endpoint; update this trial"
+                .into(),
+        );
+    }
+    let written: pat_conformance::profile::Profile =
+        serde_json::from_str(&std::fs::read_to_string(&profile_out)?)?;
+    let secret = written
+        .sigv4
+        .as_ref()
+        .map(|k| k.secret_access_key.clone())
+        .unwrap_or_default();
+    let tokens: Vec<String> = written
+        .identities
+        .values()
+        .filter_map(|d| d.bearer_token.clone())
+        .collect();
+    let id = written.vars["workmail_organization_id"]
+        .as_str()
+        .unwrap_or("?");
+    if !banner.contains(&format!("workmail_organization_id={id}"))
+        || secret.is_empty()
+        || banner.contains(&secret)
+        || tokens.iter().any(|t| banner.contains(t.as_str()))
+    {
+        return Err(
+            format!("the banner does not name the seeds, or names a secret:\n{banner}").into(),
+        );
+    }
+    let running = |name: &str| {
+        health
+            .as_ref()
+            .and_then(|h| h["services"][name]["state"].as_str())
+            == Some("running")
+    };
+    if !["codecatalyst", "iam", "workmail", "sts"]
+        .into_iter()
+        .all(running)
+    {
+        return Err(
+            format!("the health endpoint does not answer every service: {health:?}").into(),
+        );
+    }
     for service in &suite().contract.services {
         let line = banner
             .lines()

@@ -101,6 +101,14 @@ pub enum ConfigError {
         /// A command that runs.
         fix: String,
     },
+    /// A seed file (`serve --seed`) that breaks a rule its format cannot state.
+    #[error("failed to load seed {path}: {reason}")]
+    Seed {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The field and what is wrong.
+        reason: String,
+    },
     /// A file a command would write exists.
     #[error(
         "failed to write {0}: it exists (pass --force to overwrite it, or --out another file)"

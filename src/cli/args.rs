@@ -336,6 +336,11 @@ pub struct ServeArgs {
     /// conforming emulator (names: `pat-conformance mutants`).
     #[arg(long, value_name = "NAME")]
     pub mode: Option<String>,
+    /// Start with your own data (YAML: `workmail.organizations` with users and tokens,
+    /// `iam.users`; a section left out keeps the built-in one). `init` then finds the
+    /// ids the cases need.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
 }
 
 /// `list`.

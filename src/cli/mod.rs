@@ -160,6 +160,12 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
         Some(m) => (m.config.clone(), m.middleware.clone()),
         None => (EmulatorConfig::default(), None),
     };
+    if let Some(path) = &args.seed {
+        config.seed = Some(std::sync::Arc::new(crate::emulator::Seed::load(
+            path,
+            &suite.contract,
+        )?));
+    }
     config.idle_timeout = humantime::parse_duration(&args.idle_timeout)
         .ok()
         .filter(|d| !d.is_zero())
@@ -199,6 +205,13 @@ async fn serve(args: &ServeArgs) -> Result<Exit, HarnessError> {
     }
     for line in seeded(&emulator.profile()) {
         outln!("{line}");
+    }
+    if let Some(path) = &args.seed {
+        outln!(
+            "seeded from {}: what it names replaces the built-in data of that service; `pat-conformance init --endpoint {}` finds the ids the cases need",
+            path.display(),
+            emulator.uri()
+        );
     }
     outln!(
         "health: GET {}{} answers the services and their state in JSON",

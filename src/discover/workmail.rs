@@ -185,7 +185,17 @@ pub(super) async fn discover(
             format!("ListOrganizations: an organization that is {}", o.state),
         );
     }
-    let disposable = find_disposable(&orgs, options.disposable_token.as_deref());
+    let mut disposable = find_disposable(&orgs, options.disposable_token.as_deref());
+    // Not in the organization the cases count: its deletion would change the count.
+    let mut counted = None;
+    if let (Some((org, token, _)), Some(m)) = (&disposable, &main_id) {
+        if org == m {
+            counted = Some(format!(
+                "the disposable token {token} is in {org}, the organization the listing cases count: deleting it would change their count; put it in another organization"
+            ));
+            disposable = None;
+        }
+    }
     if let Some((org, token, how)) = &disposable {
         found(
             "workmail_disposable_organization_id",
@@ -199,7 +209,10 @@ pub(super) async fn discover(
         if out.found.iter().any(|f| f.key == Key::Var(v.into())) {
             continue;
         }
-        let why = why_not(v, &orgs, main.as_ref().map(|(o, _)| *o), options);
+        let why = match (&counted, v.starts_with("workmail_disposable_")) {
+            (Some(why), true) => why.clone(),
+            _ => why_not(v, &orgs, main.as_ref().map(|(o, _)| *o), options),
+        };
         out.missing(Key::Var(v.into()), why);
     }
 }
@@ -220,7 +233,12 @@ fn choose_main<'o>(orgs: &'o [Org], named: Option<&Value>) -> Option<(&'o Org, S
             let users = holders(tokens).len();
             (users > 0).then_some((users, tokens.len(), o))
         })
-        .max_by_key(|(users, tokens, o)| (*users, *tokens, std::cmp::Reverse(o.id.clone())))
+        // An organization without a disposable token first: deleting it would change
+        // the count the listing cases check.
+        .max_by_key(|(users, tokens, o)| {
+            let apart = !o.tokens.as_deref().unwrap_or_default().iter().any(disposable);
+            (apart, *users, *tokens, std::cmp::Reverse(o.id.clone()))
+        })
         .map(|(users, tokens, o)| {
             (
                 o,

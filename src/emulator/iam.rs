@@ -90,11 +90,16 @@ pub(crate) struct Users {
 impl Users {
     /// Two users with no credentials.
     pub(crate) fn seeded() -> Users {
+        Users::named(&[USER.to_string(), OTHER_USER.to_string()])
+    }
+
+    /// Users with these names and no credentials.
+    pub(crate) fn named(names: &[String]) -> Users {
         Users {
-            users: vec![
-                IamUser::new(USER, "/", Vec::new()),
-                IamUser::new(OTHER_USER, "/", Vec::new()),
-            ],
+            users: names
+                .iter()
+                .map(|n| IamUser::new(n, "/", Vec::new()))
+                .collect(),
             credentials: Vec::new(),
             next: 1,
         }
@@ -130,11 +135,13 @@ impl Backend for Users {
         }
     }
 
+    /// The first two users (the built-in ones unless a seed names others).
     fn profile_vars(&self, _config: &EmulatorConfig) -> Vec<(String, Value)> {
-        vec![
-            ("iam_user_name".into(), json!(USER)),
-            ("iam_other_user_name".into(), json!(OTHER_USER)),
-        ]
+        ["iam_user_name", "iam_other_user_name"]
+            .into_iter()
+            .zip(&self.users)
+            .map(|(var, user)| (var.to_string(), json!(user.name)))
+            .collect()
     }
 }
 

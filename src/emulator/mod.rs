@@ -13,6 +13,7 @@ mod pages;
 mod replies;
 mod request;
 mod router;
+mod seed;
 mod server;
 mod sigv4;
 mod sts;
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex};
 pub use replies::Reply;
 pub use request::{Request, Routed};
 pub use router::Middleware;
+pub use seed::Seed;
 pub use server::MAX_REQUEST_BODY;
 
 pub(crate) use sigv4::{keep_signed, sign_as_emulator};
@@ -47,6 +49,8 @@ pub struct EmulatorConfig {
     /// keep-alive connection, or one sending its headers slowly (slowloris), is closed
     /// after it. [`IDLE_TIMEOUT`] by default.
     pub idle_timeout: std::time::Duration,
+    /// A user's own data (`serve --seed FILE`) instead of the built-in seeds.
+    pub seed: Option<Arc<Seed>>,
 }
 
 /// `POST` here puts every service back in its initial state (the disposable WorkMail
@@ -108,6 +112,7 @@ impl Default for EmulatorConfig {
             newest_first: false,
             signatures: SignatureCheck::Full,
             idle_timeout: IDLE_TIMEOUT,
+            seed: None,
         }
     }
 }
@@ -119,12 +124,21 @@ pub(crate) struct State {
     pub(crate) backends: Vec<Box<dyn backend::Backend>>,
 }
 
-/// Every emulated service, in its initial state.
-pub(crate) fn backends() -> Vec<Box<dyn backend::Backend>> {
+/// Every emulated service, in its initial state: the built-in seeds, or the sections
+/// of `seed` that it has.
+pub(crate) fn backends(seed: Option<&Seed>) -> Vec<Box<dyn backend::Backend>> {
+    let workmail = match seed.and_then(|s| s.workmail.as_ref()) {
+        Some(own) => workmail::Directory::from_seed(own),
+        None => workmail::Directory::seeded(),
+    };
+    let iam = match seed.and_then(|s| s.iam.as_ref()) {
+        Some(own) => iam::Users::named(&own.users),
+        None => iam::Users::seeded(),
+    };
     vec![
         Box::new(codecatalyst::Tokens::default()),
-        Box::new(workmail::Directory::seeded()),
-        Box::new(iam::Users::seeded()),
+        Box::new(workmail),
+        Box::new(iam),
         Box::new(sts::Identity),
     ]
 }
@@ -188,7 +202,7 @@ impl Emulator {
             .iter()
             .map(|s| s.name().to_string())
             .collect();
-        let backends = backends();
+        let backends = backends(config.seed.as_deref());
         let vars = backends
             .iter()
             .flat_map(|b| b.profile_vars(&config))

@@ -147,7 +147,8 @@ impl Router {
     pub(crate) fn reply(&self, req: &Request) -> Reply {
         if req.method == http::Method::POST && req.url.path() == super::RESET_PATH {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            state.backends = super::backends();
+            let seed = state.config.seed.clone();
+            state.backends = super::backends(seed.as_deref());
             return Reply::json(200, &serde_json::json!({"reset": true}), "application/json");
         }
         if req.method == http::Method::GET && req.url.path() == super::HEALTH_PATH {

@@ -33,8 +33,8 @@ struct Pat {
 
 #[derive(Debug, Clone)]
 struct Organization {
-    alias: &'static str,
-    state: &'static str,
+    alias: String,
+    state: String,
     users: Vec<User>,
     tokens: Vec<Pat>,
 }
@@ -43,6 +43,9 @@ struct Organization {
 #[derive(Debug)]
 pub(crate) struct Directory {
     orgs: BTreeMap<String, Organization>,
+    /// The built-in seeds, which the profile's vars describe (a user's own seed is
+    /// described by `init`).
+    builtin: bool,
 }
 
 const ACTIVE_ORG: &str = "m-0123456789abcdef0123456789abcdef";
@@ -83,8 +86,8 @@ impl Directory {
         orgs.insert(
             ACTIVE_ORG.into(),
             Organization {
-                alias: "pat-conformance",
-                state: "Active",
+                alias: "pat-conformance".into(),
+                state: "Active".into(),
                 users: vec![
                     user(ALICE, "alice", true),
                     user(BOB, "bob", true),
@@ -105,8 +108,8 @@ impl Directory {
         orgs.insert(
             EMPTY_ORG.into(),
             Organization {
-                alias: "pat-conformance-empty",
-                state: "Active",
+                alias: "pat-conformance-empty".into(),
+                state: "Active".into(),
                 users: vec![user(ALICE, "alice", true)],
                 tokens: vec![],
             },
@@ -114,8 +117,8 @@ impl Directory {
         orgs.insert(
             DISPOSABLE_ORG.into(),
             Organization {
-                alias: "pat-conformance-disposable",
-                state: "Active",
+                alias: "pat-conformance-disposable".into(),
+                state: "Active".into(),
                 users: vec![user(ALICE, "alice", true)],
                 // Named as discovery looks for the one token a run may delete.
                 tokens: vec![named(8, ALICE, format!("{DISPOSABLE_PREFIX}-8"))],
@@ -124,13 +127,63 @@ impl Directory {
         orgs.insert(
             INACTIVE_ORG.into(),
             Organization {
-                alias: "pat-conformance-deleted",
-                state: "Deleted",
+                alias: "pat-conformance-deleted".into(),
+                state: "Deleted".into(),
                 users: vec![],
                 tokens: vec![],
             },
         );
-        Directory { orgs }
+        Directory {
+            orgs,
+            builtin: true,
+        }
+    }
+
+    /// A user's own organizations (`serve --seed`).
+    pub(crate) fn from_seed(seed: &super::seed::WorkmailSeed) -> Directory {
+        let base = 1_767_225_600.0; // 2026-01-01T00:00:00Z
+        let orgs = seed
+            .organizations
+            .iter()
+            .map(|o| {
+                let users = o
+                    .users
+                    .iter()
+                    .map(|u| User {
+                        id: u.id.clone(),
+                        email: u.email.clone(),
+                        enabled: u.enabled,
+                    })
+                    .collect();
+                let tokens = o
+                    .tokens
+                    .iter()
+                    .map(|t| {
+                        let created = t.created.unwrap_or(base);
+                        Pat {
+                            id: t.id.clone(),
+                            user: t.user.clone(),
+                            name: t.name.clone(),
+                            created,
+                            last_used: t.last_used,
+                            expires: t.expires.unwrap_or(created + 365.0 * 86_400.0),
+                            scopes: t.scopes.clone(),
+                        }
+                    })
+                    .collect();
+                let org = Organization {
+                    alias: o.alias.clone().unwrap_or_else(|| o.id.clone()),
+                    state: o.state.clone().unwrap_or_else(|| "Active".into()),
+                    users,
+                    tokens,
+                };
+                (o.id.clone(), org)
+            })
+            .collect();
+        Directory {
+            orgs,
+            builtin: false,
+        }
     }
 
     /// The profile vars that describe the seeds to cases.
@@ -178,6 +231,9 @@ impl Backend for Directory {
     }
 
     fn profile_vars(&self, _config: &EmulatorConfig) -> Vec<(String, Value)> {
+        if !self.builtin {
+            return Vec::new();
+        }
         self.vars()
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))

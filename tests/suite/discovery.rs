@@ -44,6 +44,10 @@ pub fn trials() -> Vec<Trial> {
             "discovery::init_writes_no_credential_and_never_overwrites",
             init_writes_no_credential,
         ),
+        Trial::test(
+            "discovery::serve_seed_is_served_checked_and_found",
+            seeded_serve,
+        ),
     ]
 }
 
@@ -300,8 +304,25 @@ fn disposable_only_by_name() -> Result<(), Failed> {
     {
         return Err(format!("a token not named disposable was picked\n{}\n{profile}", text(&out)).into());
     }
-    // A token the user names is taken.
-    let named = bg.profile.vars["workmail_other_token_id"]
+    // A token the user names in the counted organization is refused, with why.
+    let counted = bg.profile.vars["workmail_other_token_id"]
+        .as_str()
+        .ok_or("no token id")?
+        .to_string();
+    let out = init(&bg, &dir, &["--disposable-token", &counted])?;
+    expect_code(&out, 0)?;
+    let profile = std::fs::read_to_string(dir.join("p.yaml"))?;
+    if profile.contains("\n  workmail_disposable_token_id:")
+        || !String::from_utf8_lossy(&out.stdout).contains("would change their count")
+    {
+        return Err(format!(
+            "a token of the counted organization was taken\n{}",
+            text(&out)
+        )
+        .into());
+    }
+    // A token the user names elsewhere is taken.
+    let named = bg.profile.vars["workmail_disposable_token_id"]
         .as_str()
         .ok_or("no token id")?
         .to_string();
@@ -454,4 +475,70 @@ fn init_writes_no_credential() -> Result<(), Failed> {
     }
     expect_code(&write(true)?, 0)?;
     Ok(())
+}
+
+/// `serve --seed FILE` serves a user's own data, which `init` then finds; a seed whose
+/// values break the model is refused (exit 2, naming the field), since an emulator
+/// serving it would not conform.
+fn seeded_serve() -> Result<(), Failed> {
+    let dir = tempdir("seed")?;
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "workmail:\n  organizations:\n    - id: m-11112222333344445555666677778888\n      users: [{ id: short, email: a@example.com }]\n",
+    )?;
+    let out = bin()
+        .args(["serve", "--port", "0", "--seed"])
+        .arg(&bad)
+        .output()?;
+    expect_code(&out, 2)?;
+    if !text(&out).contains("workmail.organizations[0].users[0].id") {
+        return Err(format!("the bad field is not named\n{}", text(&out)).into());
+    }
+    let good = dir.join("seed.yaml");
+    std::fs::write(
+        &good,
+        "workmail:\n  organizations:\n    - id: m-11112222333344445555666677778888\n      users:\n        - { id: 11111111-0000-4000-8000-00000000a001, email: ann@example.com }\n        - { id: 22222222-0000-4000-8000-00000000b002, email: ben@example.com }\n      tokens:\n        - { id: t-0001, user: 11111111-0000-4000-8000-00000000a001, name: laptop, scopes: [IMAP] }\n        - { id: t-0002, user: 22222222-0000-4000-8000-00000000b002, name: phone, scopes: [IMAP] }\niam:\n  users: [pat-conformance-a, pat-conformance-b]\n",
+    )?;
+    let mut serve = bin()
+        .args(["serve", "--port", "0", "--seed"])
+        .arg(&good)
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let mut uri = None;
+    {
+        use std::io::BufRead;
+        let stdout = serve.stdout.take().ok_or("no stdout")?;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line?;
+            if let Some(rest) = line.strip_prefix("emulator listening on ") {
+                uri = rest.split(' ').next().map(str::to_string);
+            }
+            if line.starts_with("fault injection:") {
+                break;
+            }
+        }
+    }
+    let result = (|| -> Result<(), Failed> {
+        let uri = uri.ok_or("no address in the banner")?;
+        let out = stranger(&mut bin())
+            .args(["init", "--endpoint", &uri, "--out"])
+            .arg(dir.join("p.yaml"))
+            .output()?;
+        expect_code(&out, 0)?;
+        let profile = std::fs::read_to_string(dir.join("p.yaml"))?;
+        for want in [
+            "workmail_organization_id: \"m-11112222333344445555666677778888\"",
+            "workmail_other_token_id: \"t-0002\"",
+            "iam_user_name: \"pat-conformance-a\"",
+        ] {
+            if !profile.contains(want) {
+                return Err(format!("init did not find the seed's `{want}`\n{profile}").into());
+            }
+        }
+        Ok(())
+    })();
+    let _ = serve.kill();
+    let _ = serve.wait();
+    result
 }

@@ -377,18 +377,8 @@ pub struct SweepArgs {
     /// Only this service (repeatable).
     #[arg(long = "service", value_name = "NAME")]
     pub services: Vec<String>,
-    /// Endpoint for every service (overrides the profile and AWS_ENDPOINT_URL*).
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
-    /// Use the public AWS endpoints.
-    #[arg(long, conflicts_with = "endpoint")]
-    pub aws: bool,
-    /// Target profile (YAML/JSON): the identities whose tokens are listed.
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-    /// The AWS shared-config profile for SigV4 credentials and region.
-    #[arg(long, value_name = "NAME")]
-    pub aws_profile: Option<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Per-request timeout, e.g. `30s`.
     #[arg(long, default_value = "30s", value_name = "DURATION")]
     pub timeout: String,

@@ -148,6 +148,7 @@ pub fn init_config(args: &InitArgs) -> Result<(RunConfig, InitOptions), HarnessE
         discover: DiscoverOptions {
             create_iam_users: args.create_iam_users,
             disposable_token: args.disposable_token.clone(),
+            timeout: config.timeout,
         },
         remove: args.remove,
     };

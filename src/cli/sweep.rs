@@ -25,16 +25,16 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
         value: args.timeout.clone(),
         reason: e.to_string(),
     })?;
-    if let Some(e) = &args.endpoint {
+    if let Some(e) = &args.target.endpoint {
         runner::check_url(e)?;
     }
-    let mut profile = match &args.profile {
+    let mut profile = match &args.target.profile {
         Some(path) => Profile::load(path)?,
         None => Profile::default(),
     };
-    if args.endpoint.is_none()
-        && !args.aws
-        && args.profile.is_none()
+    if args.target.endpoint.is_none()
+        && !args.target.aws
+        && args.target.profile.is_none()
         && !crate::config::endpoint_env_set()
     {
         return Err(ConfigError::Options(
@@ -67,11 +67,17 @@ pub(super) async fn sweep(args: &SweepArgs) -> Result<Exit, HarnessError> {
                         .is_some_and(|l| l.iter().any(|l| l.service == s.name())))
         });
     if sigv4 {
-        let _ = crate::config::sigv4_credentials(&mut profile, args.aws_profile.as_deref()).await;
+        let _ = crate::config::sigv4_credentials(&mut profile, args.target.aws_profile.as_deref())
+            .await;
     }
     // The profile is checked against every service (it may name them all), then only
     // those named with `--service` are swept.
-    let target = runner::remote_target(&contract, args.endpoint.as_deref(), profile, args.aws)?;
+    let target = runner::remote_target(
+        &contract,
+        args.target.endpoint.as_deref(),
+        profile,
+        args.target.aws,
+    )?;
     let mut contract = contract;
     contract.services.retain(|s| selected(args, s));
     let contract = Arc::new(contract);

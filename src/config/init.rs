@@ -60,11 +60,17 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
     print_bearer_sources(&suite, &cases, &target);
     require_credentials(&suite, &cases, &target)?;
     if init.remove {
-        return Ok(removed(discover::remove(&suite.contract, &target).await));
+        return Ok(removed(
+            discover::remove(&suite.contract, &target, config.timeout).await,
+        ));
     }
     let services: Vec<String> = target.endpoints.iter().map(|(s, _)| s.clone()).collect();
     let wanted = discover::wanted(&cases, &services);
-    let found = discover::discover(&suite.contract, &target, &wanted, &init.discover).await;
+    let options = discover::Options {
+        timeout: config.timeout,
+        ..init.discover.clone()
+    };
+    let found = discover::discover(&suite.contract, &target, &wanted, &options).await;
     let skipped = |key: &Key| discover::cases_needing(&cases, key);
     for line in discover::summary_lines(&found, &skipped) {
         outln!("{line}");

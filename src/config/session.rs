@@ -47,7 +47,7 @@ pub async fn run(config: &RunConfig, mut options: RunOptions) -> Result<Exit, Ha
             outln!("SigV4 signing region: {}", target.region);
         }
         if config.discover {
-            target.profile = discovered(&suite, &cases, &target, config.verbosity).await;
+            target.profile = discovered(&suite, &cases, &target, config).await;
         }
     }
     let dir = config.reports_dir.join(&options.run_id);
@@ -102,15 +102,18 @@ async fn discovered(
     suite: &Suite,
     cases: &[Case],
     target: &runner::Target,
-    verbosity: crate::report::Verbosity,
+    config: &RunConfig,
 ) -> crate::profile::Profile {
     let services: Vec<String> = target.endpoints.iter().map(|(s, _)| s.clone()).collect();
     let wanted = crate::discover::wanted(cases, &services);
-    let options = crate::discover::Options::default();
+    let options = crate::discover::Options {
+        timeout: config.timeout,
+        ..crate::discover::Options::default()
+    };
     let found = crate::discover::discover(&suite.contract, target, &wanted, &options).await;
     let skipped = |key: &crate::discover::Key| crate::discover::cases_needing(cases, key);
     let lines = crate::discover::summary_lines(&found, &skipped);
-    let shown = if verbosity == crate::report::Verbosity::Quiet {
+    let shown = if config.verbosity == crate::report::Verbosity::Quiet {
         1
     } else {
         lines.len()

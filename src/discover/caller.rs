@@ -13,9 +13,6 @@ use crate::runner::Target;
 use crate::spec::{Contract, Service};
 use crate::transport::Transport;
 
-/// How long one discovery call may take.
-pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(15);
-
 /// What a call answered.
 #[derive(Debug, Clone)]
 pub(crate) enum Answer {
@@ -64,14 +61,18 @@ pub(crate) struct Caller<'a> {
 }
 
 impl<'a> Caller<'a> {
-    /// A caller with its own transport (TLS when any endpoint needs it).
-    pub(crate) fn new(contract: &'a Contract, target: &'a Target) -> Result<Caller<'a>, String> {
+    /// A caller with its own transport (TLS when any endpoint needs it), waiting at
+    /// most `timeout` for each answer.
+    pub(crate) fn new(
+        contract: &'a Contract,
+        target: &'a Target,
+        timeout: Duration,
+    ) -> Result<Caller<'a>, String> {
         let tls = target
             .endpoints
             .iter()
             .any(|(_, e)| e.starts_with("https://"));
-        let transport =
-            Transport::new(CALL_TIMEOUT, 8 * 1024 * 1024, tls).map_err(|e| e.to_string())?;
+        let transport = Transport::new(timeout, 8 * 1024 * 1024, tls).map_err(|e| e.to_string())?;
         Ok(Caller {
             contract,
             target,

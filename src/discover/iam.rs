@@ -50,10 +50,7 @@ pub(super) async fn discover(
     options: &Options,
     out: &mut Discovered,
 ) {
-    let asks: Vec<&str> = VARS
-        .into_iter()
-        .filter(|v| asked.contains(&Key::Var(v.to_string())))
-        .collect();
+    let asks = super::asked_of(&VARS, asked);
     if asks.is_empty() || !caller.reaches(SERVICE) {
         return;
     }
@@ -141,9 +138,9 @@ pub struct Removed {
 /// and tagged [`SUITE_TAG`] (GetUser shows the tags); a user without the tag is never
 /// touched. Their service-specific credentials go first (IAM refuses to delete a user
 /// holding any).
-pub async fn remove(contract: &Contract, target: &Target) -> Removed {
+pub async fn remove(contract: &Contract, target: &Target, timeout: std::time::Duration) -> Removed {
     let mut removed = Removed::default();
-    let caller = match Caller::new(contract, target) {
+    let caller = match Caller::new(contract, target, timeout) {
         Ok(c) => c,
         Err(why) => {
             removed.problems.push(why);

@@ -29,14 +29,26 @@ pub use iam::{remove, Removed, SUITE_TAG};
 pub use workmail::DISPOSABLE_PREFIX;
 pub use written::{profile_text, summary_lines};
 
-/// What discovery may do besides reading.
-#[derive(Debug, Clone, Default)]
+/// How discovery asks, and what it may do besides reading.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Make the two IAM users when fewer exist (tagged [`SUITE_TAG`]).
     pub create_iam_users: bool,
     /// The WorkMail token a run may delete, by id (else one named
     /// [`DISPOSABLE_PREFIX`]…, else none).
     pub disposable_token: Option<String>,
+    /// Longest wait for one answer.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            create_iam_users: false,
+            disposable_token: None,
+            timeout: std::time::Duration::from_secs(15),
+        }
+    }
 }
 
 /// Something a profile can hold.
@@ -144,6 +156,14 @@ impl Discovered {
     }
 }
 
+/// Which of `vars` (one service's rules) `asked` names.
+fn asked_of(vars: &[&'static str], asked: &[Key]) -> Vec<&'static str> {
+    vars.iter()
+        .copied()
+        .filter(|v| asked.contains(&Key::Var(v.to_string())))
+        .collect()
+}
+
 /// Asks the target for what `wanted` names and the profile lacks.
 pub async fn discover(
     contract: &Contract,
@@ -152,7 +172,7 @@ pub async fn discover(
     options: &Options,
 ) -> Discovered {
     let mut out = Discovered::default();
-    let caller = match caller::Caller::new(contract, target) {
+    let caller = match caller::Caller::new(contract, target, options.timeout) {
         Ok(c) => c,
         Err(why) => {
             for key in wanted {

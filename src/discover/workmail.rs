@@ -57,10 +57,7 @@ pub(super) async fn discover(
     options: &Options,
     out: &mut Discovered,
 ) {
-    let asks: Vec<&str> = VARS
-        .into_iter()
-        .filter(|v| asked.contains(&Key::Var(v.to_string())))
-        .collect();
+    let asks = super::asked_of(&VARS, asked);
     if asks.is_empty() || !caller.reaches(SERVICE) {
         return;
     }

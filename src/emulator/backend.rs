@@ -38,6 +38,28 @@ impl Call<'_> {
         self.input.get(key).and_then(Value::as_str)
     }
 
+    /// The page size asked for (`default` when none), and the position after which the
+    /// page starts, read from a page token issued for `scope` (a token of another
+    /// scope, or none the emulator issued, is the service's validation error).
+    pub(crate) fn paging(
+        &self,
+        scope: &str,
+        default: usize,
+    ) -> Result<(usize, Option<u64>), ApiError> {
+        let size = self
+            .limit()
+            .and_then(Value::as_u64)
+            .map_or(default, |n| n as usize);
+        let after =
+            match self.page_token() {
+                None => None,
+                Some(t) => Some(super::pages::decode(scope, t).ok_or_else(|| {
+                    self.invalid(format!("{} is not valid", self.page_members().1))
+                })?),
+            };
+        Ok((size, after))
+    }
+
     /// The names of the page-size and page-token members, for messages.
     pub(crate) fn page_members(&self) -> (&str, &str) {
         self.paginator

@@ -197,18 +197,8 @@ impl Users {
     /// Every user under `PathPrefix`, in creation order, paged by `Marker`.
     fn list_users(&self, call: &Call) -> Result<Value, ApiError> {
         let prefix = text(call, "PathPrefix").unwrap_or("/");
-        let size = call
-            .limit()
-            .and_then(Value::as_u64)
-            .map_or(DEFAULT_PAGE, |n| n as usize);
         let scope = format!("iam:users:{prefix}");
-        let after =
-            match call.page_token() {
-                None => None,
-                Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
-                    call.invalid(format!("{} is not valid", call.page_members().1))
-                })?),
-            };
+        let (size, after) = call.paging(&scope, DEFAULT_PAGE)?;
         let users: Vec<(u64, &IamUser)> = (1..)
             .zip(&self.users)
             .filter(|(_, u)| u.path.starts_with(prefix))
@@ -312,22 +302,12 @@ impl Users {
             Some(self.user(call)?)
         };
         let service = Self::service_name(call)?;
-        let size = call
-            .limit()
-            .and_then(Value::as_u64)
-            .map_or(DEFAULT_PAGE, |n| n as usize);
         let scope = format!(
             "iam:{}:{}",
             user.as_deref().unwrap_or("*"),
             service.as_deref().unwrap_or("*")
         );
-        let after =
-            match call.page_token() {
-                None => None,
-                Some(t) => Some(pages::decode(&scope, t).ok_or_else(|| {
-                    call.invalid(format!("{} is not valid", call.page_members().1))
-                })?),
-            };
+        let (size, after) = call.paging(&scope, DEFAULT_PAGE)?;
         let mut held: Vec<(u64, &Credential)> = self
             .credentials
             .iter()

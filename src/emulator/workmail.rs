@@ -248,20 +248,8 @@ fn list(dir: &Directory, newest_first: bool, call: &Call) -> Result<Value, ApiEr
         None => None,
         Some(wanted) => Some(enabled_user(org, wanted)?),
     };
-    let size = call
-        .limit()
-        .and_then(Value::as_u64)
-        .map(|n| n as usize)
-        .unwrap_or(DEFAULT_PAGE);
     let scope = format!("workmail:{org_id}:{}", user.as_deref().unwrap_or("*"));
-    let token_key = call.page_members().1;
-    let after = match call.page_token() {
-        None => None,
-        Some(t) => Some(
-            pages::decode(&scope, t)
-                .ok_or_else(|| call.invalid(format!("{token_key} is not valid")))?,
-        ),
-    };
+    let (size, after) = call.paging(&scope, DEFAULT_PAGE)?;
     // The seed order is the cursor: 1-based position in the organization.
     let mut tokens: Vec<(u64, &Pat)> = (1..)
         .zip(&org.tokens)
@@ -356,26 +344,10 @@ fn enabled_user(org: &Organization, wanted: &str) -> Result<String, ApiError> {
     Ok(user.id.clone())
 }
 
-/// The page size a call asks for, and the page after its token (scoped to `scope`).
-fn paging(call: &Call, scope: &str) -> Result<(usize, Option<u64>), ApiError> {
-    let size = call
-        .limit()
-        .and_then(Value::as_u64)
-        .map_or(DEFAULT_PAGE, |n| n as usize);
-    let after = match call.page_token() {
-        None => None,
-        Some(t) => Some(
-            pages::decode(scope, t)
-                .ok_or_else(|| call.invalid(format!("{} is not valid", call.page_members().1)))?,
-        ),
-    };
-    Ok((size, after))
-}
-
 /// Every organization, whatever its state (helper: discovery reads the states).
 fn list_organizations(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
     let scope = "workmail:organizations";
-    let (size, after) = paging(call, scope)?;
+    let (size, after) = call.paging(scope, DEFAULT_PAGE)?;
     let orgs: Vec<(u64, (&String, &Organization))> = (1..).zip(&dir.orgs).collect();
     let (page, next) = pages::page(scope, &orgs, |(seq, _)| *seq, after, size);
     let items = page
@@ -416,7 +388,7 @@ fn list_users(dir: &Directory, call: &Call) -> Result<Value, ApiError> {
     let id = org_id(call);
     let org = active_org(dir, id)?;
     let scope = format!("workmail:users:{id}");
-    let (size, after) = paging(call, &scope)?;
+    let (size, after) = call.paging(&scope, DEFAULT_PAGE)?;
     let users: Vec<(u64, &User)> = (1..).zip(&org.users).collect();
     let (page, next) = pages::page(&scope, &users, |(seq, _)| *seq, after, size);
     let items = page

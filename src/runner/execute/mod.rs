@@ -118,8 +118,16 @@ pub(super) struct Execution<'a> {
 
 /// Why a case cannot run on this target, if it cannot.
 fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
+    // Where the service is comes first: a case of a service with no endpoint is not
+    // waiting for a var.
     if let Some((_, why)) = ctx.target.unserved.iter().find(|(s, _)| s == &case.service) {
         return Some(why.clone());
+    }
+    if ctx.target.endpoint(&case.service).is_none() {
+        return Some(format!(
+            "no endpoint for {} (set one, or pass --aws for the public endpoint)",
+            case.service
+        ));
     }
     let caps = ctx.target.profile.capabilities();
     if let Some(missing) = case.requires.iter().find(|c| !caps.contains(c)) {
@@ -138,12 +146,6 @@ fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
         .find(|v| !ctx.target.profile.vars.contains_key(*v))
     {
         return Some(format!("the target profile has no var `{var}`"));
-    }
-    if ctx.target.endpoint(&case.service).is_none() {
-        return Some(format!(
-            "no endpoint for {} (set one, or pass --aws for the public endpoint)",
-            case.service
-        ));
     }
     let mut identities = Vec::new();
     collect_identities(&case.steps, &mut identities);

@@ -100,7 +100,10 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
     let text = discover::profile_text(&base, &found, &skipped, &header);
     crate::report::write_file(&init.out, text.as_bytes())?;
     let complete = found.apply(base);
-    let runnable = cases.iter().filter(|c| can_run(&complete, c)).count();
+    let runnable = cases
+        .iter()
+        .filter(|c| services.contains(&c.service) && can_run(&complete, c))
+        .count();
     outln!(
         "wrote {}: {runnable} of {} cases have what they need (run: pat-conformance run --profile {})",
         init.out.display(),
@@ -110,7 +113,8 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
     Ok(Exit::Conforms)
 }
 
-/// Whether a profile gives a case every var and capability it needs.
+/// Whether a profile gives a case every var and capability it needs (its service's
+/// endpoint is checked by the caller).
 fn can_run(profile: &crate::profile::Profile, case: &Case) -> bool {
     let caps = profile.capabilities();
     case.requires.iter().all(|c| caps.contains(c))

@@ -4,9 +4,9 @@
 //!   refused otherwise than when signed right.
 //! - `fault-injection`: with the fault header naming one of the operation's errors
 //!   that the plain call does not answer, the call answers that error.
-//! - identity `second`: a made-up bearer token is accepted; it is then taken, as an
-//!   assumption said so, as an identity of its own (as LocalStack and `serve` treat
-//!   every token).
+//! - identity `second`: a made-up bearer token is accepted, and is not shown the
+//!   default identity's items; it is then taken, as an assumption said so, as an
+//!   identity of its own (as LocalStack and `serve` treat every token).
 //!
 //! Every service the target has an endpoint for must pass a probe for the capability.
 
@@ -198,13 +198,45 @@ async fn second(caller: &Caller<'_>, out: &mut Discovered) {
         bearer: Some(token.clone()),
         ..Probe::default()
     };
+    let items = |a: &Answer| -> Vec<Value> {
+        let key = service
+            .operation(op)
+            .and_then(|o| o.paginator.as_ref())
+            .map(|p| p.items.clone())
+            .unwrap_or_default();
+        match a {
+            Answer::Ok(doc) => doc
+                .get(&key)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    };
     match caller.probe(service.name(), op, json!({}), &probe).await {
-        Answer::Ok(_) => out.found.push(super::Found {
-            key,
-            value: Value::String(token),
-            how: format!("{op} accepted a made-up bearer token: assumed each token is an identity of its own (as LocalStack and serve do)"),
-            assumed: true,
-        }),
+        Answer::Ok(doc) => {
+            // A target that takes every token as the same caller shows the made-up
+            // token the default identity's items: then it is no identity of its own.
+            let own = items(&caller.call(service.name(), op, json!({})).await);
+            let seen = items(&Answer::Ok(doc));
+            if own.iter().any(|item| seen.contains(item)) {
+                return out.missing(
+                    key,
+                    format!("{op} accepted a made-up bearer token but listed the default identity's items to it: every token is the same caller there; give a second identity's token (identities.second)"),
+                );
+            }
+            let checked = if own.is_empty() {
+                "the default identity lists nothing, so that could not be checked"
+            } else {
+                "it was not shown the default identity's items"
+            };
+            out.found.push(super::Found {
+                key,
+                value: Value::String(token),
+                how: format!("{op} accepted a made-up bearer token: assumed each token is an identity of its own, as LocalStack and serve do ({checked})"),
+                assumed: true,
+            })
+        }
         other => out.missing(
             key,
             format!(

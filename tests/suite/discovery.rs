@@ -48,6 +48,10 @@ pub fn trials() -> Vec<Trial> {
             "discovery::serve_seed_is_served_checked_and_found",
             seeded_serve,
         ),
+        Trial::test(
+            "discovery::a_made_up_token_that_is_the_same_caller_is_no_second_identity",
+            same_caller,
+        ),
     ]
 }
 
@@ -541,4 +545,61 @@ fn seeded_serve() -> Result<(), Failed> {
     let _ = serve.kill();
     let _ = serve.wait();
     result
+}
+
+/// A target that takes every bearer token as the same caller: the made-up token is
+/// shown the default identity's token, so it is not taken as a second identity (the
+/// isolation cases would fail for the assumption, not for the target).
+fn same_caller() -> Result<(), Failed> {
+    let middleware = |req: &Request, inner: &dyn Fn(&Request) -> Reply| {
+        let mut one = req.clone();
+        if one
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.starts_with("Bearer "))
+        {
+            one.headers.insert(
+                "authorization",
+                http::HeaderValue::from_static("Bearer test"),
+            );
+        }
+        inner(&one)
+    };
+    let bg = Background::start(Some(Arc::new(middleware)));
+    let made = crate::support::block_on(async {
+        reqwest::Client::new()
+            .put(format!("{}/v1/accessTokens", bg.uri))
+            .bearer_auth("test")
+            .header("content-type", "application/json")
+            .body(r#"{"name":"held-by-default"}"#)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    })?;
+    if made != 201 {
+        return Err(format!("the default identity's token was not made: {made}").into());
+    }
+    let dir = tempdir("same")?;
+    let out = init(&bg, &dir, &[])?;
+    expect_code(&out, 0)?;
+    let said = String::from_utf8_lossy(&out.stdout);
+    let profile = std::fs::read_to_string(dir.join("p.yaml"))?;
+    if profile.contains("\n  second:") || !said.contains("every token is the same caller there") {
+        return Err(format!(
+            "a made-up token of the same caller was taken as identity second\n{}\n{profile}",
+            text(&out)
+        )
+        .into());
+    }
+    // On serve (each token its own identity) it is still taken, said to be assumed.
+    let bg = Background::start(None);
+    let out = init(&bg, &dir, &[])?;
+    let profile = std::fs::read_to_string(dir.join("p.yaml"))?;
+    if !profile.contains("\n  second:")
+        || !String::from_utf8_lossy(&out.stdout).contains("found identities.second [assumed]")
+    {
+        return Err(format!("serve's made-up identity was not taken\n{}", text(&out)).into());
+    }
+    Ok(())
 }

@@ -58,6 +58,14 @@ pub enum Capability {
 }
 
 impl Capability {
+    /// The profile identity that gives this capability, if it is one
+    /// (`second-identity` is identity `second`).
+    pub fn identity(self) -> Option<Identity> {
+        Identity::ALL
+            .into_iter()
+            .find(|i| i.capability() == Some(self))
+    }
+
     /// The capability's name as written in case files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -50,12 +50,7 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
     if cases.is_empty() {
         return Err(ConfigError::NoCases.into());
     }
-    let sigv4 = cases.iter().any(|c| {
-        suite
-            .contract
-            .service(&c.service)
-            .is_some_and(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4)
-    });
+    let sigv4 = super::session::sigv4_selected(&suite, &cases);
     let (target, _) = super::session::target(config, &suite, sigv4).await?;
     print_bearer_sources(&suite, &cases, &target);
     require_credentials(&suite, &cases, &target)?;
@@ -66,11 +61,7 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
     }
     let services: Vec<String> = target.endpoints.iter().map(|(s, _)| s.clone()).collect();
     let wanted = discover::wanted(&cases, &services);
-    let options = discover::Options {
-        timeout: config.timeout,
-        ..init.discover.clone()
-    };
-    let found = discover::discover(&suite.contract, &target, &wanted, &options).await;
+    let found = discover::discover(&suite.contract, &target, &wanted, &init.discover).await;
     let skipped = |key: &Key| discover::cases_needing(&cases, key);
     for line in discover::summary_lines(&found, &skipped) {
         outln!("{line}");
@@ -86,7 +77,7 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
         format!(
             "Written by `pat-conformance init` ({}) on {} against {}.",
             env!("CARGO_PKG_VERSION"),
-            today(),
+            super::session::now_rfc3339().get(..10).unwrap_or("today"),
             target
                 .endpoints
                 .iter()
@@ -143,14 +134,4 @@ fn removed(r: discover::Removed) -> Exit {
         harness_errors: r.problems.len(),
         ..Findings::default()
     })
-}
-
-fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
 }

@@ -32,13 +32,8 @@ pub async fn run(config: &RunConfig, mut options: RunOptions) -> Result<Exit, Ha
         Some(_) => Some(Baseline::default()),
         None => None,
     };
+    let sigv4_selected = sigv4_selected(&suite, &cases);
     // The embedded emulator, when it is the target, lives until the run ends.
-    let sigv4_selected = cases.iter().any(|c| {
-        suite
-            .contract
-            .service(&c.service)
-            .is_some_and(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4)
-    });
     let (mut target, _emulator) = target(config, &suite, sigv4_selected).await?;
     if matches!(config.target, TargetChoice::Remote { .. }) {
         print_bearer_sources(&suite, &cases, &target);
@@ -203,6 +198,16 @@ fn select(config: &RunConfig, all: Vec<Case>) -> Result<Vec<Case>, HarnessError>
     Ok(cases)
 }
 
+/// Whether any of `cases` calls a SigV4 service (then SigV4 credentials are looked for).
+pub(super) fn sigv4_selected(suite: &Suite, cases: &[Case]) -> bool {
+    cases.iter().any(|c| {
+        suite
+            .contract
+            .service(&c.service)
+            .is_some_and(|s| s.spec.auth.scheme == crate::spec::AuthScheme::Sigv4)
+    })
+}
+
 /// The run's target, and the embedded emulator when it is the target.
 pub(crate) async fn target(
     config: &RunConfig,
@@ -338,7 +343,7 @@ impl About {
     }
 }
 
-fn now_rfc3339() -> String {
+pub(super) fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()

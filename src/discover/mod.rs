@@ -217,10 +217,7 @@ pub fn wanted(cases: &[crate::case::Case], services: &[String]) -> Vec<Key> {
             keys.insert(Key::Var(v.clone()), ());
         }
         for c in &case.requires {
-            let identity = Identity::ALL
-                .into_iter()
-                .find(|i| i.capability() == Some(*c));
-            let key = match identity {
+            let key = match c.identity() {
                 Some(i) => Key::Identity(i),
                 None => Key::Capability(*c),
             };

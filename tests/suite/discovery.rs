@@ -182,7 +182,7 @@ fn run_discover() -> Result<(), Failed> {
 }
 
 /// The operations discovery calls; the contract's are served.
-const HELPERS: [&str; 8] = [
+const HELPERS: [&str; 7] = [
     "ListOrganizations",
     "DescribeOrganization",
     "ListUsers",
@@ -190,7 +190,6 @@ const HELPERS: [&str; 8] = [
     "CreateUser",
     "DeleteUser",
     "GetCallerIdentity",
-    "ListUsers",
 ];
 
 fn unknown_operation() -> Reply {

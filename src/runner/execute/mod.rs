@@ -132,10 +132,7 @@ fn skip_reason(ctx: &Ctx, case: &Case, service: &Service) -> Option<String> {
     let caps = ctx.target.profile.capabilities();
     if let Some(missing) = case.requires.iter().find(|c| !caps.contains(c)) {
         // An identity is named as the profile names it (`identities.second`).
-        let identity = Identity::ALL
-            .into_iter()
-            .find(|i| i.capability() == Some(*missing));
-        return Some(match identity {
+        return Some(match missing.identity() {
             Some(i) => format!("the target profile has no identity `{}`", i.as_str()),
             None => format!("the target profile lacks capability `{}`", missing.as_str()),
         });

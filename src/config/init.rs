@@ -62,7 +62,7 @@ pub async fn init(config: &RunConfig, init: &InitOptions) -> Result<Exit, Harnes
     let services: Vec<String> = target.endpoints.iter().map(|(s, _)| s.clone()).collect();
     let wanted = discover::wanted(&cases, &services);
     let found = discover::discover(&suite.contract, &target, &wanted, &init.discover).await;
-    let skipped = |key: &Key| discover::cases_needing(&cases, key);
+    let skipped = |keys: &[&Key]| discover::cases_needing(&cases, keys);
     for line in discover::summary_lines(&found, &skipped) {
         outln!("{line}");
     }

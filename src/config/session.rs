@@ -106,7 +106,7 @@ async fn discovered(
         ..crate::discover::Options::default()
     };
     let found = crate::discover::discover(&suite.contract, target, &wanted, &options).await;
-    let skipped = |key: &crate::discover::Key| crate::discover::cases_needing(cases, key);
+    let skipped = |keys: &[&crate::discover::Key]| crate::discover::cases_needing(cases, keys);
     let lines = crate::discover::summary_lines(&found, &skipped);
     let shown = if config.verbosity == crate::report::Verbosity::Quiet {
         1

@@ -25,15 +25,16 @@ pub(crate) enum Answer {
 }
 
 impl Answer {
-    /// How the answer reads in a reason: `404 UnknownOperationException`.
+    /// How the answer reads after the operation's name in a reason: `answered 404
+    /// UnknownOperationException`, or `got no answer from …`.
     pub(crate) fn describe(&self) -> String {
         match self {
-            Answer::Ok(_) => "a success".into(),
+            Answer::Ok(_) => "answered with a success".into(),
             Answer::Refused { status, error } if error.is_empty() => {
-                format!("{status} (no error type an SDK reads)")
+                format!("answered {status} (no error type an SDK reads)")
             }
-            Answer::Refused { status, error } => format!("{status} {error}"),
-            Answer::Failed(why) => why.clone(),
+            Answer::Refused { status, error } => format!("answered {status} {error}"),
+            Answer::Failed(why) => format!("got {why}"),
         }
     }
 }

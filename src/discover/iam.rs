@@ -60,7 +60,7 @@ pub(super) async fn discover(
             for v in asks {
                 out.missing(
                     Key::Var(v.into()),
-                    format!("ListUsers answered {}", answer.describe()),
+                    format!("ListUsers {}", answer.describe()),
                 );
             }
             return;
@@ -90,7 +90,7 @@ pub(super) async fn discover(
                 other => {
                     out.missing(
                         Key::Var(asks[names.len()].into()),
-                        format!("CreateUser {name} answered {}", other.describe()),
+                        format!("CreateUser {name} {}", other.describe()),
                     );
                     break;
                 }
@@ -154,9 +154,7 @@ pub async fn remove(contract: &Contract, target: &Target, timeout: std::time::Du
     let names = match suite_users(&caller).await {
         Ok(n) => n,
         Err(a) => {
-            removed
-                .problems
-                .push(format!("ListUsers answered {}", a.describe()));
+            removed.problems.push(format!("ListUsers {}", a.describe()));
             return removed;
         }
     };
@@ -175,7 +173,7 @@ pub async fn remove(contract: &Contract, target: &Target, timeout: std::time::Du
             other => {
                 removed
                     .problems
-                    .push(format!("GetUser {name} answered {}", other.describe()));
+                    .push(format!("GetUser {name} {}", other.describe()));
                 continue;
             }
         };
@@ -202,7 +200,7 @@ pub async fn remove(contract: &Contract, target: &Target, timeout: std::time::Du
             {
                 Answer::Ok(_) => removed.credentials += 1,
                 other => removed.problems.push(format!(
-                    "DeleteServiceSpecificCredential {id} of {name} answered {}",
+                    "DeleteServiceSpecificCredential {id} of {name} {}",
                     other.describe()
                 )),
             }
@@ -214,7 +212,7 @@ pub async fn remove(contract: &Contract, target: &Target, timeout: std::time::Du
             Answer::Ok(_) => removed.users.push(name),
             other => removed
                 .problems
-                .push(format!("DeleteUser {name} answered {}", other.describe())),
+                .push(format!("DeleteUser {name} {}", other.describe())),
         }
     }
     removed

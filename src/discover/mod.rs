@@ -227,15 +227,17 @@ pub fn wanted(cases: &[crate::case::Case], services: &[String]) -> Vec<Key> {
     keys.into_keys().collect()
 }
 
-/// How many of `cases` need `key` (and so skip without it).
-pub fn cases_needing(cases: &[crate::case::Case], key: &Key) -> usize {
+/// How many of `cases` need any of `keys` (and so skip without them).
+pub fn cases_needing(cases: &[crate::case::Case], keys: &[&Key]) -> usize {
     cases
         .iter()
-        .filter(|c| match key {
-            Key::Var(v) => c.profile_vars.contains(v),
-            other => other
-                .capability()
-                .is_some_and(|cap| c.requires.contains(&cap)),
+        .filter(|c| {
+            keys.iter().any(|key| match key {
+                Key::Var(v) => c.profile_vars.contains(v),
+                other => other
+                    .capability()
+                    .is_some_and(|cap| c.requires.contains(&cap)),
+            })
         })
         .count()
 }

@@ -114,14 +114,14 @@ async fn signatures(caller: &Caller<'_>, out: &mut Discovered) {
             return out.missing(
                 key,
                 format!(
-                    "{op} signed with a wrong secret answered {} (signed right: {}): the target does not check signatures",
+                    "{op} signed with a wrong secret {} (signed right: {}): the target does not check signatures",
                     wrong.describe(),
                     right.describe()
                 ),
             );
         }
         proofs.push(format!(
-            "{op} signed with a wrong secret answered {}",
+            "{op} signed with a wrong secret {}",
             wrong.describe()
         ));
     }
@@ -170,10 +170,7 @@ async fn faults(caller: &Caller<'_>, out: &mut Discovered) {
         if error_of(&answer) != Some(fault.as_str()) {
             return out.missing(
                 key,
-                format!(
-                    "{op} with `{FAULT_HEADER}: {fault}` answered {}",
-                    answer.describe()
-                ),
+                format!("{op} with `{FAULT_HEADER}: {fault}` {}", answer.describe()),
             );
         }
         proofs.push(format!("{op} answered the injected {fault}"));
@@ -240,7 +237,7 @@ async fn second(caller: &Caller<'_>, out: &mut Discovered) {
         other => out.missing(
             key,
             format!(
-                "a second identity's bearer token: only you can give one (identities.second; a made-up token got {})",
+                "a second identity's bearer token: only you can give one (identities.second; a made-up token {})",
                 other.describe()
             ),
         ),

@@ -70,7 +70,7 @@ pub(super) async fn discover(
             for v in asks {
                 out.missing(
                     Key::Var(v.into()),
-                    format!("ListOrganizations answered {}", answer.describe()),
+                    format!("ListOrganizations {}", answer.describe()),
                 );
             }
             return;
@@ -90,7 +90,7 @@ pub(super) async fn discover(
                     MAX_PAGES,
                 )
                 .await
-                .map_err(|a| format!("ListPersonalAccessTokens answered {}", a.describe()));
+                .map_err(|a| format!("ListPersonalAccessTokens {}", a.describe()));
             let users = caller
                 .walk(SERVICE, "ListUsers", input, MAX_PAGES)
                 .await

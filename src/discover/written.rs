@@ -21,12 +21,12 @@ fn comment(text: &str) -> String {
 }
 
 /// The profile text: `base` (what the user gave: endpoints, region, identities,
-/// credentials, vars) with what `found` adds, commented. `skipped(key)` is how many
+/// credentials, vars) with what `found` adds, commented. `skipped(keys)` is how many
 /// cases skip for a missing key; `header` opens the file (one comment line each).
 pub fn profile_text(
     base: &Profile,
     found: &Discovered,
-    skipped: &dyn Fn(&Key) -> usize,
+    skipped: &dyn Fn(&[&Key]) -> usize,
     header: &[String],
 ) -> String {
     let mut out = String::from("# yaml-language-server: $schema=https://raw.githubusercontent.com/pat-conformance/pat-conformance/main/specs/profile.schema.json\n");
@@ -117,7 +117,7 @@ pub fn profile_text(
     if !found.missing.is_empty() {
         out.push_str("# Not found (the cases that need them are skipped):\n");
         for m in &found.missing {
-            let n = skipped(&m.key);
+            let n = skipped(&[&m.key]);
             let _ = writeln!(
                 out,
                 "#   {}: {} ({n} case{})",
@@ -131,9 +131,9 @@ pub fn profile_text(
 }
 
 /// What discovery found and did not, as console lines: one per value (a made-up
-/// bearer token is never printed), then one per value not found with the number of
-/// cases that skip for it.
-pub fn summary_lines(found: &Discovered, skipped: &dyn Fn(&Key) -> usize) -> Vec<String> {
+/// bearer token is never printed), then one per reason a value was not found, naming
+/// the values and the number of cases that skip for them.
+pub fn summary_lines(found: &Discovered, skipped: &dyn Fn(&[&Key]) -> usize) -> Vec<String> {
     let mut lines = vec![format!(
         "discovered {} value{}, {} not found",
         found.found.len(),
@@ -157,12 +157,22 @@ pub fn summary_lines(found: &Discovered, skipped: &dyn Fn(&Key) -> usize) -> Vec
             comment(&f.how)
         ));
     }
+    // Values missing for one reason (every WorkMail var when ListOrganizations is not
+    // there) are one line, counting the cases that need any of them.
+    let mut groups: Vec<(&str, Vec<&Key>)> = Vec::new();
     for m in &found.missing {
-        let n = skipped(&m.key);
+        match groups.iter_mut().find(|(why, _)| *why == m.why) {
+            Some((_, keys)) => keys.push(&m.key),
+            None => groups.push((&m.why, vec![&m.key])),
+        }
+    }
+    for (why, keys) in groups {
+        let n = skipped(&keys);
+        let names: Vec<String> = keys.iter().map(|k| k.describe()).collect();
         lines.push(format!(
             "  not found {}: {} ({n} case{} skip)",
-            m.key.describe(),
-            comment(&m.why),
+            crate::text::and_list(&names),
+            comment(why),
             if n == 1 { "" } else { "s" }
         ));
     }

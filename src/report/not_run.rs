@@ -16,6 +16,24 @@ pub(crate) fn not_run_line(total: usize, skips: &BTreeMap<String, usize>) -> Opt
     Some(format!("{n} of {total} not run: {}", parts.join("; ")))
 }
 
+/// The same sentence for a finished report, from its cases' skip reasons.
+pub(crate) fn of_report(
+    summary: &crate::outcome::Summary,
+    briefs: &[crate::report::journal::Brief],
+) -> Option<String> {
+    let mut skips = BTreeMap::new();
+    for b in briefs
+        .iter()
+        .filter(|b| b.status == crate::outcome::Status::Skip)
+    {
+        *skips
+            .entry(b.skip_reason.clone().unwrap_or_default())
+            .or_insert(0) += 1;
+    }
+    let total = summary.passed + summary.failed + summary.errors + summary.skipped;
+    not_run_line(total, &skips)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

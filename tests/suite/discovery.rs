@@ -156,6 +156,16 @@ fn init_then_run() -> Result<(), Failed> {
     if !said.contains(&format!("{skipped} of {total} not run: ")) {
         return Err(format!("no `not run` line\n{}", text(&out)).into());
     }
+    // report.md and report.html say it too.
+    for entry in std::fs::read_dir(dir.join("reports"))? {
+        let run = entry?.path();
+        for file in ["report.md", "report.html"] {
+            let report = std::fs::read_to_string(run.join(file))?;
+            if !report.contains(&format!("{skipped} of {total} not run: ")) {
+                return Err(format!("{file} does not say what did not run").into());
+            }
+        }
+    }
     Ok(())
 }
 

@@ -100,14 +100,7 @@ pub fn render_from(report: &JsonReport, cases: &dyn CaseSource) -> Result<String
         s.skipped,
         report.duration_ms as f64 / 1000.0
     );
-    let mut skips = std::collections::BTreeMap::new();
-    for b in cases.briefs().iter().filter(|b| b.status == Status::Skip) {
-        *skips
-            .entry(b.skip_reason.clone().unwrap_or_default())
-            .or_insert(0) += 1;
-    }
-    let total = s.passed + s.failed + s.errors + s.skipped;
-    if let Some(line) = crate::report::not_run::not_run_line(total, &skips) {
+    if let Some(line) = crate::report::not_run::of_report(s, cases.briefs()) {
         let _ = writeln!(out, "\n⚠️ **{line}**");
     }
     if !report.shards.is_empty() {

@@ -51,7 +51,7 @@ fn cell(counts: &Counts, set: &str) -> String {
     )
 }
 
-fn head(out: &mut String, report: &JsonReport) {
+fn head(out: &mut String, report: &JsonReport, briefs: &[crate::report::journal::Brief]) {
     let s = &report.summary;
     let ok = s.failed + s.errors == 0;
     let _ = write!(
@@ -73,6 +73,9 @@ fn head(out: &mut String, report: &JsonReport) {
             s.passed, s.failed, s.errors, s.skipped
         ),
     );
+    if let Some(line) = crate::report::not_run::of_report(s, briefs) {
+        fact("not run", esc(&line));
+    }
     for (service, endpoint) in &report.endpoints {
         fact(&esc(service), format!("<code>{}</code>", esc(endpoint)));
     }
@@ -239,7 +242,7 @@ pub(crate) fn write(
 ) -> std::io::Result<()> {
     let briefs = cases.briefs();
     let mut out = String::new();
-    head(&mut out, report);
+    head(&mut out, report, cases.briefs());
     matrix(&mut out, briefs);
     baseline(&mut out, report);
     topics(&mut out, report, briefs);
